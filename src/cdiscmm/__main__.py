@@ -1,0 +1,5 @@
+"""Allow `python -m cdiscmm`."""
+
+from cdiscmm.cli import main
+
+raise SystemExit(main())

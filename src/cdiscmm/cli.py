@@ -1,0 +1,72 @@
+"""The command line, thin: parse, call a stage, report. One subcommand per stage.
+
+Exit codes: 0 success, 1 validation found errors, 2 bad input or usage, 3 internal error.
+Problems print one line each (file, row or line, field, what was expected); a traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cdiscmm import __version__, progress
+from cdiscmm.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, CdiscmmError
+
+#: Stage packages in pipeline order; each has a ``cli`` module with ``register(subparsers, common)``.
+STAGES: tuple[str, ...] = ("raw", "sdtm", "adam")
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every stage takes."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--study", action="append", metavar="ID", help="STUDYID to process (repeatable; default: all bundled studies)"
+    )
+    common.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="output root (default: output)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser with one subcommand per stage."""
+    parser = argparse.ArgumentParser(
+        prog="cdiscmm",
+        description="Collected RRMM study data to CDISC SDTM and ADaM (XPT v5, Define-XML 2.1) for PMDA, NMPA, FDA.",
+    )
+    parser.add_argument("--version", action="version", version=f"cdiscmm {__version__}")
+    subparsers = parser.add_subparsers(dest="stage", required=True, metavar="STAGE")
+    common = common_options()
+    for stage in STAGES:
+        importlib.import_module(f"cdiscmm.{stage}.cli").register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cdiscmm`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    progress.set_quiet(getattr(args, "quiet", False))
+    try:
+        return int(args.func(args) or 0)
+    except CdiscmmError as error:
+        if getattr(args, "debug", False):
+            raise
+        print(f"cdiscmm: error: {error}", file=sys.stderr)
+        for line in error.details:
+            print(f"cdiscmm: error: {line}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("cdiscmm: interrupted", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # last resort: never a bare traceback for the user
+        if getattr(args, "debug", False):
+            raise
+        print(
+            f"cdiscmm: internal error: {type(error).__name__}: {error} (run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,136 @@
+"""The metadata model: one set of objects drives mapping, validation suites, XPT attributes and Define-XML.
+
+A :class:`Dataset` is a DataFrame travelling with its :class:`DatasetMeta`; stages pass Datasets, never
+bare DataFrames. Labels, types, codelists, origins and methods are declared here once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+#: SAS XPORT v5 and FDA/PMDA naming: upper-case letters, digits, underscore; starts with a letter; ≤ 8.
+NAME_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{0,7}$")
+
+Core = Literal["Req", "Exp", "Perm", "Cond"]
+VariableType = Literal["Char", "Num"]
+Origin = Literal["Collected", "Derived", "Assigned", "Protocol", "Predecessor", "Not Available"]
+
+
+class Term(BaseModel):
+    """One permissible value of a codelist (CDISC CT term or sponsor extension)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    submission_value: str
+    code: str | None = Field(None, description="NCI C-code; None for a sponsor-defined extension")
+    decode: str | None = Field(None, description="NCI preferred term or sponsor decode")
+    synonyms: tuple[str, ...] = ()
+
+
+class Codelist(BaseModel):
+    """A codelist: CDISC CT (keyed by NCI C-code) or sponsor-defined."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="NCI C-code of the codelist, or a sponsor codelist id")
+    name: str = Field(description="Codelist short name (CDISC submission value), e.g. SEX")
+    long_name: str = ""
+    extensible: bool
+    source: str = Field(description="e.g. 'SDTM CT 2025-03-28' or 'Sponsor'")
+    terms: list[Term]
+
+    def values(self) -> list[str]:
+        """Submission values in codelist order."""
+        return [term.submission_value for term in self.terms]
+
+    def term(self, submission_value: str) -> Term | None:
+        """The term with this submission value, or None."""
+        for term in self.terms:
+            if term.submission_value == submission_value:
+                return term
+        return None
+
+
+class VariableMeta(BaseModel):
+    """Metadata of one variable: what Define-XML's ItemDef and the XPT header say about it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    label: str
+    type: VariableType
+    order: int
+    core: Core | None = None
+    role: str | None = None
+    codelist: str | None = Field(None, description="Codelist code (C-code or sponsor id)")
+    origin: Origin | None = None
+    source: str | None = Field(None, description="Collected source, e.g. 'AE form, field AETERM'")
+    method: str | None = Field(None, description="Derivation rule in words (Define-XML MethodDef)")
+    display_format: str | None = Field(None, description="SAS display format, e.g. DATE9.")
+    length: int | None = Field(None, description="Fixed length; None = maximum actual length in the data")
+    comment: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_sas_v5(cls, value: str) -> str:
+        if not NAME_PATTERN.match(value):
+            raise ValueError(f"variable name {value!r} is not 1-8 upper-case letters, digits or _")
+        return value
+
+    @field_validator("label")
+    @classmethod
+    def _label_fits_xpt(cls, value: str) -> str:
+        if len(value.encode("utf-8")) > 40:
+            raise ValueError(f"label {value!r} is longer than 40 bytes")
+        return value
+
+
+class DatasetMeta(BaseModel):
+    """Metadata of one dataset: what Define-XML's ItemGroupDef and the XPT header say about it."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str
+    label: str
+    class_: str = Field(alias="class")
+    structure: str = ""
+    standard: str = Field(description="e.g. 'SDTMIG 3.4', 'ADaMIG 1.3'")
+    keys: list[str] = []
+    variables: list[VariableMeta]
+    comment: str | None = None
+
+    def names(self) -> list[str]:
+        """Variable names in metadata order."""
+        return [variable.name for variable in sorted(self.variables, key=lambda v: v.order)]
+
+    def variable(self, name: str) -> VariableMeta:
+        """The metadata of variable ``name`` (KeyError when absent)."""
+        for variable in self.variables:
+            if variable.name == name:
+                return variable
+        raise KeyError(f"{self.name}.{name}")
+
+    def has(self, name: str) -> bool:
+        """True when the dataset declares variable ``name``."""
+        return any(variable.name == name for variable in self.variables)
+
+
+@dataclass
+class Dataset:
+    """A DataFrame and its metadata, the unit every stage passes on."""
+
+    meta: DatasetMeta
+    data: pd.DataFrame
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    def ordered(self) -> Dataset:
+        """The same dataset with columns in metadata order (only the declared variables)."""
+        return Dataset(self.meta, self.data.loc[:, self.meta.names()])

@@ -1,0 +1,135 @@
+"""Load YAML into pydantic models so that every error names the file, the line and the key.
+
+PyYAML gives the data; a second pass over the composed node tree records the line of every key and
+sequence item, so a pydantic ``loc`` such as ``("domains", 0, "assign", "AETERM")`` becomes
+``mappings/ae.yaml:14``. Unknown keys are reported with the keys the schema allows there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from cdiscmm.errors import Location, SpecError
+
+Model = TypeVar("Model", bound=BaseModel)
+LinePath = tuple[str | int, ...]
+
+
+def _line_map(node: yaml.Node, path: LinePath, lines: dict[LinePath, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = (*path, key)
+            lines[child] = key_node.start_mark.line + 1
+            _line_map(value_node, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            lines[child] = item.start_mark.line + 1
+            _line_map(item, child, lines)
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[LinePath, int]]:
+    """Parse ``path``; return the data and a map from key path to 1-based line number."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError("file not found", Location(file=str(path))) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"not UTF-8 text ({exc.reason})", Location(file=str(path))) from None
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecError(f"invalid YAML: {problem}", Location(file=str(path), line=line)) from None
+    lines: dict[LinePath, int] = {}
+    if node is not None:
+        _line_map(node, (), lines)
+    return data, lines
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        node = schema.get("$defs", {}).get(name, {})
+    return node
+
+
+def _allowed_keys(schema: dict[str, Any], loc: LinePath) -> list[str]:
+    """The keys the JSON Schema allows at ``loc`` (the mapping that holds the unknown key)."""
+    candidates = [_resolve(schema, schema)]
+    for part in loc:
+        following: list[dict[str, Any]] = []
+        for node in candidates:
+            node = _resolve(schema, node)
+            options = node.get("anyOf", []) + node.get("oneOf", []) + node.get("allOf", [])
+            for option in [node, *options]:
+                option = _resolve(schema, option)
+                if isinstance(part, int) and "items" in option:
+                    following.append(option["items"])
+                elif isinstance(part, str):
+                    if part in option.get("properties", {}):
+                        following.append(option["properties"][part])
+                    elif isinstance(option.get("additionalProperties"), dict):
+                        following.append(option["additionalProperties"])
+        candidates = following
+    keys: set[str] = set()
+    for node in candidates:
+        node = _resolve(schema, node)
+        for option in [node, *node.get("anyOf", []), *node.get("oneOf", [])]:
+            keys.update(_resolve(schema, option).get("properties", {}))
+    return sorted(keys)
+
+
+def _line_for(lines: dict[LinePath, int], loc: LinePath) -> int | None:
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
+    return None
+
+
+def spec_error_from_validation(
+    exc: ValidationError, model: type[BaseModel], path: Path, lines: dict[LinePath, int], prefix: LinePath = ()
+) -> SpecError:
+    """Turn pydantic's errors into one SpecError whose details list every problem with its line."""
+    schema = model.model_json_schema()
+    messages: list[tuple[int | None, str, str]] = []
+    for err in exc.errors():
+        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        full = (*prefix, *loc)
+        key = ".".join(str(part) for part in full) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            allowed = _allowed_keys(schema, loc[:-1])
+            text = f"unknown key '{loc[-1]}'; expected one of: {', '.join(allowed)}"
+        elif err["type"] == "missing":
+            text = "required key is missing"
+        else:
+            text = err["msg"]
+            if err["type"] not in {"value_error", "assertion_error"} and "input" in err:
+                shown = err["input"]
+                if not isinstance(shown, dict | list):
+                    text += f" (found {shown!r})"
+        messages.append((_line_for(lines, full), key, text))
+    line, key, text = messages[0]
+    error = SpecError(f"{key}: {text}", Location(file=str(path), line=line))
+    error.details = [f"{path}:{ln}: {k}: {t}" if ln else f"{path}: {k}: {t}" for ln, k, t in messages[1:]]
+    return error
+
+
+def load_model(path: Path, model: type[Model], *, context: dict[str, Any] | None = None) -> Model:
+    """Read ``path`` and validate it as ``model``; a problem raises SpecError naming file, line and key."""
+    data, lines = read_yaml(path)
+    if data is None:
+        raise SpecError("file is empty", Location(file=str(path), line=1), expected=f"a {model.__name__} mapping")
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise spec_error_from_validation(exc, model, path, lines) from None

@@ -1,0 +1,1 @@
+"""Collected data: the seeded EDC-export generator, its data dictionary and defect manifest, and readers."""
