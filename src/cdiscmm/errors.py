@@ -81,7 +81,7 @@ class UsageError(CdiscmmError):
     """The command line asks for something that does not exist (an unknown study, a missing folder)."""
 
 
-class ValidationFailed(CdiscmmError):
+class ValidationFindingsError(CdiscmmError):
     """Validation found errors: the report has the details."""
 
     exit_code = EXIT_VALIDATION

@@ -20,18 +20,21 @@ def meta() -> DatasetMeta:
         variables=[
             VariableMeta(name="USUBJID", label="Unique Subject Identifier", type="Char", order=1),
             VariableMeta(name="AGE", label="Age", type="Num", order=2),
-            VariableMeta(name="TRTSDT", label="Date of First Exposure to Treatment", type="Num", order=3,
-                         display_format="DATE9."),
+            VariableMeta(
+                name="TRTSDT", label="Date of First Exposure to Treatment", type="Num", order=3, display_format="DATE9."
+            ),
         ],
     )
 
 
 def test_round_trip_keeps_labels_values_and_dates(tmp_path: Path) -> None:
-    data = pd.DataFrame({
-        "USUBJID": ["S-001", "S-002"],
-        "AGE": [61, None],
-        "TRTSDT": pd.to_datetime(["2024-03-12", None]),
-    })
+    data = pd.DataFrame(
+        {
+            "USUBJID": ["S-001", "S-002"],
+            "AGE": [61, None],
+            "TRTSDT": pd.to_datetime(["2024-03-12", None]),
+        }
+    )
     path = write_xpt(Dataset(meta(), data), tmp_path / "adsl.xpt")
     back = read_xpt(path)
     assert back.name == "ADSL" and back.label == "Subject-Level Analysis Dataset"

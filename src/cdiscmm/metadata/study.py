@@ -46,8 +46,7 @@ def bundled_studies(root: Path | None = None) -> list[StudyRef]:
     """Every ``mappings/*/study.yaml``, sorted by STUDYID."""
     base = root or mappings_dir()
     refs = [
-        StudyRef(folder=path.parent, config=load_model(path, StudyConfig))
-        for path in sorted(base.glob("*/study.yaml"))
+        StudyRef(folder=path.parent, config=load_model(path, StudyConfig)) for path in sorted(base.glob("*/study.yaml"))
     ]
     return sorted(refs, key=lambda ref: ref.studyid)
 

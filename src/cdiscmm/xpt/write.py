@@ -49,7 +49,8 @@ def write_xpt(dataset: Dataset, path: Path) -> Path:
     missing = [name for name in meta.names() if name not in dataset.data.columns]
     if missing:
         raise InputError(
-            f"{meta.name} has no column {missing[0]}", Location(file=str(path), field=missing[0]),
+            f"{meta.name} has no column {missing[0]}",
+            Location(file=str(path), field=missing[0]),
             expected="every variable declared in the metadata",
         )
     frame = pd.DataFrame(index=range(len(dataset.data)))
