@@ -68,6 +68,9 @@ class VariableMeta(BaseModel):
     core: Core | None = None
     role: str | None = None
     codelist: str | None = Field(None, description="Codelist code (C-code or sponsor id)")
+    codelists: list[str] = Field(
+        [], description="Every codelist the standard names for the variable (first = codelist), e.g. RS.RSCAT"
+    )
     origin: Origin | None = None
     source: str | None = Field(None, description="Collected source, e.g. 'AE form, field AETERM'")
     method: str | None = Field(None, description="Derivation rule in words (Define-XML MethodDef)")
@@ -88,6 +91,43 @@ class VariableMeta(BaseModel):
         if len(value.encode("utf-8")) > 40:
             raise ValueError(f"label {value!r} is longer than 40 bytes")
         return value
+
+
+#: ADaMIG v1.3 name placeholders: xx, zz stand for 01-99; y, w for 1-9 (ADaMIG v1.3 variable metadata).
+_PLACEHOLDERS = {"xx": "(?:0[1-9]|[1-9][0-9])", "zz": "(?:0[1-9]|[1-9][0-9])", "y": "[1-9]", "w": "[1-9]"}
+
+
+class StandardVariableMeta(VariableMeta):
+    """A variable as an implementation guide states it, before a dataset spec makes it concrete.
+
+    ADaMIG names can be templates: lower-case placeholders (``TRTxxP``, ``AGEGRy``, ``ANLzzFL``,
+    ``PxxSw``) and a leading ``*`` for a producer-chosen prefix (``*DT``). The label is kept as the IG
+    writes it: ADaMIG v1.3 PBCHGCyN's label has 41 bytes, so the 40-byte XPT limit is checked where a
+    dataset spec declares the concrete variable, not here.
+    """
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_sas_v5(cls, value: str) -> str:
+        if not re.fullmatch(r"\*?[A-Za-z0-9_]{1,8}", value):
+            raise ValueError(f"variable name {value!r} is not an IG variable name or template")
+        return value
+
+    @field_validator("label")
+    @classmethod
+    def _label_fits_xpt(cls, value: str) -> str:
+        return value
+
+    @property
+    def is_template(self) -> bool:
+        """True when the name has placeholders or a ``*`` prefix (it names a family of variables)."""
+        return not NAME_PATTERN.match(self.name)
+
+    def matches(self, name: str) -> bool:
+        """True when the concrete variable ``name`` is this variable or an instance of its template."""
+        pattern = re.sub(r"xx|zz|y|w", lambda found: _PLACEHOLDERS[found.group()], self.name)
+        pattern = pattern.replace("*", "[A-Z][A-Z0-9]*", 1)
+        return re.fullmatch(pattern, name) is not None
 
 
 class DatasetMeta(BaseModel):
