@@ -22,11 +22,13 @@ MAX_CHAR_BYTES = 200
 SAS_EPOCH = pd.Timestamp("1960-01-01")
 
 
-def _as_sas_numeric(values: pd.Series) -> pd.Series:
-    """Numbers stay numbers; datetimes become SAS dates (whole days) or SAS datetimes (seconds)."""
+def _as_sas_numeric(values: pd.Series, display_format: str | None) -> pd.Series:
+    """Numbers stay numbers; datetimes become SAS datetimes (seconds since 1960) when the display format is a
+    DATETIME format, SAS dates (days since 1960) otherwise (SAS TS-140: both count from 1960-01-01)."""
     if pd.api.types.is_datetime64_any_dtype(values):
-        days = (values.dt.tz_localize(None) if values.dt.tz is not None else values) - SAS_EPOCH
-        return days.dt.total_seconds() / 86400.0
+        elapsed = (values.dt.tz_localize(None) if values.dt.tz is not None else values) - SAS_EPOCH
+        seconds = elapsed.dt.total_seconds()
+        return seconds if (display_format or "").upper().startswith("DATETIME") else seconds / 86400.0
     return pd.to_numeric(values, errors="raise").astype("float64")
 
 
@@ -58,7 +60,7 @@ def write_xpt(dataset: Dataset, path: Path) -> Path:
     for variable in sorted(meta.variables, key=lambda v: v.order):
         column = dataset.data[variable.name].reset_index(drop=True)
         if variable.type == "Num":
-            frame[variable.name] = _as_sas_numeric(column)
+            frame[variable.name] = _as_sas_numeric(column, variable.display_format)
             if variable.display_format:
                 formats[variable.name] = variable.display_format
         else:

@@ -1,0 +1,148 @@
+"""The ADaM stage's input: a folder of SDTM XPT files (ours or anyone's), read into DataFrames.
+
+- Every ``*.xpt`` directly in the folder is read (names case-insensitive: ``dm.xpt`` and ``DM.XPT`` both
+  give ``DM``); sub-folders such as the local-language copies (``ja/``) are not read.
+- Character values: SAS has no missing character value, XPT stores blanks. A value that is ``''`` after
+  reading becomes missing (NaN of pandas' ``str`` dtype), so ``isna()`` means "missing" for character
+  and numeric variables alike. Numeric variables with a SAS date format arrive as ``datetime64``.
+- Each ``SUPP--`` is merged into its parent (:func:`combine_supp`), one column per QNAM, and is not kept
+  as a dataset of its own; a SUPP-- without its parent stays as it is.
+
+:func:`require` is how a derivation states what it reads: a missing dataset or variable is an
+:class:`InputError` naming the dataset, the variable and the folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from cdiscmm import progress
+from cdiscmm.errors import InputError, Location
+from cdiscmm.xpt.read import read_xpt
+
+SUPP_PREFIX = "SUPP"
+SUPP_KEYS: tuple[str, ...] = ("USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL")
+
+
+class SdtmData(dict[str, pd.DataFrame]):
+    """SDTM datasets by upper-case name, remembering the folder they were read from (for messages)."""
+
+    def __init__(self, datasets: Mapping[str, pd.DataFrame], folder: Path | None = None) -> None:
+        super().__init__(datasets)
+        self.folder = folder
+
+
+def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Character columns with ``''`` become missing; other columns are left as read."""
+    text = [name for name in frame.columns if pd.api.types.is_string_dtype(frame[name])]
+    return frame.assign(**{name: frame[name].mask(frame[name].eq("")) for name in text})
+
+
+def _where(datasets: Mapping[str, pd.DataFrame], name: str) -> str:
+    folder = getattr(datasets, "folder", None)
+    return str(Path(folder) / f"{name.lower()}.xpt") if folder else name
+
+
+def _supp_key_column(parent: pd.DataFrame, idvar: str, values: pd.Series) -> pd.Series:
+    """IDVARVAL as the type of the parent's IDVAR column (numeric --SEQ, or text such as --GRPID)."""
+    if pd.api.types.is_numeric_dtype(parent[idvar]):
+        return pd.to_numeric(values, errors="coerce")
+    return values.astype(parent[idvar].dtype)
+
+
+def combine_supp(parent: pd.DataFrame, supp: pd.DataFrame, name: str = "SUPP--") -> pd.DataFrame:
+    """``parent`` with one column per SUPP-- QNAM holding QVAL (metatools ``combine_supp``).
+
+    Records are matched on USUBJID and, when IDVAR is given, on the parent's IDVAR column equal to
+    IDVARVAL (numeric IDVARs compared as numbers, so ``"3"`` matches 3.0); an empty IDVAR is a
+    subject-level qualifier (SUPPDM). A QNAM that is already a parent column, or a key with two values
+    for one QNAM, is an InputError naming ``name``.
+    """
+    missing = [key for key in SUPP_KEYS if key not in supp.columns]
+    if missing:
+        raise InputError(f"{name} has no variable {missing[0]}", Location(file=name, field=missing[0]))
+    clash = sorted(set(supp["QNAM"].dropna()) & set(parent.columns))
+    if clash:
+        raise InputError(
+            f"{name} QNAM {clash[0]} is already a variable of the parent dataset",
+            Location(file=name, field="QNAM"),
+            expected="QNAM values that are not parent variable names",
+        )
+    twice = supp.duplicated(["USUBJID", "IDVAR", "IDVARVAL", "QNAM"], keep=False)
+    if twice.any():
+        found = supp.loc[twice, ["USUBJID", "IDVAR", "IDVARVAL", "QNAM"]].iloc[0].to_dict()
+        raise InputError(
+            f"{name} has two values for one record and QNAM", Location(file=name, field="QNAM"), found=found
+        )
+    result = parent
+    idvars = supp["IDVAR"].fillna("")
+    for idvar in idvars.unique():
+        rows = supp.loc[idvars.eq(idvar)]
+        keys = ["USUBJID"] if idvar == "" else ["USUBJID", idvar]
+        if idvar and idvar not in parent.columns:
+            raise InputError(f"{name} IDVAR {idvar} is not a variable of the parent dataset", Location(file=name))
+        rows = rows.assign(**({} if idvar == "" else {idvar: _supp_key_column(parent, idvar, rows["IDVARVAL"])}))
+        wide = rows.pivot(index=keys, columns="QNAM", values="QVAL").reset_index().rename_axis(columns=None)
+        merged = result.merge(wide, on=keys, how="left", suffixes=("", "__supp"), validate="many_to_one")
+        for qnam in [column for column in wide.columns if f"{column}__supp" in merged.columns]:
+            merged[qnam] = merged[qnam].fillna(merged.pop(f"{qnam}__supp"))
+        result = merged
+    return result
+
+
+def read_sdtm_folder(path: Path) -> SdtmData:
+    """Every SDTM dataset of folder ``path``, SUPP-- merged into its parent (see the module notes)."""
+    if not path.is_dir():
+        raise InputError("SDTM folder not found", Location(file=str(path)), expected="a folder of SDTM .xpt files")
+    files = sorted(file for file in path.iterdir() if file.is_file() and file.suffix.lower() == ".xpt")
+    if not files:
+        raise InputError("no .xpt files in the SDTM folder", Location(file=str(path)))
+    frames: dict[str, pd.DataFrame] = {}
+    for file in files:
+        name = file.stem.upper()
+        if name in frames:
+            raise InputError(f"two files for dataset {name}", Location(file=str(file)), expected="one file per dataset")
+        frames[name] = _blank_to_missing(read_xpt(file).data)
+    for name in [name for name in frames if name.startswith(SUPP_PREFIX) and name[len(SUPP_PREFIX) :] in frames]:
+        parent = name[len(SUPP_PREFIX) :]
+        frames[parent] = combine_supp(frames[parent], frames.pop(name), str(path / f"{name.lower()}.xpt"))
+    return SdtmData(frames, folder=path)
+
+
+def require(datasets: Mapping[str, pd.DataFrame], name: str, variables: Sequence[str]) -> pd.DataFrame:
+    """Dataset ``name``, which must exist and have ``variables``; otherwise InputError naming both (and the folder)."""
+    where = _where(datasets, name)
+    if name not in datasets:
+        folder = getattr(datasets, "folder", None)
+        raise InputError(
+            f"SDTM dataset {name} is missing",
+            Location(file=str(folder) if folder else None),
+            expected=f"{name.lower()}.xpt with {', '.join(variables)}" if variables else f"{name.lower()}.xpt",
+        )
+    missing = [variable for variable in variables if variable not in datasets[name].columns]
+    if missing:
+        raise InputError(
+            f"SDTM {name} has no variable {', '.join(missing)}",
+            Location(file=where, field=missing[0]),
+            expected=f"{name}.{missing[0]} (needed for ADaM)",
+        )
+    return datasets[name]
+
+
+def optional(
+    datasets: Mapping[str, pd.DataFrame], name: str, variables: Sequence[str], consequence: str
+) -> pd.DataFrame | None:
+    """Dataset ``name`` when it exists with ``variables``; else None and a note ending with ``consequence``.
+
+    ``consequence`` says what the derivation does without it, e.g. "PRIORLN left missing".
+    """
+    frame = datasets.get(name)
+    missing = [] if frame is None else [variable for variable in variables if variable not in frame.columns]
+    if frame is None or missing:
+        what = f"SDTM {name}" if frame is None else f"SDTM {name}.{missing[0]}"
+        progress.info(f"note: {what} not in the input; {consequence}")
+        return None
+    return frame
