@@ -1,0 +1,304 @@
+"""Domain assembly: run a domain mapping's verbs on its raw forms, then shape the result as SDTMIG prescribes.
+
+:func:`map_domain` turns each source's raw rows into target columns (plus hidden lineage, local-language and
+SUPP-- columns) and reports every row it could not map. :func:`finish_domain` adds STUDYID/DOMAIN, runs the
+domain verbs (``derive_*``; --SEQ always), moves text over 200 bytes to SUPP-- (``split_long_text``), builds
+SUPP-- (``supp_qual``) and returns the :class:`Dataset` with variables in SDTMIG order: Req and Exp always
+present, Perm only when mapped (SDTMIG 3.4 §4.1.2 / §2.5 core designations), records sorted by subject and
+--SEQ (or the keys).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cdiscmm.errors import InputError, Location, SpecError
+from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
+from cdiscmm.sdtm.loader import LoadedMapping
+from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events, row_events
+from cdiscmm.sdtm.spec import DomainStep, Source, Unpivot, VerbStep
+from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
+from cdiscmm.sdtm.verbs.base import DomainContext, MapContext, Mapped, clean_text, problems_where
+from cdiscmm.sdtm.verbs.condition import condition_add
+from cdiscmm.sdtm.verbs.seq import ORDER_COLUMN, DeriveSeqArgs
+from cdiscmm.sdtm.verbs.supp import SUPP_COLUMNS, compute_split_qnam, split_long_text, supp_qual
+
+FORM_COLUMN = "__FORM"
+ROW = "__ROW"
+LOCAL_PREFIX = "__LOCAL_"
+SUPP_PREFIX = "__SUPP_"
+
+
+@dataclass
+class MappedDomain:
+    """A domain's mapped rows (targets plus hidden columns) and the events of the rows it could not take."""
+
+    frame: pd.DataFrame
+    events: pd.DataFrame
+
+
+def _check_fields(loaded: LoadedMapping, source: Source, available: set[str]) -> None:
+    """Every raw field a source names must exist: otherwise an InputError naming form, field and spec line."""
+    needed: list[tuple[str, str]] = [("", source.subject)]
+    needed += [("", field) for condition in source.condition_add for field in condition.fields()]
+    needed += [("", column) for column in (source.unpivot.columns if source.unpivot else [])]
+    for target, step in source.variables.items():
+        needed += [(target, field) for field in step.verb()[1].fields()]
+    for qnam, supp in source.supp.items():
+        needed += [(qnam, field) for field in supp.supp_qual.value.verb()[1].fields()]
+    for target, field in needed:
+        if field not in available:
+            where = loaded.where(source.key, target)
+            raise InputError(
+                f"form {source.form} has no field {field} (named by {where.file}:{where.line})",
+                Location(file=f"{source.form}.csv", field=field),
+                expected=f"a field of form {source.form}",
+            )
+
+
+def _unpivot(rows: pd.DataFrame, spec: Unpivot) -> tuple[pd.DataFrame, pd.Series]:
+    """Wide item columns to one row per non-blank item; also returns the raw rows whose items were all blank."""
+    keep = [column for column in rows.columns if column not in spec.columns]
+    long = rows.melt(id_vars=keep, value_vars=spec.columns, var_name=spec.name, value_name=spec.value)
+    long = long[clean_text(long[spec.value]).notna()].sort_values(ROW_COLUMN, kind="stable")
+    all_blank = ~rows[ROW_COLUMN].isin(long[ROW_COLUMN])
+    return long.reset_index(drop=True), all_blank
+
+
+def _map_source(
+    loaded: LoadedMapping, position: int, source: Source, raw: pd.DataFrame, meta: DatasetMeta, context: MapContext
+) -> MappedDomain:
+    domain = loaded.mapping.domain
+    available = set(raw.columns) | ({source.unpivot.name, source.unpivot.value} if source.unpivot else set())
+    _check_fields(loaded, source, available)
+    selected = pd.Series(True, index=raw.index)
+    for condition in source.condition_add:
+        selected &= condition_add(raw, condition)
+    described = " and ".join(condition.describe() for condition in source.condition_add)
+    reason = f"not selected for {domain}: {described}"
+    events = [
+        row_events(context.studyid, source.form, domain, raw.loc[~selected, ROW_COLUMN], "condition", reason, "exclude")
+    ]
+    rows = raw.loc[selected]
+    if source.unpivot is not None:
+        rows, all_blank = _unpivot(rows, source.unpivot)
+        blank_rows = raw.loc[selected, ROW_COLUMN][all_blank.to_numpy()]
+        reason = f"every item of {', '.join(source.unpivot.columns[:3])}… is blank"
+        events.append(row_events(context.studyid, source.form, domain, blank_rows, "empty_items", reason, "exclude"))
+    frame = pd.DataFrame(index=rows.index)
+    problems_found: list[pd.DataFrame] = []
+    subject = clean_text(rows[source.subject])
+    problems_found.append(
+        problems_where(
+            subject.isna(), source.subject, subject, "blank_subject", f"{source.subject} is blank", reject=True
+        )
+    )
+    for target, step in source.variables.items():
+        if not meta.has(target):
+            raise SpecError(
+                f"{target} is not a variable of {domain} in {meta.standard}",
+                loaded.where(source.key, target),
+                expected=f"one of {', '.join(meta.names())}",
+            )
+        mapped = _run_record_step(step, rows, context)
+        values = mapped.values
+        if meta.variable(target).type == "Num":
+            values, number_problems = _as_number(values, step)
+            problems_found.append(number_problems)
+        frame[target] = values
+        if mapped.local is not None:
+            frame[LOCAL_PREFIX + target] = mapped.local
+        problems_found.append(mapped.problems)
+    for qnam, supp in source.supp.items():
+        mapped = _run_record_step(supp.supp_qual.value, rows, context)
+        frame[SUPP_PREFIX + qnam] = mapped.values
+        problems_found.append(mapped.problems)
+    problems = pd.concat([problem for problem in problems_found if not problem.empty] or [problems_found[0]])
+    rejected = problems.index[problems["REJECT"].astype(bool)].unique()
+    kinds = problems["REJECT"].map({True: "reject", False: "finding"})
+    events.append(
+        make_events(context.studyid, source.form, domain, rows.loc[problems.index, ROW_COLUMN], problems, kinds)
+    )
+    frame = frame.drop(index=rejected)
+    frame.insert(0, "USUBJID", context.studyid + "-" + subject.drop(index=rejected))
+    frame[FORM_COLUMN] = source.form
+    frame[ROW] = rows.loc[frame.index, ROW_COLUMN].astype("int64")
+    frame[ORDER_COLUMN] = position * 10**9 + pd.RangeIndex(len(frame)).to_numpy()
+    return MappedDomain(frame.reset_index(drop=True), pd.concat(events, ignore_index=True))
+
+
+def _run_record_step(step: VerbStep, rows: pd.DataFrame, context: MapContext) -> Mapped:
+    name, args = step.verb()
+    mapped = RECORD_VERBS[name].function(rows, args, context)
+    assert isinstance(mapped, Mapped)
+    return mapped
+
+
+def _as_number(values: pd.Series, step: VerbStep) -> tuple[pd.Series, pd.DataFrame]:
+    """Num targets take numbers; a value that is not one rejects the row (SDTMIG: Num variables are numeric)."""
+    fields = step.verb()[1].fields()
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = values.notna() & numbers.isna()
+    field = fields[0] if fields else ""
+    reason = field + ": " + values.astype("string").fillna("") + " is not a number"
+    return numbers.astype("Float64"), problems_where(bad, field, values, "not_a_number", reason, reject=True)
+
+
+def map_domain(
+    loaded: LoadedMapping, raws: dict[str, pd.DataFrame], meta: DatasetMeta, context: MapContext
+) -> MappedDomain:
+    """Run every source of a domain mapping on its raw form; concatenate the rows in source order."""
+    parts = [
+        _map_source(loaded, position, source, raws[source.form], meta, context)
+        for position, source in enumerate(loaded.mapping.sources)
+    ]
+    frame = pd.concat([part.frame for part in parts], ignore_index=True)
+    events = pd.concat([part.events for part in parts], ignore_index=True) if parts else empty_events()
+    return MappedDomain(frame, events)
+
+
+def localised(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same rows with collected local-language text in the text variables (English where none was given)."""
+    local = frame.copy()
+    for column in [column for column in frame if column.startswith(LOCAL_PREFIX)]:
+        target = column.removeprefix(LOCAL_PREFIX)
+        local[target] = frame[column].fillna(frame[target])
+    return local
+
+
+def has_local_text(frame: pd.DataFrame) -> bool:
+    """True when any variable carries collected local-language text."""
+    return any(column.startswith(LOCAL_PREFIX) for column in frame)
+
+
+def _origins(loaded: LoadedMapping) -> dict[str, tuple[str, str]]:
+    origins: dict[str, tuple[str, str]] = {}
+    for source in loaded.mapping.sources:
+        for target, step in source.variables.items():
+            name, args = step.verb()
+            verb = RECORD_VERBS[name]
+            fields = ", ".join(args.fields())
+            origins.setdefault(target, (verb.origin, f"{source.form} form{', field ' + fields if fields else ''}"))
+    for target, step in loaded.mapping.derive.items():
+        origins[target] = ("Derived", DOMAIN_VERBS[step.verb()[0]].doc)
+    return origins
+
+
+def _typed(values: pd.Series, variable: VariableMeta) -> pd.Series:
+    if variable.type == "Num":
+        return pd.to_numeric(values, errors="coerce").astype("Float64")
+    return values.astype("string")
+
+
+def finish_domain(
+    frame: pd.DataFrame,
+    loaded: LoadedMapping,
+    meta: DatasetMeta,
+    supp_meta: DatasetMeta,
+    context: DomainContext,
+    studyid: str,
+    post_derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> tuple[Dataset, Dataset | None]:
+    """Derive, split long text, build SUPP--, and shape the domain by its SDTMIG metadata.
+
+    ``post_derive`` runs after the domain verbs (DM uses it for AGEU, which follows a derived AGE).
+    """
+    domain = loaded.mapping.domain
+    frame = frame.copy()
+    frame["STUDYID"] = studyid
+    frame["DOMAIN"] = domain
+    steps: dict[str, DomainStep] = dict(loaded.mapping.derive)
+    seq_variable = f"{domain}SEQ"
+    if meta.has(seq_variable) and seq_variable not in steps:
+        steps = {seq_variable: DomainStep(derive_seq=DeriveSeqArgs()), **steps}
+    for target, step in steps.items():
+        if not meta.has(target):
+            raise SpecError(f"derive: {target} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
+        name, args = step.verb()
+        frame[target] = DOMAIN_VERBS[name].function(frame, args, context)
+    if post_derive is not None:
+        frame = post_derive(frame)
+    idvar = seq_variable if meta.has(seq_variable) else None
+    supp_parts: list[pd.DataFrame] = []
+    targets = [variable for variable in meta.variables if variable.name in frame]
+    for variable in targets:
+        if variable.type != "Char":
+            continue
+        parent, continuations = split_long_text(frame[variable.name])
+        frame[variable.name] = parent
+        for number in continuations.columns:
+            supp_parts.append(
+                supp_qual(
+                    frame,
+                    continuations[number],
+                    qnam=compute_split_qnam(variable.name, int(number)),
+                    qlabel=variable.label,
+                    qorig="CRF",
+                    qeval=None,
+                    idvar=idvar,
+                )
+            )
+    for source in loaded.mapping.sources:
+        for qnam, supp in source.supp.items():
+            spec = supp.supp_qual
+            values, continuations = split_long_text(frame[SUPP_PREFIX + qnam])
+            supp_parts.append(
+                supp_qual(frame, values, qnam=qnam, qlabel=spec.qlabel, qorig=spec.qorig, qeval=spec.qeval, idvar=idvar)
+            )
+            for number in continuations.columns:
+                supp_parts.append(
+                    supp_qual(
+                        frame,
+                        continuations[number],
+                        qnam=compute_split_qnam(qnam, int(number)),
+                        qlabel=spec.qlabel,
+                        qorig=spec.qorig,
+                        qeval=spec.qeval,
+                        idvar=idvar,
+                    )
+                )
+    origins = _origins(loaded)
+    keep = [
+        variable
+        for variable in sorted(meta.variables, key=lambda v: v.order)
+        if variable.name in frame or variable.core in ("Req", "Exp")
+    ]
+    data = pd.DataFrame(
+        {
+            variable.name: _typed(frame[variable.name], variable)
+            if variable.name in frame
+            else pd.Series(pd.NA, index=frame.index, dtype="Float64" if variable.type == "Num" else "string")
+            for variable in keep
+        },
+        index=frame.index,
+    )
+    order = ["USUBJID", seq_variable] if idvar else [key for key in meta.keys if key in data] or ["USUBJID"]
+    data = data.sort_values(order, kind="stable").reset_index(drop=True)
+    variables = [
+        variable.model_copy(update=dict(zip(("origin", "source"), origins[variable.name], strict=True)))
+        if variable.name in origins
+        else variable
+        for variable in keep
+    ]
+    dataset = Dataset(meta.model_copy(update={"variables": variables}), data)
+    return dataset, _supp_dataset(supp_parts, supp_meta, domain)
+
+
+def _supp_dataset(parts: list[pd.DataFrame], supp_meta: DatasetMeta, domain: str) -> Dataset | None:
+    """SUPP-- for ``domain``: records sorted by subject, parent record and QNAM; None when there are none."""
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return None
+    data = pd.concat(parts, ignore_index=True).loc[:, list(SUPP_COLUMNS)]
+    number = pd.to_numeric(data["IDVARVAL"], errors="coerce")
+    data = (
+        data.assign(__N=number)
+        .sort_values(["USUBJID", "__N", "QNAM"], kind="stable")
+        .drop(columns="__N")
+        .reset_index(drop=True)
+    )
+    meta = supp_meta.model_copy(update={"name": f"SUPP{domain}", "label": f"Supplemental Qualifiers for {domain}"})
+    return Dataset(meta, data.astype("string"))

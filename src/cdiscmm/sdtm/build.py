@@ -1,0 +1,202 @@
+"""Build one study's SDTM datasets from its collected forms and YAML mappings, and write them.
+
+Order: read every form (exact duplicates rejected), DM first (its reference dates drive --DY and EPOCH
+elsewhere), then every other domain (records of subjects not in DM rejected), then TS from ``study.yaml``.
+Written to ``out_dir``: ``<name>.xpt`` (SAS XPORT v5, labels from the metadata) — the files the ADaM stage
+reads —, ``<lang>/<name>.xpt`` for local-language copies, ``rejects.csv``, ``issues.csv`` and
+``reconciliation.csv``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cdiscmm import progress
+from cdiscmm.errors import Location, SpecError
+from cdiscmm.metadata import standards as cdisc_standards
+from cdiscmm.metadata.model import Dataset, DatasetMeta
+from cdiscmm.metadata.study import StudyRef
+from cdiscmm.sdtm.assemble import (
+    FORM_COLUMN,
+    ROW,
+    finish_domain,
+    has_local_text,
+    localised,
+    map_domain,
+)
+from cdiscmm.sdtm.dm import apply_dm_rules, derive_ageu
+from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
+from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
+from cdiscmm.sdtm.ts import build_ts
+from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, MapContext, problems_where
+from cdiscmm.xpt.write import write_xpt
+
+#: Files of a raw folder that are not collected forms.
+NOT_FORMS: frozenset[str] = frozenset({"data_dictionary", "codelists", "defects"})
+Reader = Callable[[Path, str], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Standards:
+    """The SDTMIG dataset metadata and the CT registry a build maps to."""
+
+    ig: dict[str, DatasetMeta]
+    ct: CodelistLookup
+
+
+def default_standards() -> Standards:
+    """SDTMIG 3.4 and SDTM CT from ``specs/``."""
+    return Standards(cdisc_standards.sdtmig(), cdisc_standards.sdtm_ct())
+
+
+def default_reader() -> Reader:
+    """``cdiscmm.raw.read.read_form``: all-text columns plus RAWROW (imported when a build starts)."""
+    return importlib.import_module("cdiscmm.raw.read").read_form
+
+
+@dataclass
+class StudyBuild:
+    """Everything a build produced, before writing."""
+
+    datasets: dict[str, Dataset]
+    local: dict[str, Dataset]
+    rejects: pd.DataFrame
+    issues: pd.DataFrame
+    reconciliation: pd.DataFrame
+
+
+def _meta(standards: Standards, domain: str, where: Path) -> DatasetMeta:
+    if domain not in standards.ig:
+        raise SpecError(f"{domain} is not a dataset of SDTMIG 3.4", Location(file=str(where)))
+    return standards.ig[domain]
+
+
+def _read_forms(
+    study: StudyRef, raw_dir: Path, mappings: dict[str, LoadedMapping], reader: Reader
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.Series], list[pd.DataFrame]]:
+    design = study.config.design
+    mapped = {source.form for loaded in mappings.values() for source in loaded.mapping.sources}
+    references = {source.form for rule in design.reference_dates.values() for source in rule.sources}
+    used = mapped | references
+    present = {path.stem for path in raw_dir.glob("*.csv") if path.stem not in NOT_FORMS}
+    raws: dict[str, pd.DataFrame] = {}
+    rows_read: dict[str, pd.Series] = {}
+    events: list[pd.DataFrame] = []
+    for form in sorted(used | present):
+        raw = reader(raw_dir, form)
+        rows_read[form] = raw["RAWROW"]
+        if form not in used:
+            events.append(reject_form(study.studyid, form, raw, f"no mapping reads form {form}"))
+            continue
+        raws[form], duplicates = reject_duplicates(study.studyid, form, raw)
+        events.append(duplicates)
+        if form not in mapped:
+            reason = f"form {form} is read only for DM reference dates, no domain maps its rows"
+            events.append(reject_form(study.studyid, form, raws[form], reason))
+    return raws, rows_read, events
+
+
+def _drop_unknown_subjects(
+    frame: pd.DataFrame, subjects: pd.Series, studyid: str, domain: str
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Records of subjects without a DM record are rejected (SDTMIG: every USUBJID is in DM)."""
+    unknown = ~frame["USUBJID"].isin(subjects)
+    problems = problems_where(
+        unknown,
+        "SUBJID",
+        frame["USUBJID"],
+        "subject_not_in_dm",
+        "subject " + frame["USUBJID"] + " has no DM record",
+        reject=True,
+    )
+    events = [
+        make_events(studyid, form, domain, rows[ROW], problems.loc[rows.index], "reject")
+        for form, rows in frame.loc[unknown].groupby(FORM_COLUMN)
+    ]
+    return frame.loc[~unknown], events
+
+
+def build_datasets(
+    study: StudyRef, raw_dir: Path, *, standards: Standards | None = None, reader: Reader | None = None
+) -> StudyBuild:
+    """Map every domain of ``study`` from the forms in ``raw_dir``; nothing is written."""
+    standards = standards or default_standards()
+    config = study.config
+    mappings = load_domain_mappings(study)
+    if "DM" not in mappings:
+        raise SpecError("no DM mapping", Location(file=str(study.folder)), expected="dm.yaml (shared or study)")
+    raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader or default_reader())
+    context = MapContext(config.studyid, standards.ct)
+    supp_meta = standards.ig["SUPPQUAL"]
+    epochs = [EpochStart(epoch.epoch, epoch.start, epoch.offset_days) for epoch in config.design.epochs]
+
+    dm_loaded = mappings["DM"]
+    dm_meta = _meta(standards, "DM", dm_loaded.files[-1])
+    dm_mapped = map_domain(dm_loaded, raws, dm_meta, context)
+    dm_frame, dm_events = apply_dm_rules(dm_mapped.frame, config.design, raws, config.studyid)
+    events += [dm_mapped.events, dm_events]
+    frames = {"DM": dm_frame}
+    for domain, loaded in mappings.items():
+        if domain == "DM":
+            continue
+        mapped = map_domain(loaded, raws, _meta(standards, domain, loaded.files[-1]), context)
+        frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_frame["USUBJID"], config.studyid, domain)
+        events += [mapped.events, *unknown]
+
+    datasets: dict[str, Dataset] = {}
+    local: dict[str, Dataset] = {}
+    for domain, frame in frames.items():
+        loaded, meta = mappings[domain], standards.ig[domain]
+        domain_context = DomainContext(domain, dm_frame, epochs, config.design.epochs_end, list(meta.keys))
+        post = derive_ageu if domain == "DM" else None
+        local_copy = config.language != "en" and has_local_text(frame)
+        versions = [("", frame)] + ([(config.language, localised(frame))] if local_copy else [])
+        for language, version in versions:
+            dataset, supp = finish_domain(version, loaded, meta, supp_meta, domain_context, config.studyid, post)
+            target = local if language else datasets
+            for item in (dataset, supp):
+                if item is not None:
+                    target[f"{language}/{item.name}" if language else item.name] = item
+    datasets["TS"] = build_ts(config, datasets["DM"].data, standards.ct, standards.ig["TS"])
+    mapped_rows = pd.concat(
+        [frame[[FORM_COLUMN, ROW]].set_axis(["FORM", "ROW"], axis=1) for frame in frames.values()], ignore_index=True
+    )
+    rejects, issues, reconciliation = reconcile(config.studyid, rows_read, mapped_rows, pd.concat(events))
+    return StudyBuild(datasets, local, rejects, issues, reconciliation)
+
+
+def write_build(build: StudyBuild, out_dir: Path) -> list[Path]:
+    """Write the datasets (XPT v5), the local-language copies and the three CSV reports; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.datasets.items()]
+    written += [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.local.items()]
+    for name, table in (("rejects", build.rejects), ("issues", build.issues), ("reconciliation", build.reconciliation)):
+        path = out_dir / f"{name}.csv"
+        table.to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def build_study(
+    study: StudyRef,
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    standards: Standards | None = None,
+    reader: Reader | None = None,
+) -> dict[str, Dataset]:
+    """Build and write ``study``'s SDTM datasets to ``out_dir``; return the English datasets by name."""
+    with progress.step(f"{study.studyid}: mapping SDTM"):
+        build = build_datasets(study, raw_dir, standards=standards, reader=reader)
+    with progress.step(f"{study.studyid}: writing SDTM"):
+        written = write_build(build, out_dir)
+    rejected = int(build.reconciliation["ROWS_REJECTED"].sum())
+    progress.info(
+        f"{study.studyid}: {len(build.datasets)} datasets, {rejected} rows rejected, {len(written)} files in {out_dir}"
+    )
+    return build.datasets

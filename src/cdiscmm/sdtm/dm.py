@@ -1,0 +1,107 @@
+"""DM rules that no single collected field gives: reference dates, death, arm variables, AGEU, one row per subject.
+
+Sources (SDTMIG 3.4 DM specification and assumptions):
+- RFSTDTC/RFENDTC, RFXSTDTC/RFXENDTC (first/last exposure), RFICDTC (informed consent), RFPENDTC (end of
+  participation), DTHDTC come from the study design's reference-date rules (``study.yaml``): the first or last
+  of candidate collected dates per subject (assumptions 8 and 9; for non-interventional studies "a different
+  protocol milestone may be chosen" for RFSTDTC). Partial dates stay partial: candidates are ordered by the
+  earliest (``first``) or latest (``last``) instant they can mean, a more complete value winning a tie.
+- DTHFL = "Y" when the subject has a death record, else null (DM: DTHFL is Y or null; NY codelist C66742).
+- Arm variables (assumption 4): ARM/ARMCD/ACTARM/ACTARMCD come from TA; "if ARMCD is null, ARM must be null
+  and ARMNRS must be populated with the reason" (Arm Null Reason C142179). A non-interventional study assigns no
+  treatment by protocol, so its design gives ``arm_null_reason: NOT ASSIGNED``; a single-arm design gives
+  ``arm`` and subjects without exposure get ACTARMCD/ACTARM null with ARMNRS "ASSIGNED, NOT TREATED".
+  ACTARMUD (unplanned actual arm) stays null: no planned arm can be departed from.
+- AGEU = "YEARS" where AGE is known, null otherwise (AGEU C66781 qualifies AGE only).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cdiscmm.metadata.study import Design, ReferenceDate
+from cdiscmm.sdtm.iso8601 import compute_dtc_bounds, compute_iso8601
+from cdiscmm.sdtm.rejects import make_events
+from cdiscmm.sdtm.verbs.base import clean_text
+from cdiscmm.sdtm.verbs.condition import condition_add
+
+
+def _candidates(rule: ReferenceDate, raws: dict[str, pd.DataFrame], studyid: str) -> pd.DataFrame:
+    """USUBJID and ISO value of every candidate row (valid or unknown dates; invalid ones are left out)."""
+    parts = []
+    for source in rule.sources:
+        raw = raws[source.form]
+        selected = pd.Series(True, index=raw.index)
+        for condition in source.condition_add:
+            selected &= condition_add(raw, condition)
+        rows = raw.loc[selected]
+        time = rows[source.time] if source.time else None
+        iso, problem = compute_iso8601(rows[source.date], time, source.format)
+        parts.append(
+            pd.DataFrame({"USUBJID": studyid + "-" + clean_text(rows[source.subject]), "DTC": iso}).loc[problem.isna()]
+        )
+    return pd.concat(parts, ignore_index=True).dropna(subset=["USUBJID"])
+
+
+def compute_reference_date(rule: ReferenceDate, raws: dict[str, pd.DataFrame], studyid: str) -> pd.Series:
+    """The first or last candidate date per USUBJID, kept at its collected precision."""
+    candidates = _candidates(rule, raws, studyid).dropna(subset=["DTC"])
+    low, high = compute_dtc_bounds(candidates["DTC"])
+    candidates = candidates.assign(
+        BOUND=low if rule.pick == "first" else high, PRECISION=candidates["DTC"].str.len()
+    ).dropna(subset=["BOUND"])
+    ordered = candidates.sort_values(["BOUND", "PRECISION"], ascending=[rule.pick == "first", False], kind="stable")
+    return ordered.groupby("USUBJID", sort=False)["DTC"].first()
+
+
+def apply_dm_rules(
+    frame: pd.DataFrame, design: Design, raws: dict[str, pd.DataFrame], studyid: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One record per subject, then reference dates, DTHFL and arm variables (rules in the module doc)."""
+    repeat = frame.duplicated("USUBJID", keep="first")
+    first_row = frame.groupby("USUBJID", sort=False)["__ROW"].transform("first")
+    problems = pd.DataFrame(
+        {
+            "FIELD": "USUBJID",
+            "VALUE": frame.loc[repeat, "USUBJID"],
+            "RULE": "duplicate_subject",
+            "REASON": "subject already in DM from "
+            + frame.loc[repeat, "__FORM"]
+            + " row "
+            + first_row[repeat].astype(str),
+        }
+    )
+    events = (
+        pd.concat(
+            [
+                make_events(studyid, form, "DM", rows["__ROW"], problems.loc[rows.index], "reject")
+                for form, rows in frame.loc[repeat].groupby("__FORM")
+            ]
+        )
+        if repeat.any()
+        else pd.DataFrame()
+    )
+    dm = frame.loc[~repeat].copy()
+    for variable, rule in design.reference_dates.items():
+        dm[variable] = dm["USUBJID"].map(compute_reference_date(rule, raws, studyid)).astype("string")
+    if "DTHDTC" in design.reference_dates:
+        died = _candidates(design.reference_dates["DTHDTC"], raws, studyid)["USUBJID"]
+        dm["DTHFL"] = pd.Series("Y", index=dm.index, dtype="string").where(dm["USUBJID"].isin(died))
+    if design.arm is not None:
+        treated = dm["RFXSTDTC"].notna() if "RFXSTDTC" in dm else pd.Series(False, index=dm.index)
+        dm["ARMCD"], dm["ARM"] = design.arm.armcd, design.arm.arm
+        dm["ACTARMCD"] = pd.Series(design.arm.armcd, index=dm.index, dtype="string").where(treated)
+        dm["ACTARM"] = pd.Series(design.arm.arm, index=dm.index, dtype="string").where(treated)
+        dm["ARMNRS"] = pd.Series("ASSIGNED, NOT TREATED", index=dm.index, dtype="string").mask(treated)
+    else:
+        for variable in ("ARMCD", "ARM", "ACTARMCD", "ACTARM", "ACTARMUD"):
+            dm[variable] = pd.Series(pd.NA, index=dm.index, dtype="string")
+        dm["ARMNRS"] = design.arm_null_reason
+    return dm, events
+
+
+def derive_ageu(dm: pd.DataFrame) -> pd.DataFrame:
+    """AGEU = YEARS where AGE is known (collected or derived), null otherwise."""
+    if "AGE" not in dm:
+        return dm
+    return dm.assign(AGEU=pd.Series("YEARS", index=dm.index, dtype="string").where(dm["AGE"].notna()))

@@ -1,0 +1,91 @@
+"""Copy a collected field into a target variable, as it is (``assign_no_ct``) or as a CT term (``assign_ct``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from pydantic import Field
+
+from cdiscmm.errors import SpecError
+from cdiscmm.metadata.model import Codelist
+from cdiscmm.sdtm.verbs.base import MapContext, Mapped, VerbArgs, clean_text, problems_where, record_verb
+
+
+class AssignNoCtArgs(VerbArgs):
+    """``assign_no_ct: {field: AETERM_EN, local: AETERM}``."""
+
+    field: str = Field(description="Raw field copied (English text for local-language studies)")
+    local: str | None = Field(
+        None, description="Raw field with the collected local-language text, written to the <lang>/ copy"
+    )
+    upper: bool = Field(False, description="Upper-case the value (SDTMIG §4.2.3 text case convention)")
+
+    def fields(self) -> list[str]:
+        return [self.field] + ([self.local] if self.local else [])
+
+
+@record_verb(AssignNoCtArgs, origin="Collected")
+def assign_no_ct(raw: pd.DataFrame, args: AssignNoCtArgs, context: MapContext) -> Mapped:
+    """Copy a raw field, blanks stripped, text kept as collected (sdtm.oak ASSIGN_NO_CT)."""
+    values = clean_text(raw[args.field])
+    if args.upper:
+        values = values.str.upper()
+    local = clean_text(raw[args.local]) if args.local else None
+    return Mapped(values=values, local=local)
+
+
+class AssignCtArgs(VerbArgs):
+    """``assign_ct: {field: AESEV, codelist: C66769, map: {"1": MILD, "2": MODERATE}}``."""
+
+    field: str = Field(description="Raw field holding the collected code or text")
+    codelist: str = Field(description="NCI C-code of the target codelist, e.g. C66769 (AESEV)")
+    map: dict[str, str] = Field(
+        default_factory=dict, description="Study CT map: collected value → submission value of the codelist"
+    )
+
+    def fields(self) -> list[str]:
+        return [self.field]
+
+
+def compute_ct_lookup(codelist: Codelist, study_map: dict[str, str]) -> dict[str, str]:
+    """Upper-cased collected value → submission value: the study map, then submission values and synonyms."""
+    lookup: dict[str, str] = {}
+    for term in codelist.terms:
+        for text in (term.submission_value, *term.synonyms):
+            lookup.setdefault(text.upper(), term.submission_value)
+    lookup.update({collected.strip().upper(): submission for collected, submission in study_map.items()})
+    return lookup
+
+
+def check_ct_map(codelist: Codelist, study_map: dict[str, str]) -> None:
+    """A study map must only name submission values of the codelist (else the spec is wrong, not the data)."""
+    wrong = sorted(set(study_map.values()) - set(codelist.values()))
+    if wrong and not codelist.extensible:
+        raise SpecError(
+            f"map value {wrong[0]!r} is not a term of codelist {codelist.code} ({codelist.name})",
+            expected=f"one of {', '.join(codelist.values()[:20])}",
+        )
+
+
+@record_verb(AssignCtArgs, origin="Collected")
+def assign_ct(raw: pd.DataFrame, args: AssignCtArgs, context: MapContext) -> Mapped:
+    """Map a collected value to its CT submission value (sdtm.oak ASSIGN_CT).
+
+    Rule (SDTMIG 3.4 §4.3 and §4.2.7, CDISC CT usage): a value not in a **non-extensible** codelist cannot be
+    submitted, so the row is rejected with reason "value X not in codelist C…"; a value not in an
+    **extensible** codelist is submitted as collected (upper-cased, as a sponsor extension) and reported as a
+    finding, so it can be added to the sponsor's codelist extension in Define-XML. The collected value itself
+    is kept by mapping the same field with ``assign_no_ct`` into --ORRES/--TERM.
+    """
+    codelist = context.ct.get(args.codelist)
+    check_ct_map(codelist, args.map)
+    collected = clean_text(raw[args.field])
+    mapped = collected.str.upper().map(compute_ct_lookup(codelist, args.map)).astype("string")
+    unknown = collected.notna() & mapped.isna()
+    reason = "value " + collected.fillna("") + f" not in codelist {codelist.code} ({codelist.name})"
+    if codelist.extensible:
+        values = mapped.fillna(collected.str.upper())
+        problems = problems_where(unknown, args.field, collected, "not_in_codelist", reason, reject=False)
+    else:
+        values = mapped
+        problems = problems_where(unknown, args.field, collected, "not_in_codelist", reason, reject=True)
+    return Mapped(values=values, problems=problems)

@@ -1,0 +1,147 @@
+"""What every mapping verb shares: its arguments model, its result, and the registries keyed by function name.
+
+A verb's YAML name is its Python function's name (sdtm.oak's lesson): ``assign_ct:`` in a spec runs
+:func:`cdiscmm.sdtm.verbs.assign.assign_ct`. Two families exist:
+
+- **record verbs** turn collected columns of one form into one target column (``assign_no_ct``, ``assign_ct``,
+  ``hardcode_no_ct``, ``hardcode_ct``, ``assign_datetime``); they run on the raw rows of a source;
+- **domain verbs** derive a variable from the assembled domain and DM (``derive_seq``, ``derive_study_day``,
+  ``derive_epoch``, ``derive_age``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from cdiscmm.metadata.model import Codelist
+
+#: Columns of a problem table: one row per raw row and field that a verb could not map cleanly.
+PROBLEM_COLUMNS: tuple[str, ...] = ("FIELD", "VALUE", "RULE", "REASON", "REJECT")
+
+
+class CodelistLookup(Protocol):
+    """The part of the CT registry the verbs use (``cdiscmm.metadata.standards.sdtm_ct()``)."""
+
+    def get(self, code: str) -> Codelist: ...
+
+
+class VerbArgs(BaseModel):
+    """Arguments of one verb as written in YAML; unknown keys are spec errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def fields(self) -> list[str]:
+        """The raw fields this verb reads (checked against the form before mapping)."""
+        return []
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What record verbs may consult besides the raw rows."""
+
+    studyid: str
+    ct: CodelistLookup
+
+
+@dataclass
+class Mapped:
+    """A record verb's result: the target column (aligned to the raw rows) and what went wrong where.
+
+    ``local`` holds the collected local-language text for the local-language copy of the dataset.
+    ``problems`` is indexed like the raw rows it concerns, with :data:`PROBLEM_COLUMNS`; ``REJECT`` True means
+    the row cannot go into this domain, False means it goes in with a finding.
+    """
+
+    values: pd.Series
+    local: pd.Series | None = None
+    problems: pd.DataFrame = field(default_factory=lambda: empty_problems())
+
+
+def empty_problems() -> pd.DataFrame:
+    """A problem table with no rows."""
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in PROBLEM_COLUMNS})
+
+
+def problems_where(
+    mask: pd.Series, field_name: str, values: pd.Series, rule: str, reason: pd.Series | str, *, reject: bool
+) -> pd.DataFrame:
+    """One problem row per True in ``mask`` (index kept), naming the field, the value and the reason."""
+    selected = mask.fillna(False).astype(bool)
+    reasons = reason[selected] if isinstance(reason, pd.Series) else reason
+    return pd.DataFrame(
+        {
+            "FIELD": field_name,
+            "VALUE": values[selected].astype("object"),
+            "RULE": rule,
+            "REASON": reasons,
+            "REJECT": reject,
+        },
+        index=values.index[selected],
+    )
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Collected text with surrounding blanks removed; blank becomes null."""
+    text = values.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+@dataclass(frozen=True)
+class Verb:
+    """A registered verb: its function and the pydantic model of its YAML arguments."""
+
+    name: str
+    args: type[VerbArgs]
+    function: Callable[..., object]
+    doc: str
+    origin: str
+
+
+RECORD_VERBS: dict[str, Verb] = {}
+DOMAIN_VERBS: dict[str, Verb] = {}
+
+
+def _register(
+    registry: dict[str, Verb], args: type[VerbArgs], origin: str
+) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    def decorate(function: Callable[..., object]) -> Callable[..., object]:
+        doc = (function.__doc__ or "").strip().splitlines()[0]
+        registry[function.__name__] = Verb(function.__name__, args, function, doc, origin)
+        return function
+
+    return decorate
+
+
+def record_verb(args: type[VerbArgs], origin: str) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """Register a record verb under its function's name; ``origin`` is the Define-XML origin of its values."""
+    return _register(RECORD_VERBS, args, origin)
+
+
+def domain_verb(args: type[VerbArgs]) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """Register a domain verb under its function's name (its values are Derived)."""
+    return _register(DOMAIN_VERBS, args, "Derived")
+
+
+@dataclass(frozen=True)
+class EpochStart:
+    """One epoch and the DM reference variable (plus offset in days) on which it starts; None: from the start."""
+
+    epoch: str
+    reference: str | None
+    offset_days: int = 0
+
+
+@dataclass
+class DomainContext:
+    """What domain verbs may consult: the domain code, DM (USUBJID and reference dates), epochs, sort keys."""
+
+    domain: str
+    dm: pd.DataFrame
+    epochs: list[EpochStart] = field(default_factory=list)
+    epochs_end: str | None = None
+    keys: list[str] = field(default_factory=list)

@@ -1,0 +1,32 @@
+"""``--SEQ``: a sequence number unique per subject within a domain (``derive_seq``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from pydantic import Field
+
+from cdiscmm.sdtm.verbs.base import DomainContext, VerbArgs, domain_verb
+
+#: Hidden column holding each record's position in source order (form order, then raw row): the tie-breaker.
+ORDER_COLUMN = "__ORDER"
+
+
+class DeriveSeqArgs(VerbArgs):
+    """``derive_seq: {by: [AESTDTC, AETERM]}``: the order of records within a subject."""
+
+    by: list[str] = Field(default_factory=list, description="Domain variables ordering the records of a subject")
+
+
+@domain_verb(DeriveSeqArgs)
+def derive_seq(frame: pd.DataFrame, args: DeriveSeqArgs, context: DomainContext) -> pd.Series:
+    """Number the records of each USUBJID 1, 2, … in the order of ``by`` (SDTMIG 3.4 §4.1.9 / --SEQ).
+
+    Without ``by``, the dataset's key variables (SDTMIG 3.4 domain specification) order the records.
+    Nulls sort last; ties keep source order (form order, then collected row), so the numbering is
+    reproducible run after run.
+    """
+    by = args.by or [key for key in context.keys if key in frame and key not in {"STUDYID", "USUBJID", "DOMAIN"}]
+    order_by = ["USUBJID", *by, ORDER_COLUMN]
+    ordered = frame.sort_values(order_by, kind="stable", na_position="last")
+    seq = ordered.groupby("USUBJID", sort=False).cumcount() + 1
+    return seq.reindex(frame.index).astype("Int64")

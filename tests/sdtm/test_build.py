@@ -1,0 +1,185 @@
+"""A whole build with shared mapping, study override, local-language text, SUPP-- and text over 200 bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cdiscmm.metadata.model import DatasetMeta
+from cdiscmm.metadata.study import load_study
+from cdiscmm.sdtm.build import Standards, build_datasets, write_build
+from cdiscmm.xpt.read import read_xpt
+from tests.sdtm.conftest import AGEU, SEV, Registry, ae_meta, read_csv_form, variables
+
+STUDY = """\
+studyid: JP-1
+title: t
+sponsor: s
+region: PMDA
+language: ja
+design:
+  arm_null_reason: NOT ASSIGNED
+  reference_dates:
+    RFSTDTC: {pick: first, sources: [{form: ae, date: AESTDAT}]}
+"""
+SHARED_DM = """\
+domain: DM
+sources:
+  - form: dm
+    variables:
+      SUBJID: {assign_no_ct: {field: SUBJID}}
+      AGE: {assign_no_ct: {field: AGE}}
+"""
+SHARED_AE = """\
+domain: AE
+sources:
+  - form: ae
+    variables:
+      AETERM: {assign_no_ct: {field: AETERM}}
+      AEDECOD: {assign_no_ct: {field: AEDECOD}}
+      AESEV: {assign_ct: {field: AESEV, codelist: C66769}}
+      AESTDTC: {assign_datetime: {date: AESTDAT}}
+derive:
+  AESEQ: {derive_seq: {by: [AESTDTC]}}
+"""
+STUDY_AE = """\
+domain: AE
+sources:
+  - form: ae
+    variables:
+      AETERM: {assign_no_ct: {field: AETERM_EN, local: AETERM}}
+    supp:
+      AETOCI: {supp_qual: {qlabel: Tocilizumab Given, qorig: CRF, value: {assign_no_ct: {field: TOCI}}}}
+"""
+LONG_EN = " ".join(["headache"] * 30)  # 269 bytes
+LONG_JA = "頭痛" * 40  # 80 characters, 240 bytes
+
+
+def dm_meta() -> DatasetMeta:
+    return DatasetMeta(
+        name="DM",
+        label="Demographics",
+        **{"class": "SPECIAL PURPOSE"},
+        standard="SDTMIG 3.4",
+        variables=variables(
+            ("STUDYID", "Char", "Req"),
+            ("DOMAIN", "Char", "Req"),
+            ("USUBJID", "Char", "Req"),
+            ("SUBJID", "Char", "Req"),
+            ("RFSTDTC", "Char", "Exp"),
+            ("AGE", "Num", "Exp"),
+            ("AGEU", "Char", "Exp"),
+            ("ARMCD", "Char", "Exp"),
+            ("ARMNRS", "Char", "Exp"),
+            ("ACTARMUD", "Char", "Exp"),
+        ),
+    )
+
+
+def standards() -> Standards:
+    supp = DatasetMeta(
+        name="SUPPQUAL",
+        label="Supplemental Qualifiers",
+        **{"class": "RELATIONSHIP"},
+        standard="SDTMIG 3.4",
+        variables=variables(
+            *[
+                (name, "Char", "Req")
+                for name in (
+                    "STUDYID",
+                    "RDOMAIN",
+                    "USUBJID",
+                    "IDVAR",
+                    "IDVARVAL",
+                    "QNAM",
+                    "QLABEL",
+                    "QVAL",
+                    "QORIG",
+                    "QEVAL",
+                )
+            ]
+        ),
+    )
+    ts = DatasetMeta(
+        name="TS",
+        label="Trial Summary",
+        **{"class": "TRIAL DESIGN"},
+        standard="SDTMIG 3.4",
+        variables=variables(
+            ("STUDYID", "Char", "Req"),
+            ("DOMAIN", "Char", "Req"),
+            ("TSSEQ", "Num", "Req"),
+            ("TSPARMCD", "Char", "Req"),
+            ("TSPARM", "Char", "Req"),
+            ("TSVAL", "Char", "Exp"),
+        ),
+    )
+    return Standards({"DM": dm_meta(), "AE": ae_meta(), "SUPPQUAL": supp, "TS": ts}, Registry(SEV, AGEU))
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> tuple[Path, Path]:
+    root = tmp_path / "mappings"
+    (root / "shared").mkdir(parents=True)
+    (root / "jp1").mkdir()
+    (root / "jp1" / "study.yaml").write_text(STUDY, encoding="utf-8")
+    (root / "shared" / "dm.yaml").write_text(SHARED_DM, encoding="utf-8")
+    (root / "shared" / "ae.yaml").write_text(SHARED_AE, encoding="utf-8")
+    (root / "jp1" / "ae.yaml").write_text(STUDY_AE, encoding="utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "dm.csv").write_text("SUBJID,AGE\n001,61\n002,abc\n", encoding="utf-8")
+    ae = pd.DataFrame(
+        {
+            "SUBJID": ["001", "001"],
+            "AETERM": ["悪心", LONG_JA],
+            "AETERM_EN": ["Nausea", LONG_EN],
+            "AEDECOD": ["Nausea", "Headache"],
+            "AESEV": ["MILD", "MODERATE"],
+            "AESTDAT": ["12 MAR 2024", "10 MAR 2024"],
+            "TOCI": ["Y", ""],
+        }
+    )
+    ae.to_csv(raw / "ae.csv", index=False, encoding="utf-8")
+    return root / "jp1", raw
+
+
+def test_build_with_override_local_text_supp_and_long_text(study: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, raw = study
+    build = build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+    ae = build.datasets["AE"].data
+    # sorted by AESTDTC: the long headache (03-10) is AESEQ 1, nausea (03-12) AESEQ 2
+    assert list(ae["AESEQ"]) == [1, 2]
+    assert ae.loc[0, "AETERM"] == " ".join(["headache"] * 22)  # 22 words = 197 bytes
+    supp = build.datasets["SUPPAE"].data
+    assert supp[["IDVARVAL", "QNAM", "QVAL"]].values.tolist() == [
+        ["1", "AETERM1", " ".join(["headache"] * 8)],
+        ["2", "AETOCI", "Y"],
+    ]
+    assert supp.loc[0, "QLABEL"] == "AETERM label"
+    local_ae = build.local["ja/AE"].data
+    assert list(local_ae["AETERM"]) == ["頭痛" * 33, "悪心"]  # 198 bytes kept; the rest in SUPPAE of ja/
+    assert list(build.local["ja/SUPPAE"].data["QVAL"]) == ["頭痛" * 7, "Y"]  # 80 - 66 characters
+    dm = build.datasets["DM"].data
+    assert list(dm["USUBJID"]) == ["JP-1-001"] and dm.loc[0, "AGE"] == 61  # 002: AGE "abc" rejected
+    assert list(dm.columns) == [
+        "STUDYID",
+        "DOMAIN",
+        "USUBJID",
+        "SUBJID",
+        "RFSTDTC",
+        "AGE",
+        "AGEU",
+        "ARMCD",
+        "ARMNRS",
+        "ACTARMUD",
+    ]
+    assert build.rejects.loc[0, "REASON"] == "AGE: abc is not a number"
+    assert build.datasets["AE"].meta.variable("AETERM").origin == "Collected"
+
+    out = tmp_path / "out"
+    write_build(build, out)
+    assert read_xpt(out / "ja" / "ae.xpt").data["AETERM"].tolist() == ["頭痛" * 33, "悪心"]
+    assert read_xpt(out / "suppae.xpt").data["QNAM"].tolist() == ["AETERM1", "AETOCI"]

@@ -1,0 +1,101 @@
+"""The domain rules on hand-built records: --SEQ, --DY (no day 0), EPOCH, AGE. Expected values by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cdiscmm.sdtm.verbs.age import DeriveAgeArgs, derive_age
+from cdiscmm.sdtm.verbs.base import DomainContext, EpochStart
+from cdiscmm.sdtm.verbs.epoch import DeriveEpochArgs, derive_epoch
+from cdiscmm.sdtm.verbs.seq import ORDER_COLUMN, DeriveSeqArgs, derive_seq
+from cdiscmm.sdtm.verbs.study_day import DeriveStudyDayArgs, derive_study_day
+
+DM = pd.DataFrame(
+    {
+        "USUBJID": ["S-1", "S-2"],
+        "RFICDTC": ["2024-03-01", "2024-02"],
+        "RFSTDTC": ["2024-03-12T10:00", "2024-04"],
+        "RFXSTDTC": ["2024-03-12T10:00", "2024-04"],
+        "RFXENDTC": ["2024-03-31", None],
+        "RFPENDTC": ["2024-06-30", None],
+    }
+)
+EPOCHS = [
+    EpochStart("SCREENING", "RFICDTC"),
+    EpochStart("TREATMENT", "RFXSTDTC"),
+    EpochStart("FOLLOW-UP", "RFXENDTC", offset_days=1),
+]
+
+
+def context(**changes: object) -> DomainContext:
+    return DomainContext(**{"domain": "AE", "dm": DM, "epochs": EPOCHS, "epochs_end": "RFPENDTC", **changes})
+
+
+def as_list(values: pd.Series) -> list[object]:
+    return [None if pd.isna(value) else value for value in values]
+
+
+def test_derive_seq_numbers_per_subject_in_order_with_ties_in_source_order() -> None:
+    frame = pd.DataFrame(
+        {
+            "USUBJID": ["S-2", "S-1", "S-1", "S-1", "S-2"],
+            "AESTDTC": ["2024-05-01", "2024-03-20", "2024-03-10", "2024-03-20", None],
+            ORDER_COLUMN: [0, 1, 2, 3, 4],
+        }
+    )
+    seq = derive_seq(frame, DeriveSeqArgs(by=["AESTDTC"]), context())
+    # S-1: 03-10 → 1, the two 03-20 keep source order (rows 1, 3) → 2, 3; S-2: 05-01 → 1, null date last → 2
+    assert list(seq) == [1, 2, 1, 3, 2]
+
+
+def test_derive_seq_defaults_to_the_dataset_keys() -> None:
+    frame = pd.DataFrame({"USUBJID": ["S-1", "S-1"], "AETERM": ["B", "A"], ORDER_COLUMN: [0, 1]})
+    assert list(derive_seq(frame, DeriveSeqArgs(), context(keys=["STUDYID", "USUBJID", "AETERM"]))) == [2, 1]
+
+
+def test_derive_study_day_has_no_day_zero_and_null_for_partial_dates() -> None:
+    frame = pd.DataFrame(
+        {
+            "USUBJID": ["S-1", "S-1", "S-1", "S-1", "S-1", "S-2"],
+            "AESTDTC": ["2024-03-12T08:00", "2024-03-11", "2024-03-13", "2024-03-01", "2024-03", "2024-04-02"],
+        }
+    )
+    days = derive_study_day(frame, DeriveStudyDayArgs(dtc="AESTDTC"), context())
+    # RFSTDTC 2024-03-12: same day → 1 (time ignored), day before → -1, day after → 2, 11 days before → -11,
+    # partial record date → null; S-2's RFSTDTC is partial → null
+    assert as_list(days) == [1, -1, 2, -11, None, None]
+
+
+def test_derive_epoch_follows_design_order_and_reference_dates() -> None:
+    frame = pd.DataFrame(
+        {
+            "USUBJID": ["S-1"] * 7 + ["S-2"],
+            "AESTDTC": [
+                "2024-02-28",  # before consent → null
+                "2024-03-05",  # consent ≤ date < first dose → SCREENING
+                "2024-03-12",  # first dose day → TREATMENT
+                "2024-03-31",  # last dose day → TREATMENT
+                "2024-04-01",  # last dose + 1 → FOLLOW-UP
+                "2024-07-01",  # after end of participation → null
+                "2024-04",  # partial → null
+                "2024-03-05",  # S-2: consent partial, dose partial → no epoch has a known start
+            ],
+        }
+    )
+    epochs = derive_epoch(frame, DeriveEpochArgs(dtc="AESTDTC"), context())
+    assert as_list(epochs) == [None, "SCREENING", "TREATMENT", "TREATMENT", "FOLLOW-UP", None, None, None]
+
+
+def test_derive_epoch_open_first_epoch() -> None:
+    frame = pd.DataFrame({"USUBJID": ["S-1", "S-2"], "AESTDTC": ["2020-01-01", "2024-03-05"]})
+    epochs = derive_epoch(
+        frame, DeriveEpochArgs(dtc="AESTDTC"), context(epochs=[EpochStart("BASELINE", None), *EPOCHS[1:]])
+    )
+    assert as_list(epochs) == ["BASELINE", "BASELINE"]
+
+
+def test_derive_age_in_completed_years() -> None:
+    frame = pd.DataFrame({"USUBJID": ["S-1", "S-1", "S-2"], "BRTHDTC": ["1950-03-01", "1950-03-02", "1950-01-01"]})
+    ages = derive_age(frame, DeriveAgeArgs(), context())
+    # consent 2024-03-01: birthday that day → 74; birthday the next day → 73; S-2's consent is partial → null
+    assert as_list(ages) == [74, 73, None]

@@ -1,0 +1,101 @@
+"""Each record verb on hand-built raw rows, the expected column written out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cdiscmm.errors import SpecError
+from cdiscmm.sdtm.verbs import RECORD_VERBS
+from cdiscmm.sdtm.verbs.assign import AssignCtArgs, AssignNoCtArgs, assign_ct, assign_no_ct
+from cdiscmm.sdtm.verbs.base import MapContext
+from cdiscmm.sdtm.verbs.condition import ConditionAddArgs, condition_add
+from cdiscmm.sdtm.verbs.datetime import AssignDatetimeArgs, assign_datetime
+from cdiscmm.sdtm.verbs.hardcode import HardcodeCtArgs, HardcodeNoCtArgs, hardcode_ct, hardcode_no_ct
+
+
+def as_list(values: pd.Series) -> list[object]:
+    return [None if pd.isna(value) else value for value in values]
+
+
+def test_registry_names_are_the_function_names() -> None:
+    assert set(RECORD_VERBS) == {"assign_no_ct", "assign_ct", "hardcode_no_ct", "hardcode_ct", "assign_datetime"}
+    assert all(verb.function.__name__ == name for name, verb in RECORD_VERBS.items())
+
+
+def test_assign_no_ct_strips_blanks_and_keeps_local_text(context: MapContext) -> None:
+    raw = pd.DataFrame({"AETERM_EN": [" Nausea ", "", "Rash"], "AETERM": ["悪心", "", "発疹"]})
+    mapped = assign_no_ct(raw, AssignNoCtArgs(field="AETERM_EN", local="AETERM"), context)
+    assert as_list(mapped.values) == ["Nausea", None, "Rash"]
+    assert as_list(mapped.local) == ["悪心", None, "発疹"]
+    assert mapped.problems.empty
+
+
+def test_assign_no_ct_upper(context: MapContext) -> None:
+    mapped = assign_no_ct(pd.DataFrame({"X": ["Grade 1"]}), AssignNoCtArgs(field="X", upper=True), context)
+    assert as_list(mapped.values) == ["GRADE 1"]
+
+
+def test_assign_ct_maps_study_codes_and_rejects_unknown_in_non_extensible(context: MapContext) -> None:
+    raw = pd.DataFrame({"SEV": ["1", "moderate", "", "9"]})
+    mapped = assign_ct(raw, AssignCtArgs(field="SEV", codelist="C66769", map={"1": "MILD"}), context)
+    assert as_list(mapped.values) == ["MILD", "MODERATE", None, None]
+    problem = mapped.problems.loc[3]
+    assert problem["REASON"] == "value 9 not in codelist C66769 (AESEV)" and bool(problem["REJECT"])
+    assert list(mapped.problems.index) == [3]
+
+
+def test_assign_ct_keeps_unknown_value_of_extensible_codelist_as_finding(context: MapContext) -> None:
+    raw = pd.DataFrame({"ROUTE": ["IV", "Intrathecal"]})
+    mapped = assign_ct(raw, AssignCtArgs(field="ROUTE", codelist="C66729"), context)
+    assert as_list(mapped.values) == ["INTRAVENOUS", "INTRATHECAL"]  # IV is a CDISC synonym
+    assert not bool(mapped.problems.loc[1, "REJECT"])
+
+
+def test_assign_ct_map_to_a_value_outside_the_codelist_is_a_spec_error(context: MapContext) -> None:
+    with pytest.raises(SpecError, match="not a term of codelist C66769"):
+        assign_ct(pd.DataFrame({"SEV": ["1"]}), AssignCtArgs(field="SEV", codelist="C66769", map={"1": "LOW"}), context)
+
+
+def test_hardcode_no_ct_everywhere_or_where_field_filled(context: MapContext) -> None:
+    raw = pd.DataFrame({"CMTRT": ["X", ""]})
+    assert as_list(hardcode_no_ct(raw, HardcodeNoCtArgs(value="PRIOR"), context).values) == ["PRIOR", "PRIOR"]
+    only = hardcode_no_ct(raw, HardcodeNoCtArgs(value="PRIOR", field="CMTRT"), context)
+    assert as_list(only.values) == ["PRIOR", None]
+
+
+def test_hardcode_ct_checks_the_term(context: MapContext) -> None:
+    raw = pd.DataFrame({"AGE": ["61"]})
+    assert as_list(hardcode_ct(raw, HardcodeCtArgs(value="YEARS", codelist="C66781"), context).values) == ["YEARS"]
+    with pytest.raises(SpecError, match="not a term of codelist C66781"):
+        hardcode_ct(raw, HardcodeCtArgs(value="MONTHS", codelist="C66781"), context)
+
+
+def test_assign_datetime_keeps_precision_and_rejects_impossible_dates_naming_the_field(context: MapContext) -> None:
+    raw = pd.DataFrame(
+        {"AESTDAT": ["12 MAR 2024", "UN MAR 2024", "31 FEB 2024", "UN UNK UNKN"], "AESTTIM": ["14:30", "", "", ""]}
+    )
+    mapped = assign_datetime(raw, AssignDatetimeArgs(date="AESTDAT", time="AESTTIM"), context)
+    assert as_list(mapped.values) == ["2024-03-12T14:30", "2024-03", None, None]
+    assert list(mapped.problems.index) == [2]
+    assert mapped.problems.loc[2, "REASON"] == "AESTDAT: not a calendar date"
+    assert mapped.problems.loc[2, "FIELD"] == "AESTDAT" and mapped.problems.loc[2, "VALUE"] == "31 FEB 2024"
+
+
+def test_condition_add_tests() -> None:
+    raw = pd.DataFrame({"AEYN": ["Y", " y", "N", ""]})
+    assert list(condition_add(raw, ConditionAddArgs(field="AEYN", equals="Y"))) == [True, True, False, False]
+    assert list(condition_add(raw, ConditionAddArgs.model_validate({"field": "AEYN", "in": ["N"]}))) == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert list(condition_add(raw, ConditionAddArgs(field="AEYN", not_in=["N"]))) == [True, True, False, False]
+    assert list(condition_add(raw, ConditionAddArgs(field="AEYN", not_empty=True))) == [True, True, True, False]
+    assert list(condition_add(raw, ConditionAddArgs(field="AEYN", empty=True))) == [False, False, False, True]
+
+
+def test_condition_add_needs_exactly_one_test() -> None:
+    with pytest.raises(ValueError, match="exactly one of"):
+        ConditionAddArgs(field="AEYN", equals="Y", not_empty=True)
