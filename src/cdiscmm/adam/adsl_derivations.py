@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm import progress
-from cdiscmm.adam.checks import assert_unique
+from cdiscmm.adam.checks import assert_columns, assert_unique
 from cdiscmm.adam.dates import compute_dt_from_dtc, compute_duration, derive_vars_dt
 from cdiscmm.adam.sdtm_input import optional, require
 from cdiscmm.adam.spec import ExtremeDate, RecordSelection, Rule, VariableSpec
+from cdiscmm.errors import InputError, Location
 
 Sdtm = Mapping[str, pd.DataFrame]
 KEY = "USUBJID"
@@ -389,3 +390,35 @@ def derive_vars_disposition(
     if applies_if:
         result[status] = result[status].where(result[applies_if].eq("Y").fillna(False).astype(bool))
     return result
+
+
+def derive_vars_merged_adsl(
+    dataset: pd.DataFrame, dataset_adsl: pd.DataFrame, variables: list[VariableSpec], *, keep: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Add the ADSL variables a dataset spec copies (``source: ADSL.<name>``), plus ADSL columns ``keep``.
+
+    Rule (admiral ``derive_vars_merged(dataset_add = adsl, by_vars = USUBJID)``): each spec variable whose
+    source is ``ADSL.X`` becomes a column named after the spec variable (``TRTA`` from ``ADSL.TRT01A``); ``keep``
+    names further ADSL columns the derivations read (e.g. DTHDT for AE end-date limits) under their own name.
+    A record whose USUBJID is not in ADSL is an :class:`InputError` (every ADaM subject is an ADSL subject).
+    """
+    copies = {
+        spec.source.split(".", 1)[1]: spec.name
+        for spec in variables
+        if spec.origin == "Predecessor" and (spec.source or "").startswith("ADSL.") and spec.name != KEY
+    }
+    copies.update({name: name for name in keep})
+    assert_columns(dataset_adsl, [KEY, *copies], "ADSL")
+    added = dataset_adsl.loc[:, [KEY, *copies]].rename(columns=copies)
+    unknown = sorted(set(dataset[KEY].dropna()) - set(dataset_adsl[KEY]))
+    if unknown:
+        raise InputError(
+            "records of subjects not in ADSL",
+            Location(file="ADSL", field=KEY),
+            found=unknown[:5],
+            expected="DM subjects",
+        )
+    out = dataset.drop(columns=[name for name in copies.values() if name in dataset.columns])
+    merged = out.merge(added, on=KEY, how="left", validate="many_to_one")
+    merged.index = dataset.index
+    return merged

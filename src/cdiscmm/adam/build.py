@@ -12,23 +12,49 @@ from pathlib import Path
 import pandas as pd
 
 from cdiscmm import progress
+from cdiscmm.adam.adae import build_adae
+from cdiscmm.adam.adqs import build_adqs
+from cdiscmm.adam.adrs import build_adrs
 from cdiscmm.adam.adsl import build_adsl
+from cdiscmm.adam.adtte import build_adtte
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
 from cdiscmm.errors import InputError, Location
 from cdiscmm.metadata.model import Dataset
 from cdiscmm.xpt.write import write_xpt
 
-#: A builder: (SDTM datasets, ADaM datasets built so far) -> its dataset.
-Builder = Callable[[Mapping[str, pd.DataFrame], Mapping[str, Dataset]], Dataset]
+#: A builder: (SDTM datasets, ADaM datasets built so far) -> its dataset, or None (skipped, with a note)
+#: when the study has not collected its source (e.g. no QS).
+Builder = Callable[[Mapping[str, pd.DataFrame], Mapping[str, Dataset]], Dataset | None]
 
 
 def _adsl(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset:
     return build_adsl(sdtm)
 
 
-#: ADaM dataset name -> builder, in build order.
+def _adae(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset | None:
+    return build_adae(sdtm, adam["ADSL"].data)
+
+
+def _adrs(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset | None:
+    return build_adrs(sdtm, adam["ADSL"].data)
+
+
+def _adtte(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset:
+    adrs = adam.get("ADRS")
+    return build_adtte(adam["ADSL"].data, adrs.data if adrs is not None else None)
+
+
+def _adqs(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset | None:
+    return build_adqs(sdtm, adam["ADSL"].data)
+
+
+#: ADaM dataset name -> builder, in build order (ADTTE reads ADRS).
 BUILDERS: dict[str, Builder] = {
     "ADSL": _adsl,
+    "ADAE": _adae,
+    "ADRS": _adrs,
+    "ADTTE": _adtte,
+    "ADQS": _adqs,
 }
 
 
@@ -46,11 +72,13 @@ def studyid_of(sdtm: Mapping[str, pd.DataFrame]) -> str:
 
 
 def build_adam(sdtm: Mapping[str, pd.DataFrame], builders: Mapping[str, Builder] | None = None) -> dict[str, Dataset]:
-    """Every registered ADaM dataset built from ``sdtm``, in registry order."""
+    """Every registered ADaM dataset built from ``sdtm``, in registry order; a builder's None is left out."""
     adam: dict[str, Dataset] = {}
     for name, builder in (builders or BUILDERS).items():
         with progress.step(f"building {name}"):
-            adam[name] = builder(sdtm, adam)
+            built = builder(sdtm, adam)
+        if built is not None:
+            adam[name] = built
     return adam
 
 

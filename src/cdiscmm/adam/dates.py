@@ -167,3 +167,16 @@ def compute_duration(
     if add_one:
         days = days + days.ge(0).astype("Float64")
     return (days / DAYS_PER_UNIT[out_unit]).astype("float64")
+
+
+def derive_var_dy(
+    dataset: pd.DataFrame, date: str = "ADT", *, new_var: str = "ADY", reference_date: str = "TRTSDT"
+) -> pd.DataFrame:
+    """Add the study day ``new_var`` of ``date`` relative to ``reference_date`` (admiral ``derive_vars_dy()``).
+
+    Rule (ADaMIG 1.3 §3.3.3 ``*DY``): ``date - reference + 1`` when ``date >= reference`` (no day 0), else
+    ``date - reference``; missing when either date is missing. Integer (``Int64``).
+    """
+    assert_columns(dataset, [date, reference_date], "input dataset")
+    days = compute_duration(dataset[reference_date], dataset[date], "days")
+    return dataset.assign(**{new_var: days.round().astype("Int64")})

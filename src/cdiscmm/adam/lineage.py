@@ -21,3 +21,15 @@ def compute_group_seq_text(dataset: pd.DataFrame, by_vars: list[str], seq: str) 
     ordered = dataset.dropna(subset=[seq]).sort_values([*by_vars, seq])
     numbers = ordered[seq].astype("Float64").astype("Int64").astype("str")
     return numbers.groupby([ordered[name] for name in by_vars]).agg(",".join)
+
+
+def derive_var_obs_number(
+    dataset: pd.DataFrame, by_vars: list[str], order: list[str], new_var: str = "ASEQ"
+) -> pd.DataFrame:
+    """Add ``new_var`` = 1, 2, ... per ``by_vars`` group in ``order`` (admiral ``derive_var_obs_number()``).
+
+    Missing values of ``order`` variables sort last; ties keep the input order. The rows keep their input order.
+    """
+    ranked = dataset.sort_values([*by_vars, *order], kind="stable", na_position="last")
+    number = ranked.groupby(by_vars, sort=False).cumcount() + 1
+    return dataset.assign(**{new_var: number.reindex(dataset.index).astype("int64")})

@@ -207,3 +207,23 @@ def derive_vars_onset_from_last_dose(
     hours = (onset - out["LDOSEDTM"]) / pd.Timedelta(hours=1)
     out["ONSLDHR"] = hours.where(both_known).astype("float64")
     return out
+
+
+def derive_var_first_occurrence_flag(
+    dataset: pd.DataFrame,
+    by_vars: list[str],
+    new_var: str,
+    *,
+    order: list[str],
+    filter_flag: str = "TRTEMFL",
+) -> pd.DataFrame:
+    """Add ``new_var`` = ``"Y"`` on the first record per ``by_vars`` among records with ``filter_flag`` = ``"Y"``.
+
+    Rule (ADaMIG OCCDS ``AOCCFL`` / ``AOCCSFL`` / ``AOCCPFL``; admiral ``derive_var_extreme_flag(mode =
+    "first")`` restricted by ``restrict_derivation(filter = TRTEMFL == "Y")``): records are sorted by
+    ``order`` (missing values last, ties in input order); other records get a missing flag.
+    """
+    assert_columns(dataset, [*by_vars, *order, filter_flag], "ADAE")
+    eligible = dataset.loc[dataset[filter_flag].eq("Y").fillna(False).astype(bool)]
+    first = eligible.sort_values([*by_vars, *order], kind="stable", na_position="last").drop_duplicates(by_vars)
+    return dataset.assign(**{new_var: _flag(pd.Series(dataset.index.isin(first.index), index=dataset.index))})

@@ -16,6 +16,7 @@ in the TTE engine's models).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -349,6 +350,9 @@ class ScoreSpec(BaseModel):
         description="EORTC direction (global health status scores like a symptom scale), EQ-5D item or index"
     )
     item_range: int | None = Field(None, description="Range of the item scale (max - min): 3 or 6 for EORTC")
+    value_set: Lookup | None = Field(
+        None, description="EQ-5D index: value-set code (eq5d.VALUE_SETS) from an ADSL variable, e.g. COUNTRY"
+    )
 
 
 class TteSpec(BaseModel):
@@ -379,6 +383,7 @@ class ParameterSpec(BaseModel):
     parcat1: str | None = None
     avalc: list[str] | None = Field(None, description="Permitted AVALC values, in AVAL order when AVAL is coded")
     method: str
+    where: RecordFilter | None = Field(None, description="The SDTM records the parameter is read from")
     score: ScoreSpec | None = None
     tte: TteSpec | None = None
 
@@ -428,6 +433,17 @@ class AdamDatasetSpec(BaseModel):
                 return parameter
         raise KeyError(f"{self.name} PARAMCD {paramcd}")
 
+    def parameter_frame(self) -> pd.DataFrame:
+        """PARAMCD, PARAM, PARAMN and PARCAT1 of every parameter, one row each, in spec order."""
+        return pd.DataFrame(
+            {
+                "PARAMCD": [parameter.paramcd for parameter in self.parameters],
+                "PARAM": [parameter.param for parameter in self.parameters],
+                "PARAMN": [parameter.paramn for parameter in self.parameters],
+                "PARCAT1": [parameter.parcat1 for parameter in self.parameters],
+            }
+        ).astype({"PARAMCD": "str", "PARAM": "str", "PARAMN": "int64", "PARCAT1": "str"})
+
     def to_dataset_meta(self) -> DatasetMeta:
         """The :class:`DatasetMeta` of this spec (labels and types already filled by the loader)."""
         variables = [
@@ -459,6 +475,21 @@ class AdamDatasetSpec(BaseModel):
             variables=variables,
             comment=comment or None,
         )
+
+
+def derive_params_from_spec(
+    spec: AdamDatasetSpec, derivations: Mapping[str, Callable[[], pd.DataFrame]]
+) -> pd.DataFrame:
+    """The records of every spec parameter, in spec order, with PARAM/PARAMN/PARCAT1 from the spec's table."""
+    unknown = [parameter.paramcd for parameter in spec.parameters if parameter.paramcd not in derivations]
+    if unknown:
+        raise SpecError(
+            f"{spec.name} parameter {unknown[0]} has no derivation",
+            Location(file=str(spec_path(spec.name)), field="paramcd"),
+            expected=", ".join(derivations),
+        )
+    records = pd.concat([derivations[parameter.paramcd]() for parameter in spec.parameters], ignore_index=True)
+    return records.drop(columns="PARAM", errors="ignore").merge(spec.parameter_frame(), on="PARAMCD", how="left")
 
 
 def concrete_label(standard: StandardVariableMeta, name: str) -> str:

@@ -1,0 +1,89 @@
+"""ADAE builder: the variables of ``specs/adam/adae.yaml`` from AE (+SUPPAE), EX and ADSL, one record per AE record.
+
+The pipe, one library derivation per variable family (rules in each docstring):
+
+1. AE variables the spec copies (``source: AE.X``, required) and SUPPAE qualifiers (``source: SUPPAE...``,
+   missing with a note when not collected); the ADSL variables the spec copies, and DTHDT;
+2. ASTDT/ASTDTF and AENDT/AENDTF by the paired start/end rules
+   (:func:`~cdiscmm.adam.dates.derive_vars_dt_start_end`: end not after death, start not before first dose
+   in the month of first dose, start not after a complete end); ASTDY, ADURN/ADURU;
+3. TRTEMFL (30-day window after last dose), AETOXGRN, ADRFL, SADRFL, CRS/ICANS flags with ASTCT grade 3+;
+4. the last dose before onset (LDOSEDTM, LDOSESEQ, ONSLDDY, ONSLDHR);
+5. AOCCFL / AOCCSFL / AOCCPFL on treatment-emergent records; SRCDOM/SRCSEQ back to AE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cdiscmm import progress
+from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
+from cdiscmm.adam.dates import compute_duration, derive_var_dy, derive_vars_dt_start_end
+from cdiscmm.adam.occurrence import (
+    derive_var_adrfl,
+    derive_var_aesi_flags,
+    derive_var_first_occurrence_flag,
+    derive_var_sadrfl,
+    derive_var_trtemfl,
+    derive_vars_onset_from_last_dose,
+)
+from cdiscmm.adam.sdtm_input import optional, require
+from cdiscmm.adam.spec import AdamDatasetSpec, load_adam_spec
+from cdiscmm.metadata.model import Dataset
+
+ORDER = ["ASTDT", "AESEQ"]
+
+
+def _sourced(spec: AdamDatasetSpec, prefix: str) -> list[str]:
+    """The spec variables whose source starts with ``prefix`` (``AE.`` or ``SUPPAE.``)."""
+    return [variable.name for variable in spec.variables if (variable.source or "").startswith(prefix)]
+
+
+def start_from_ae(ae: pd.DataFrame, spec: AdamDatasetSpec) -> pd.DataFrame:
+    """The AE columns the spec copies, and its SUPPAE qualifiers (QNAM = variable name; missing when absent)."""
+    qualifiers = _sourced(spec, "SUPPAE.")
+    absent = [name for name in qualifiers if name not in ae.columns]
+    if absent:
+        progress.info(f"note: SUPPAE QNAM {', '.join(absent)} not in the input; left missing in ADAE")
+    out = ae.loc[:, ["USUBJID", *_sourced(spec, "AE."), *[name for name in qualifiers if name in ae.columns]]]
+    out = out.loc[:, ~out.columns.duplicated()]
+    return out.assign(**{name: pd.Series(pd.NA, index=out.index, dtype="str") for name in absent})
+
+
+def derive_vars_duration(adae: pd.DataFrame) -> pd.DataFrame:
+    """ADURN = AENDT - ASTDT + 1 (days, :func:`~cdiscmm.adam.dates.compute_duration`); ADURU ``"DAYS"`` when present."""
+    duration = compute_duration(adae["ASTDT"], adae["AENDT"], "days")
+    return adae.assign(ADURN=duration, ADURU=pd.Series("DAYS", index=adae.index, dtype="str").where(duration.notna()))
+
+
+def build_adae(
+    sdtm: Mapping[str, pd.DataFrame], adsl: pd.DataFrame, spec: AdamDatasetSpec | None = None
+) -> Dataset | None:
+    """ADAE from AE (+SUPPAE), EX (EXSEQ, EXSTDTC) and ADSL; None (with a note) when the study has no AE."""
+    spec = spec or load_adam_spec("ADAE")
+    if optional(sdtm, "AE", [], "ADAE not built") is None:
+        return None
+    ae = require(sdtm, "AE", ["USUBJID", *_sourced(spec, "AE.")])
+    ex = require(sdtm, "EX", ["USUBJID", "EXSEQ", "EXSTDTC"])
+    adae = (
+        start_from_ae(ae, spec)
+        .pipe(derive_vars_merged_adsl, adsl, spec.variables, keep=("DTHDT",))
+        .pipe(derive_vars_dt_start_end, "AESTDTC", "AEENDTC", end_limits=["DTHDT"])
+        .pipe(derive_var_dy, "ASTDT", new_var="ASTDY")
+        .pipe(derive_vars_duration)
+        .pipe(derive_var_trtemfl)
+        .assign(AETOXGRN=lambda frame: pd.to_numeric(frame["AETOXGR"], errors="coerce").astype("Int64"))
+        .pipe(derive_var_adrfl)
+        .pipe(derive_var_sadrfl)
+        .pipe(derive_var_aesi_flags)
+        .pipe(derive_vars_onset_from_last_dose, ex)
+        .pipe(derive_var_first_occurrence_flag, ["USUBJID"], "AOCCFL", order=ORDER)
+        .pipe(derive_var_first_occurrence_flag, ["USUBJID", "AEBODSYS"], "AOCCSFL", order=ORDER)
+        .pipe(derive_var_first_occurrence_flag, ["USUBJID", "AEBODSYS", "AEDECOD"], "AOCCPFL", order=ORDER)
+        .assign(SRCDOM="AE", SRCSEQ=lambda frame: frame["AESEQ"].astype("Int64"))
+        .sort_values(["USUBJID", "AESEQ"], kind="stable")
+        .reset_index(drop=True)
+    )
+    return Dataset(spec.to_dataset_meta(), adae).ordered()
