@@ -188,9 +188,10 @@ def test_labels_fit_40_bytes() -> None:
 
 
 def test_sponsor_file_is_valid_and_merges() -> None:
-    assert len(sponsor_codelists()) == 0
-    assert sponsor_codelists().package == "Sponsor"
-    assert len(all_codelists()) == len(sdtm_ct()) + len(adam_ct())
+    sponsor = sponsor_codelists()
+    assert sponsor.package == "Sponsor"
+    assert all(not codelist.code.startswith("C") or not codelist.code[1:].isdigit() for codelist in sponsor)
+    assert len(all_codelists()) == len(sdtm_ct()) + len(adam_ct()) + len(sponsor)
 
 
 def test_sponsor_file_errors_name_the_line(tmp_path: Path) -> None:
