@@ -62,11 +62,8 @@ def _parse_dd_mon_yyyy(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     return frame, unparsed
 
 
-def _parse_yyyy_mm_dd(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
-    """``2024-03-12``, ``2024-03``, ``2024``, with ``UN``/``UK`` for unknown parts (``2024-UN-UN``)."""
-    parts = values.str.upper().str.extract(
-        r"^\s*(?P<year>\d{4}|UNKN|UNK|UK|UN)(?:[-/](?P<month>\d{1,2}|UNK|UK|UN))?(?:[-/](?P<day>\d{1,2}|UNK|UK|UN))?\s*$"
-    )
+def _numeric_parts(parts: pd.DataFrame, values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """Year, month and day columns from regex groups of a numeric layout (unknown parts become NA)."""
     unparsed = values.notna() & parts["year"].isna()
     frame = pd.DataFrame(
         {
@@ -77,6 +74,14 @@ def _parse_yyyy_mm_dd(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
         index=values.index,
     )
     return frame, unparsed
+
+
+def _parse_yyyy_mm_dd(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """``2024-03-12``, ``2024-03``, ``2024``, with ``UN``/``UK`` for unknown parts (``2024-UN-UN``)."""
+    parts = values.str.upper().str.extract(
+        r"^\s*(?P<year>\d{4}|UNKN|UNK|UK|UN)(?:[-/](?P<month>\d{1,2}|UNK|UK|UN))?(?:[-/](?P<day>\d{1,2}|UNK|UK|UN))?\s*$"
+    )
+    return _numeric_parts(parts, values)
 
 
 def _parse_dd_mm_yyyy(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
@@ -84,16 +89,7 @@ def _parse_dd_mm_yyyy(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     parts = values.str.upper().str.extract(
         r"^\s*(?P<day>\d{1,2}|UNK|UK|UN)[/.](?P<month>\d{1,2}|UNK|UK|UN)[/.](?P<year>\d{4}|UNKN|UNK|UK)\s*$"
     )
-    unparsed = values.notna() & parts["year"].isna()
-    frame = pd.DataFrame(
-        {
-            "year": _unknown_to_na(parts["year"]),
-            "month": _unknown_to_na(parts["month"]).str.zfill(2),
-            "day": _unknown_to_na(parts["day"]).str.zfill(2),
-        },
-        index=values.index,
-    )
-    return frame, unparsed
+    return _numeric_parts(parts, values)
 
 
 #: Names of the collected date layouts (the ``format`` argument of ``assign_datetime``).
