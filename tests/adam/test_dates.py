@@ -93,3 +93,16 @@ def test_compute_duration_units_and_add_one() -> None:
 def test_derive_vars_dt_missing_column_is_named() -> None:
     with pytest.raises(InputError, match="TRTSDT"):
         derive_vars_dt(pd.DataFrame({"XDTC": ["2024"]}), "AST", "XDTC", min_dates=["TRTSDT"])
+
+
+def test_derive_var_dy_accepts_object_dtype_dates() -> None:
+    """Regression: ISA ADQS crashed when ADT arrived as an object column (ADT - TRTSDT raised TypeError)."""
+    from cdiscmm.adam.dates import derive_var_dy
+
+    frame = pd.DataFrame(
+        {
+            "ADT": pd.Series([pd.Timestamp("2024-03-12"), None], dtype=object),
+            "TRTSDT": pd.to_datetime(["2024-03-10"] * 2),
+        }
+    )
+    assert derive_var_dy(frame)["ADY"].tolist() == [3, pd.NA]

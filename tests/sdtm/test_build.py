@@ -183,3 +183,24 @@ def test_build_with_override_local_text_supp_and_long_text(study: tuple[Path, Pa
     write_build(build, out)
     assert read_xpt(out / "ja" / "ae.xpt").data["AETERM"].tolist() == ["頭痛" * 33, "悪心"]
     assert read_xpt(out / "suppae.xpt").data["QNAM"].tolist() == ["AETERM1", "AETOCI"]
+
+
+def test_supp_qnam_filled_by_two_sources_is_written_once_per_record(study: tuple[Path, Path]) -> None:
+    folder, raw = study
+    (folder / "ae.yaml").write_text(
+        STUDY_AE
+        + """\
+  - form: ae
+    name: again
+    variables:
+      AETERM: {assign_no_ct: {field: AEDECOD}}
+    supp:
+      AETOCI: {supp_qual: {qlabel: Tocilizumab Given, qorig: CRF, value: {assign_no_ct: {field: TOCI}}}}
+""",
+        encoding="utf-8",
+    )
+    build = build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+    supp = build.datasets["SUPPAE"].data
+    toci = supp[supp["QNAM"] == "AETOCI"]
+    assert len(build.datasets["AE"].data) == 4 and len(toci) == 2
+    assert not toci.duplicated(["USUBJID", "IDVARVAL", "QNAM"]).any()

@@ -92,3 +92,20 @@ def test_apply_dm_rules_single_arm_untreated_subject() -> None:
 
 def test_derive_ageu_only_where_age_known() -> None:
     assert list(derive_ageu(dm_frame())["AGEU"].fillna("")) == ["YEARS", "", "YEARS", "YEARS"]
+
+
+def test_apply_dm_rules_second_source_fills_the_subject_record_not_a_duplicate() -> None:
+    frame = pd.DataFrame(
+        {
+            "USUBJID": ["S-01", "S-02", "S-01", "S-03"],
+            "AGE": [61.0, 70.0, None, None],
+            "__SUPP_ENRLTYP": [None, None, "PROSPECTIVE", "RETROSPECTIVE"],
+            "__FORM": ["dm", "dm", "ic", "ic"],
+            "__ROW": [1, 2, 1, 2],
+        }
+    )
+    dm, events = apply_dm_rules(frame, design(), RAWS, "S")
+    assert list(dm["USUBJID"]) == ["S-01", "S-02"]
+    assert list(dm["__SUPP_ENRLTYP"].fillna("")) == ["PROSPECTIVE", ""]
+    assert dm.attrs["merged_rows"].to_dict("records") == [{"FORM": "ic", "ROW": 1}]
+    assert events["REASON"].tolist() == ["subject S-03 has no dm record"]

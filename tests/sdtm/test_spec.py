@@ -60,11 +60,13 @@ def test_unknown_verb_names_file_line_and_lists_the_verbs(tmp_path: Path) -> Non
 
 
 def test_missing_argument_names_the_key(tmp_path: Path) -> None:
-    folder = make_study(tmp_path, {"ae.yaml": SHARED_AE.replace("{field: AESEV, codelist: C66769}", "{field: AESEV}")})
+    folder = make_study(
+        tmp_path, {"ae.yaml": SHARED_AE.replace("{field: AESEV, codelist: C66769}", "{codelist: C66769}")}
+    )
     with pytest.raises(SpecError) as caught:
         load_domain_mappings(load_study(folder))
     assert str(caught.value) == (
-        f"{folder / 'ae.yaml'}:6: sources.0.variables.AESEV.assign_ct.codelist: required key is missing"
+        f"{folder / 'ae.yaml'}:6: sources.0.variables.AESEV.assign_ct.field: required key is missing"
     )
 
 
@@ -132,3 +134,17 @@ def test_bundled_study_files_point_to_the_schema() -> None:
         assert path.read_text(encoding="utf-8").startswith(
             "# yaml-language-server: $schema=../schema/study.schema.json"
         )
+
+
+def test_override_drop_removes_a_shared_source_the_study_does_not_collect(tmp_path: Path) -> None:
+    override = """\
+domain: AE
+sources:
+  - {form: ae, drop: true}
+  - form: crs
+    variables:
+      AETERM: {hardcode_no_ct: {value: Cytokine release syndrome}}
+"""
+    folder = make_study(tmp_path, {"ae.yaml": override}, {"ae.yaml": SHARED_AE})
+    loaded = load_domain_mappings(load_study(folder))["AE"]
+    assert [source.form for source in loaded.mapping.sources] == ["crs"]

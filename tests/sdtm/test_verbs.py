@@ -99,3 +99,17 @@ def test_condition_add_tests() -> None:
 def test_condition_add_needs_exactly_one_test() -> None:
     with pytest.raises(ValueError, match="exactly one of"):
         ConditionAddArgs(field="AEYN", equals="Y", not_empty=True)
+
+
+def test_assign_ct_sponsor_list_without_codelist_rejects_unknown_codes(context: MapContext) -> None:
+    raw = pd.DataFrame({"MMTYPE": ["IGG_K", " igg_k", "99", ""]})
+    mapped = assign_ct(raw, AssignCtArgs(field="MMTYPE", map={"IGG_K": "IGG KAPPA"}), context)
+    assert as_list(mapped.values) == ["IGG KAPPA", "IGG KAPPA", None, None]
+    problem = mapped.problems.iloc[0]
+    assert problem["REASON"] == "value 99 not in sponsor codelist of MMTYPE" and bool(problem["REJECT"])
+
+
+def test_assign_ct_strict_rejects_unknown_value_of_extensible_codelist(context: MapContext) -> None:
+    raw = pd.DataFrame({"ROUTE": ["99"]})
+    mapped = assign_ct(raw, AssignCtArgs(field="ROUTE", codelist="C66729", strict=True), context)
+    assert as_list(mapped.values) == [None] and bool(mapped.problems.iloc[0]["REJECT"])

@@ -52,3 +52,16 @@ def test_value_over_200_bytes_names_row_and_variable(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         write_xpt(Dataset(meta(), data), tmp_path / "adsl.xpt")
     assert "row 2" in str(caught.value) and "USUBJID" in str(caught.value)
+
+
+def test_date_variable_held_as_object_column_is_written_as_sas_date(tmp_path: Path) -> None:
+    """Regression: ISA ADQS ADT arrived as an object column of Timestamps and the writer raised TypeError."""
+    data = pd.DataFrame(
+        {
+            "USUBJID": ["S-001", "S-002"],
+            "AGE": [1, 2],
+            "TRTSDT": pd.Series([pd.Timestamp("2024-03-12"), None], dtype=object),
+        }
+    )
+    back = read_xpt(write_xpt(Dataset(meta(), data), tmp_path / "adsl.xpt"))
+    assert back.data["TRTSDT"].iloc[0] == pd.Timestamp("2024-03-12") and pd.isna(back.data["TRTSDT"].iloc[1])

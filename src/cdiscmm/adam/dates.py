@@ -178,5 +178,6 @@ def derive_var_dy(
     ``date - reference``; missing when either date is missing. Integer (``Int64``).
     """
     assert_columns(dataset, [date, reference_date], "input dataset")
-    days = compute_duration(dataset[reference_date], dataset[date], "days")
+    # Dates may arrive as object columns (e.g. all-missing after a merge); compare them as datetimes.
+    days = compute_duration(pd.to_datetime(dataset[reference_date]), pd.to_datetime(dataset[date]), "days")
     return dataset.assign(**{new_var: days.round().astype("Int64")})

@@ -19,7 +19,7 @@ from cdiscmm.errors import InputError, Location, SpecError
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.sdtm.loader import LoadedMapping
 from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events, row_events
-from cdiscmm.sdtm.spec import DomainStep, Source, Unpivot, VerbStep
+from cdiscmm.sdtm.spec import DomainStep, Join, Source, SuppQualArgs, Unpivot, VerbStep
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 from cdiscmm.sdtm.verbs.base import DomainContext, MapContext, Mapped, clean_text, problems_where
 from cdiscmm.sdtm.verbs.condition import condition_add
@@ -29,6 +29,8 @@ from cdiscmm.sdtm.verbs.supp import SUPP_COLUMNS, compute_split_qnam, split_long
 FORM_COLUMN = "__FORM"
 ROW = "__ROW"
 LOCAL_PREFIX = "__LOCAL_"
+#: Hidden column ``__JOINROW_<form>``: the raw row of a joined detail page (lineage of the joined rows).
+JOIN_PREFIX = "__JOINROW_"
 SUPP_PREFIX = "__SUPP_"
 
 
@@ -63,16 +65,66 @@ def _unpivot(rows: pd.DataFrame, spec: Unpivot) -> tuple[pd.DataFrame, pd.Series
     """Wide item columns to one row per non-blank item; also returns the raw rows whose items were all blank."""
     keep = [column for column in rows.columns if column not in spec.columns]
     long = rows.melt(id_vars=keep, value_vars=spec.columns, var_name=spec.name, value_name=spec.value)
-    long = long[clean_text(long[spec.value]).notna()].sort_values(ROW_COLUMN, kind="stable")
-    all_blank = ~rows[ROW_COLUMN].isin(long[ROW_COLUMN])
+    answered = clean_text(long[spec.value]).notna()
+    all_blank = ~rows[ROW_COLUMN].isin(long.loc[answered, ROW_COLUMN])
+    long = long[~long[ROW_COLUMN].isin(rows.loc[all_blank, ROW_COLUMN])] if spec.keep_blank else long[answered]
+    long = long.sort_values(ROW_COLUMN, kind="stable")
     return long.reset_index(drop=True), all_blank
 
 
+def _join(
+    rows: pd.DataFrame, detail: pd.DataFrame, join: Join, subject: str, studyid: str, domain: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Left-join a detail page to ``rows`` by subject and link fields (compared without surrounding blanks).
+
+    Returns the joined rows (detail fields the rows lack, and ``__JOINROW_<form>``), the detail rows considered
+    (one per link; a repeated link is rejected here) and the reject events of repeated links.
+    """
+    keys = [subject, *join.by]
+    key_names = [f"__KEY_{number}" for number in range(len(keys))]
+    detail = detail.copy()
+    for name, field in zip(key_names, keys, strict=True):
+        detail[name] = clean_text(detail[field])
+    repeated = detail.duplicated(subset=key_names, keep="first") | detail[key_names].isna().any(axis=1)
+    reason = f"{join.form} page repeats (or lacks) the link {', '.join(keys)} of an earlier page"
+    events = row_events(studyid, join.form, domain, detail.loc[repeated, ROW_COLUMN], "unjoined", reason, "reject")
+    detail = detail.loc[~repeated]
+    added = [column for column in detail.columns if column not in rows.columns and column not in key_names]
+    right = detail[[*key_names, *added, ROW_COLUMN]].rename(columns={ROW_COLUMN: JOIN_PREFIX + join.form})
+    left = rows.copy()
+    for name, field in zip(key_names, keys, strict=True):
+        left[name] = clean_text(left[field])
+    joined = left.reset_index().merge(right, on=key_names, how="left").set_index("index")
+    joined.index.name = rows.index.name
+    first = ~joined.index.duplicated(keep="first")
+    joined = joined.loc[first].drop(columns=key_names)
+    # a detail page joins one row only: the first row with its link (a later row with the same link gets none)
+    second = joined[JOIN_PREFIX + join.form].duplicated(keep="first") & joined[JOIN_PREFIX + join.form].notna()
+    for column in [JOIN_PREFIX + join.form, *added]:
+        joined.loc[second, column] = pd.NA
+    return joined, detail.drop(columns=key_names), events
+
+
 def _map_source(
-    loaded: LoadedMapping, position: int, source: Source, raw: pd.DataFrame, meta: DatasetMeta, context: MapContext
+    loaded: LoadedMapping,
+    position: int,
+    source: Source,
+    raw: pd.DataFrame,
+    meta: DatasetMeta,
+    context: MapContext,
+    raws: dict[str, pd.DataFrame],
 ) -> MappedDomain:
     domain = loaded.mapping.domain
     available = set(raw.columns) | ({source.unpivot.name, source.unpivot.value} if source.unpivot else set())
+    for join in source.join:
+        missing = [field for field in [source.subject, *join.by] if field not in raws[join.form] or field not in raw]
+        if missing:
+            raise InputError(
+                f"join of form {join.form} to {source.form}: field {missing[0]} is not on both forms",
+                Location(file=f"{join.form}.csv", field=missing[0]),
+                expected=f"link fields present on {source.form} and {join.form}",
+            )
+        available |= set(raws[join.form].columns)
     _check_fields(loaded, source, available)
     selected = pd.Series(True, index=raw.index)
     for condition in source.condition_add:
@@ -83,6 +135,11 @@ def _map_source(
         row_events(context.studyid, source.form, domain, raw.loc[~selected, ROW_COLUMN], "condition", reason, "exclude")
     ]
     rows = raw.loc[selected]
+    detail_rows: list[tuple[Join, pd.DataFrame]] = []
+    for join in source.join:
+        rows, detail, duplicate_events = _join(rows, raws[join.form], join, source.subject, context.studyid, domain)
+        detail_rows.append((join, detail))
+        events.append(duplicate_events)
     if source.unpivot is not None:
         rows, all_blank = _unpivot(rows, source.unpivot)
         blank_rows = raw.loc[selected, ROW_COLUMN][all_blank.to_numpy()]
@@ -117,6 +174,9 @@ def _map_source(
         frame[SUPP_PREFIX + qnam] = mapped.values
         problems_found.append(mapped.problems)
     problems = pd.concat([problem for problem in problems_found if not problem.empty] or [problems_found[0]])
+    if source.unpivot is not None:  # a problem with an item's value names the raw item column, not VALUE
+        on_item = problems["FIELD"] == source.unpivot.value
+        problems.loc[on_item, "FIELD"] = rows.loc[problems.index[on_item], source.unpivot.name].to_numpy()
     rejected = problems.index[problems["REJECT"].astype(bool)].unique()
     kinds = problems["REJECT"].map({True: "reject", False: "finding"})
     events.append(
@@ -126,6 +186,13 @@ def _map_source(
     frame.insert(0, "USUBJID", context.studyid + "-" + subject.drop(index=rejected))
     frame[FORM_COLUMN] = source.form
     frame[ROW] = rows.loc[frame.index, ROW_COLUMN].astype("int64")
+    for join, detail in detail_rows:
+        column = JOIN_PREFIX + join.form
+        frame[column] = rows.loc[frame.index, column]
+        unjoined = detail.loc[~detail[ROW_COLUMN].isin(frame[column].dropna()), ROW_COLUMN]
+        links = ", ".join(f"{field}" for field in [source.subject, *join.by])
+        reason = f"no mapped {source.form} row with the same {links} for this {join.form} page"
+        events.append(row_events(context.studyid, join.form, domain, unjoined, "unjoined", reason, "reject"))
     frame[ORDER_COLUMN] = position * 10**9 + pd.RangeIndex(len(frame)).to_numpy()
     return MappedDomain(frame.reset_index(drop=True), pd.concat(events, ignore_index=True))
 
@@ -152,7 +219,7 @@ def map_domain(
 ) -> MappedDomain:
     """Run every source of a domain mapping on its raw form; concatenate the rows in source order."""
     parts = [
-        _map_source(loaded, position, source, raws[source.form], meta, context)
+        _map_source(loaded, position, source, raws[source.form], meta, context, raws)
         for position, source in enumerate(loaded.mapping.sources)
     ]
     frame = pd.concat([part.frame for part in parts], ignore_index=True)
@@ -241,25 +308,28 @@ def finish_domain(
                     idvar=idvar,
                 )
             )
+    # a QNAM several sources fill (e.g. LINENUM from priortx and subtx) is one column: emit it once (first spec)
+    supp_specs: dict[str, SuppQualArgs] = {}
     for source in loaded.mapping.sources:
         for qnam, supp in source.supp.items():
-            spec = supp.supp_qual
-            values, continuations = split_long_text(frame[SUPP_PREFIX + qnam])
+            supp_specs.setdefault(qnam, supp.supp_qual)
+    for qnam, spec in supp_specs.items():
+        values, continuations = split_long_text(frame[SUPP_PREFIX + qnam])
+        supp_parts.append(
+            supp_qual(frame, values, qnam=qnam, qlabel=spec.qlabel, qorig=spec.qorig, qeval=spec.qeval, idvar=idvar)
+        )
+        for number in continuations.columns:
             supp_parts.append(
-                supp_qual(frame, values, qnam=qnam, qlabel=spec.qlabel, qorig=spec.qorig, qeval=spec.qeval, idvar=idvar)
-            )
-            for number in continuations.columns:
-                supp_parts.append(
-                    supp_qual(
-                        frame,
-                        continuations[number],
-                        qnam=compute_split_qnam(qnam, int(number)),
-                        qlabel=spec.qlabel,
-                        qorig=spec.qorig,
-                        qeval=spec.qeval,
-                        idvar=idvar,
-                    )
+                supp_qual(
+                    frame,
+                    continuations[number],
+                    qnam=compute_split_qnam(qnam, int(number)),
+                    qlabel=spec.qlabel,
+                    qorig=spec.qorig,
+                    qeval=spec.qeval,
+                    idvar=idvar,
                 )
+            )
     origins = _origins(loaded)
     keep = [
         variable

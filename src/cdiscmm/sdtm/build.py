@@ -23,13 +23,14 @@ from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyRef
 from cdiscmm.sdtm.assemble import (
     FORM_COLUMN,
+    JOIN_PREFIX,
     ROW,
     finish_domain,
     has_local_text,
     localised,
     map_domain,
 )
-from cdiscmm.sdtm.dm import apply_dm_rules, derive_ageu
+from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
 from cdiscmm.sdtm.ts import build_ts
@@ -81,6 +82,7 @@ def _read_forms(
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.Series], list[pd.DataFrame]]:
     design = study.config.design
     mapped = {source.form for loaded in mappings.values() for source in loaded.mapping.sources}
+    mapped |= {join.form for loaded in mappings.values() for source in loaded.mapping.sources for join in source.join}
     references = {source.form for rule in design.reference_dates.values() for source in rule.sources}
     used = mapped | references
     present = {path.stem for path in raw_dir.glob("*.csv") if path.stem not in NOT_FORMS}
@@ -118,6 +120,11 @@ def _drop_unknown_subjects(
         make_events(studyid, form, domain, rows[ROW], problems.loc[rows.index], "reject")
         for form, rows in frame.loc[unknown].groupby(FORM_COLUMN)
     ]
+    for column in [column for column in frame if column.startswith(JOIN_PREFIX)]:
+        joined = frame.loc[unknown, column].dropna()
+        events.append(
+            make_events(studyid, column.removeprefix(JOIN_PREFIX), domain, joined, problems.loc[joined.index], "reject")
+        )
     return frame.loc[~unknown], events
 
 
@@ -164,7 +171,15 @@ def build_datasets(
                     target[f"{language}/{item.name}" if language else item.name] = item
     datasets["TS"] = build_ts(config, datasets["DM"].data, standards.ct, standards.ig["TS"])
     mapped_rows = pd.concat(
-        [frame[[FORM_COLUMN, ROW]].set_axis(["FORM", "ROW"], axis=1) for frame in frames.values()], ignore_index=True
+        [frame[[FORM_COLUMN, ROW]].set_axis(["FORM", "ROW"], axis=1) for frame in frames.values()]
+        + [dm_frame.attrs.get(MERGED_ROWS, pd.DataFrame(columns=["FORM", "ROW"]))]
+        + [
+            pd.DataFrame({"FORM": column.removeprefix(JOIN_PREFIX), "ROW": frame[column].dropna().astype("int64")})
+            for frame in frames.values()
+            for column in frame
+            if column.startswith(JOIN_PREFIX)
+        ],
+        ignore_index=True,
     )
     rejects, issues, reconciliation = reconcile(config.studyid, rows_read, mapped_rows, pd.concat(events))
     return StudyBuild(datasets, local, rejects, issues, reconciliation)

@@ -54,10 +54,55 @@ def compute_reference_date(rule: ReferenceDate, raws: dict[str, pd.DataFrame], s
     return ordered.groupby("USUBJID", sort=False)["DTC"].first()
 
 
+#: ``attrs`` key of the DM frame: FORM/ROW of later-source rows merged into subject records (mapped rows).
+MERGED_ROWS = "merged_rows"
+_HIDDEN = ("USUBJID", "__FORM", "__ROW", "__ORDER")
+
+
+def _merge_later_sources(frame: pd.DataFrame, studyid: str) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """DM from several forms: the first source's form gives the subject records; a row of a later source
+    (e.g. ``ic`` carrying SUPPDM ENRLTYP) fills that subject's still-empty variables. A later row for a
+    subject the first form lacks, or a second one for the same subject, is rejected.
+    """
+    forms = list(dict.fromkeys(frame["__FORM"]))
+    if len(forms) < 2:
+        return frame, []
+    main = frame.loc[frame["__FORM"] == forms[0]].copy()
+    first = main.drop_duplicates("USUBJID").set_index("USUBJID")
+    events: list[pd.DataFrame] = []
+    merged: list[pd.DataFrame] = []
+    for form in forms[1:]:
+        rows = frame.loc[frame["__FORM"] == form]
+        repeat = rows.duplicated("USUBJID", keep="first")
+        orphan = ~rows["USUBJID"].isin(first.index)
+        bad = repeat | orphan
+        reason = ("subject " + rows["USUBJID"] + f" has no {forms[0]} record").where(
+            orphan, "subject already given by " + form
+        )
+        problems = pd.DataFrame(
+            {
+                "FIELD": "USUBJID",
+                "VALUE": rows.loc[bad, "USUBJID"],
+                "RULE": pd.Series("duplicate_subject", index=rows.index).mask(orphan, "subject_not_in_dm")[bad],
+                "REASON": reason[bad],
+            }
+        )
+        if bad.any():
+            events.append(make_events(studyid, form, "DM", rows.loc[bad, "__ROW"], problems, "reject"))
+        good = rows.loc[~bad].set_index("USUBJID")
+        for column in [column for column in good.columns if column not in _HIDDEN]:
+            extra = main["USUBJID"].map(good[column])
+            main[column] = main[column].fillna(extra) if column in main else extra
+        merged.append(pd.DataFrame({"FORM": form, "ROW": good["__ROW"].to_numpy()}))
+    main.attrs[MERGED_ROWS] = pd.concat(merged, ignore_index=True)
+    return main, events
+
+
 def apply_dm_rules(
     frame: pd.DataFrame, design: Design, raws: dict[str, pd.DataFrame], studyid: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One record per subject, then reference dates, DTHFL and arm variables (rules in the module doc)."""
+    frame, merge_events = _merge_later_sources(frame, studyid)
     repeat = frame.duplicated("USUBJID", keep="first")
     first_row = frame.groupby("USUBJID", sort=False)["__ROW"].transform("first")
     problems = pd.DataFrame(
@@ -81,7 +126,9 @@ def apply_dm_rules(
         if repeat.any()
         else pd.DataFrame()
     )
+    events = pd.concat([events, *merge_events]) if merge_events else events
     dm = frame.loc[~repeat].copy()
+    dm.attrs[MERGED_ROWS] = frame.attrs.get(MERGED_ROWS, pd.DataFrame(columns=["FORM", "ROW"]))
     for variable, rule in design.reference_dates.items():
         dm[variable] = dm["USUBJID"].map(compute_reference_date(rule, raws, studyid)).astype("string")
     if "DTHDTC" in design.reference_dates:

@@ -23,6 +23,7 @@ RULES: tuple[str, ...] = (
     "not_a_number",
     "condition",
     "empty_items",
+    "unjoined",
     "unmapped_form",
 )
 ROW_COLUMN = "RAWROW"

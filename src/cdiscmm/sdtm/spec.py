@@ -9,8 +9,9 @@ the JSON Schema. ``supp`` lists SUPP-- qualifiers per QNAM; ``derive`` lists dom
 
 Override semantics (``mappings/<study>/<domain>.yaml`` beside a shared file of the same name): sources are
 matched by ``name`` (default: the form). For a matched source, each ``variables``/``supp`` entry replaces the
-shared entry of the same target (``null`` removes it), and ``condition_add``/``unpivot`` replace the shared
-ones when given. An unmatched source is added. ``derive`` entries replace per target (``null`` removes). A
+shared entry of the same target (``null`` removes it), and ``condition_add``/``unpivot``/``join`` replace the shared
+ones when given; ``drop: true`` removes the shared source (a form the study does not collect). An unmatched
+source is added. ``derive`` entries replace per target (``null`` removes). A
 study file without a shared file of the same name is a complete domain mapping.
 """
 
@@ -100,11 +101,26 @@ class SuppStep(_Strict):
 
 
 class Unpivot(_Strict):
-    """Wide item columns → one row per item: ``name`` gets the column name, ``value`` its value; blanks dropped."""
+    """Wide item columns → one row per item: ``name`` gets the column name, ``value`` its value; blank items dropped
+    unless ``keep_blank`` (a raw row whose items are all blank is never mapped)."""
 
     columns: list[str] = Field(min_length=1, description="Raw item columns, e.g. Q01 … Q30")
     name: str = Field("ITEM", description="New field holding the item column's name")
     value: str = Field("VALUE", description="New field holding the item's value")
+    keep_blank: bool = Field(
+        False, description="Keep blank items (e.g. a questionnaire item not answered → --STAT NOT DONE)"
+    )
+
+
+class Join(_Strict):
+    """A detail page joined to the source's rows by subject and link fields (e.g. the CRS page by AESPID).
+
+    Each detail row joins at most one source row: its fields are added to that row (fields the source already
+    has are not). A detail row that joins no mapped row, or repeats the link of an earlier one, is rejected.
+    """
+
+    form: str = Field(description="Detail form (file <form>.csv)")
+    by: list[str] = Field(min_length=1, description="Link fields present on both forms, besides the subject")
 
 
 class Source(_Strict):
@@ -115,6 +131,7 @@ class Source(_Strict):
     subject: str = Field("SUBJID", description="Raw field holding the subject identifier (USUBJID = STUDYID-subject)")
     condition_add: list[ConditionAddArgs] = Field(default_factory=list, description="Row filter; all must hold")
     unpivot: Unpivot | None = None
+    join: list[Join] = Field(default_factory=list, description="Detail pages joined to the rows (left join)")
     variables: dict[str, RecordStep] = Field(min_length=1, description="Target variable → verb")
     supp: dict[str, SuppStep] = Field(default_factory=dict, description="QNAM → supp_qual")
 
@@ -150,9 +167,11 @@ class SourceOverride(_Strict):
 
     form: str
     name: str | None = None
+    drop: bool = Field(False, description="Remove this shared source (the study does not collect the form)")
     subject: str | None = None
     condition_add: list[ConditionAddArgs] | None = None
     unpivot: Unpivot | None = None
+    join: list[Join] | None = None
     variables: dict[str, RecordStep | None] = Field(default_factory=dict)
     supp: dict[str, SuppStep | None] = Field(default_factory=dict)
 
@@ -185,6 +204,8 @@ def apply_override(shared: DomainMapping, override: DomainOverride) -> DomainMap
     sources: list[dict[str, Any]] = []
     for source in shared.sources:
         change = changes.pop(source.key, None)
+        if change is not None and change.drop:
+            continue
         merged = source.model_dump(by_alias=True, exclude_none=True)
         if change is not None:
             merged["variables"] = _merged(source.variables, change.variables)
@@ -193,13 +214,17 @@ def apply_override(shared: DomainMapping, override: DomainOverride) -> DomainMap
                 merged["condition_add"] = change.condition_add
             if change.unpivot is not None:
                 merged["unpivot"] = change.unpivot
+            if change.join is not None:
+                merged["join"] = change.join
             if change.subject is not None:
                 merged["subject"] = change.subject
         else:
             merged["variables"], merged["supp"] = source.variables, source.supp
         sources.append(merged)
     for change in changes.values():
-        added = change.model_dump(by_alias=True, exclude_none=True)
+        if change.drop:
+            continue
+        added = change.model_dump(by_alias=True, exclude_none=True, exclude={"drop"})
         added["variables"] = {k: v for k, v in change.variables.items() if v is not None}
         added["supp"] = {k: v for k, v in change.supp.items() if v is not None}
         sources.append(added)

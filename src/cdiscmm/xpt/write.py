@@ -25,6 +25,9 @@ SAS_EPOCH = pd.Timestamp("1960-01-01")
 def _as_sas_numeric(values: pd.Series, display_format: str | None) -> pd.Series:
     """Numbers stay numbers; datetimes become SAS datetimes (seconds since 1960) when the display format is a
     DATETIME format, SAS dates (days since 1960) otherwise (SAS TS-140: both count from 1960-01-01)."""
+    is_date_format = (display_format or "").upper().startswith(("DATE", "E8601D"))
+    if is_date_format and not pd.api.types.is_datetime64_any_dtype(values):
+        values = pd.to_datetime(values)  # date objects or Timestamps held in an object column
     if pd.api.types.is_datetime64_any_dtype(values):
         elapsed = (values.dt.tz_localize(None) if values.dt.tz is not None else values) - SAS_EPOCH
         seconds = elapsed.dt.total_seconds()

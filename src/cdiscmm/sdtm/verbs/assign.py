@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cdiscmm.errors import SpecError
 from cdiscmm.metadata.model import Codelist
@@ -18,15 +18,20 @@ class AssignNoCtArgs(VerbArgs):
         None, description="Raw field with the collected local-language text, written to the <lang>/ copy"
     )
     upper: bool = Field(False, description="Upper-case the value (SDTMIG §4.2.3 text case convention)")
+    prefer: list[str] = Field(
+        default_factory=list, description="Raw fields read first, in order, where filled (e.g. a joined page's text)"
+    )
 
     def fields(self) -> list[str]:
-        return [self.field] + ([self.local] if self.local else [])
+        return [self.field, *self.prefer] + ([self.local] if self.local else [])
 
 
 @record_verb(AssignNoCtArgs, origin="Collected")
 def assign_no_ct(raw: pd.DataFrame, args: AssignNoCtArgs, context: MapContext) -> Mapped:
     """Copy a raw field, blanks stripped, text kept as collected (sdtm.oak ASSIGN_NO_CT)."""
     values = clean_text(raw[args.field])
+    for preferred in reversed(args.prefer):
+        values = clean_text(raw[preferred]).fillna(values)
     if args.upper:
         values = values.str.upper()
     local = clean_text(raw[args.local]) if args.local else None
@@ -34,16 +39,36 @@ def assign_no_ct(raw: pd.DataFrame, args: AssignNoCtArgs, context: MapContext) -
 
 
 class AssignCtArgs(VerbArgs):
-    """``assign_ct: {field: AESEV, codelist: C66769, map: {"1": MILD, "2": MODERATE}}``."""
+    """``assign_ct: {field: AESEV, codelist: C66769, map: {"1": MILD, "2": MODERATE}}``.
+
+    Without ``codelist`` the ``map`` is a complete sponsor-defined codelist (e.g. a SUPP-- QVAL with no CDISC
+    CT); ``strict`` treats the collected code list as closed even when the CDISC codelist is extensible.
+    """
 
     field: str = Field(description="Raw field holding the collected code or text")
-    codelist: str = Field(description="NCI C-code of the target codelist, e.g. C66769 (AESEV)")
+    codelist: str | None = Field(
+        None, description="NCI C-code of the target codelist, e.g. C66769 (AESEV); omit for a sponsor list (map)"
+    )
     map: dict[str, str] = Field(
         default_factory=dict, description="Study CT map: collected value → submission value of the codelist"
     )
+    prefer: list[str] = Field(
+        default_factory=list, description="Raw fields read first, in order, where filled (e.g. a joined page's grade)"
+    )
+    strict: bool = Field(
+        False,
+        description="Collected codes form a closed list: a value the map and codelist lack rejects the row, "
+        "even in an extensible codelist (no sponsor extension is made from a data error)",
+    )
+
+    @model_validator(mode="after")
+    def _codelist_or_map(self) -> AssignCtArgs:
+        if self.codelist is None and not self.map:
+            raise ValueError("give a codelist, or a map that is the complete sponsor-defined list")
+        return self
 
     def fields(self) -> list[str]:
-        return [self.field]
+        return [self.field, *self.prefer]
 
 
 def compute_ct_lookup(codelist: Codelist, study_map: dict[str, str]) -> dict[str, str]:
@@ -76,16 +101,34 @@ def assign_ct(raw: pd.DataFrame, args: AssignCtArgs, context: MapContext) -> Map
     finding, so it can be added to the sponsor's codelist extension in Define-XML. The collected value itself
     is kept by mapping the same field with ``assign_no_ct`` into --ORRES/--TERM.
     """
+    own = clean_text(raw[args.field])
+    collected = own
+    for preferred in reversed(args.prefer):
+        collected = clean_text(raw[preferred]).fillna(collected)
+    if args.codelist is None:
+        lookup = {collected_value.strip().upper(): value for collected_value, value in args.map.items()}
+        mapped = collected.str.upper().map(lookup).astype("string")
+        unknown = collected.notna() & mapped.isna()
+        reason = "value " + collected.fillna("") + f" not in sponsor codelist of {args.field}"
+        problems = problems_where(unknown, args.field, collected, "not_in_codelist", reason, reject=True)
+        return Mapped(values=mapped, problems=pd.concat([problems, _overridden(own, collected, lookup, args)]))
     codelist = context.ct.get(args.codelist)
     check_ct_map(codelist, args.map)
-    collected = clean_text(raw[args.field])
     mapped = collected.str.upper().map(compute_ct_lookup(codelist, args.map)).astype("string")
     unknown = collected.notna() & mapped.isna()
     reason = "value " + collected.fillna("") + f" not in codelist {codelist.code} ({codelist.name})"
-    if codelist.extensible:
+    if codelist.extensible and not args.strict:
         values = mapped.fillna(collected.str.upper())
         problems = problems_where(unknown, args.field, collected, "not_in_codelist", reason, reject=False)
     else:
         values = mapped
         problems = problems_where(unknown, args.field, collected, "not_in_codelist", reason, reject=True)
-    return Mapped(values=values, problems=problems)
+    overridden = _overridden(own, collected, compute_ct_lookup(codelist, args.map), args)
+    return Mapped(values=values, problems=pd.concat([problems, overridden]))
+
+
+def _overridden(own: pd.Series, collected: pd.Series, lookup: dict[str, str], args: AssignCtArgs) -> pd.DataFrame:
+    """A value of ``field`` replaced by a ``prefer`` field is still checked: outside the list it is a finding."""
+    bad = own.notna() & (own != collected) & ~own.str.upper().isin(list(lookup))
+    reason = "value " + own.fillna("") + f" of {args.field} not in the codelist (the value of {args.prefer} is used)"
+    return problems_where(bad, args.field, own, "not_in_codelist", reason, reject=False)

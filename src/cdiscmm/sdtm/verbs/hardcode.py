@@ -7,6 +7,7 @@ from pydantic import Field
 
 from cdiscmm.errors import SpecError
 from cdiscmm.sdtm.verbs.base import MapContext, Mapped, VerbArgs, clean_text, record_verb
+from cdiscmm.sdtm.verbs.condition import ConditionAddArgs, condition_add
 
 
 class HardcodeNoCtArgs(VerbArgs):
@@ -14,22 +15,27 @@ class HardcodeNoCtArgs(VerbArgs):
 
     value: str = Field(description="The fixed value")
     field: str | None = Field(None, description="Raw field: the value is set only where this field is not blank")
+    when: ConditionAddArgs | None = Field(
+        None, description="Raw-field test (as condition_add): the value is set only on the rows where it holds"
+    )
 
     def fields(self) -> list[str]:
-        return [self.field] if self.field else []
+        return ([self.field] if self.field else []) + (self.when.fields() if self.when else [])
 
 
-def _fixed(raw: pd.DataFrame, value: str, field: str | None) -> pd.Series:
+def _fixed(raw: pd.DataFrame, value: str, field: str | None, when: ConditionAddArgs | None = None) -> pd.Series:
     values = pd.Series(value, index=raw.index, dtype="string")
-    if field is None:
-        return values
-    return values.where(clean_text(raw[field]).notna())
+    if field is not None:
+        values = values.where(clean_text(raw[field]).notna())
+    if when is not None:
+        values = values.where(condition_add(raw, when))
+    return values
 
 
 @record_verb(HardcodeNoCtArgs, origin="Assigned")
 def hardcode_no_ct(raw: pd.DataFrame, args: HardcodeNoCtArgs, context: MapContext) -> Mapped:
-    """Set a fixed text on every row, or only where ``field`` is filled (sdtm.oak HARDCODE_NO_CT)."""
-    return Mapped(values=_fixed(raw, args.value, args.field))
+    """Set a fixed text on every row, or only where ``field`` is filled / ``when`` holds (sdtm.oak HARDCODE_NO_CT)."""
+    return Mapped(values=_fixed(raw, args.value, args.field, args.when))
 
 
 class HardcodeCtArgs(VerbArgs):
@@ -38,9 +44,12 @@ class HardcodeCtArgs(VerbArgs):
     value: str = Field(description="Submission value of a term of the codelist")
     codelist: str = Field(description="NCI C-code of the codelist")
     field: str | None = Field(None, description="Raw field: the value is set only where this field is not blank")
+    when: ConditionAddArgs | None = Field(
+        None, description="Raw-field test (as condition_add): the value is set only on the rows where it holds"
+    )
 
     def fields(self) -> list[str]:
-        return [self.field] if self.field else []
+        return ([self.field] if self.field else []) + (self.when.fields() if self.when else [])
 
 
 @record_verb(HardcodeCtArgs, origin="Assigned")
@@ -52,4 +61,4 @@ def hardcode_ct(raw: pd.DataFrame, args: HardcodeCtArgs, context: MapContext) ->
             f"hardcode_ct value {args.value!r} is not a term of codelist {codelist.code} ({codelist.name})",
             expected=f"one of {', '.join(codelist.values()[:20])}",
         )
-    return Mapped(values=_fixed(raw, args.value, args.field))
+    return Mapped(values=_fixed(raw, args.value, args.field, args.when))
