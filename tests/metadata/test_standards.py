@@ -243,3 +243,11 @@ def test_builder_stops_on_an_unknown_or_renamed_codelist(
     monkeypatch.setattr(build_specs, "EXTRA_SDTM_CODELISTS", extra)
     with pytest.raises(SpecError, match=message):
         build_specs.build(REFERENCE, tmp_path)
+
+
+def test_sdtmig_keys_come_from_the_ig_domain_tables() -> None:
+    """SDTMIG 3.4 AE table, Keys column: STUDYID, USUBJID, AEDECOD, AESTDTC; every dataset has keys."""
+    ig = sdtmig()
+    assert ig["AE"].keys == ["STUDYID", "USUBJID", "AEDECOD", "AESTDTC"]
+    assert ig["TS"].keys == ["STUDYID", "TSPARMCD", "TSSEQ"]
+    assert all(meta.keys and all(meta.has(key) for key in meta.keys) for meta in ig.values())

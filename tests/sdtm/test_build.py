@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cdiscmm.errors import SpecError
 from cdiscmm.metadata.model import DatasetMeta
 from cdiscmm.metadata.study import load_study
 from cdiscmm.sdtm.build import Standards, build_datasets, write_build
@@ -204,3 +205,33 @@ def test_supp_qnam_filled_by_two_sources_is_written_once_per_record(study: tuple
     toci = supp[supp["QNAM"] == "AETOCI"]
     assert len(build.datasets["AE"].data) == 4 and len(toci) == 2
     assert not toci.duplicated(["USUBJID", "IDVARVAL", "QNAM"]).any()
+
+
+def test_supp_qualifier_outside_its_list_is_left_out_and_the_parent_record_kept(study: tuple[Path, Path]) -> None:
+    """Regression: a bad TOCI code rejected the whole AE row. A SUPP-- record is Permissible (SDTMIG 3.4 §8.4):
+    the qualifier is dropped and reported, the AE record stays."""
+    folder, raw = study
+    (folder / "ae.yaml").write_text(
+        STUDY_AE.replace("value: {assign_no_ct: {field: TOCI}}", 'value: {assign_ct: {field: TOCI, map: {"Y": "Y"}}}'),
+        encoding="utf-8",
+    )
+    ae = pd.read_csv(raw / "ae.csv", dtype=str, keep_default_na=False)
+    ae.loc[0, "TOCI"] = "99"
+    ae.to_csv(raw / "ae.csv", index=False, encoding="utf-8")
+    build = build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+    assert len(build.datasets["AE"].data) == 2
+    assert "AETOCI" not in set(build.datasets["SUPPAE"].data["QNAM"])  # the only TOCI value was the bad one
+    finding = build.issues[build.issues["FIELD"] == "TOCI"]
+    assert len(finding) == 1 and finding["REASON"].iloc[0].endswith("qualifier left out, parent record kept")
+    assert build.rejects[build.rejects["FORM"] == "ae"].empty
+
+
+def test_mapping_keys_replace_the_ig_keys_and_must_be_domain_variables(study: tuple[Path, Path]) -> None:
+    folder, raw = study
+    shared = folder.parent / "shared" / "ae.yaml"
+    shared.write_text(SHARED_AE + "keys: [STUDYID, USUBJID, AETERM, AESTDTC]\n", encoding="utf-8")
+    build = build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+    assert build.datasets["AE"].meta.keys == ["STUDYID", "USUBJID", "AETERM", "AESTDTC"]
+    shared.write_text(SHARED_AE + "keys: [STUDYID, USUBJID, AEFOO]\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="keys: AEFOO is not a variable of AE"):
+        build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)

@@ -99,3 +99,45 @@ def test_derive_age_in_completed_years() -> None:
     ages = derive_age(frame, DeriveAgeArgs(), context())
     # consent 2024-03-01: birthday that day → 74; birthday the next day → 73; S-2's consent is partial → null
     assert as_list(ages) == [74, 73, None]
+
+
+def test_derive_test_name_pairs_cdisc_codelists_by_term_code_and_sponsor_ones_by_decode() -> None:
+    """EOR0101 and its name share C161674 (CDISC pair); MY20 names carry their code as decode (sponsor pair)."""
+    from cdiscmm.metadata.model import Codelist, Term
+    from cdiscmm.sdtm.verbs.paired import DeriveTestNameArgs, derive_test_name
+
+    def codelist(code: str, terms: list[Term]) -> Codelist:
+        return Codelist(code=code, name=code, extensible=False, source="test", terms=terms)
+
+    lists = {
+        "C161619": codelist("C161619", [Term(submission_value="EOR0101", code="C161674")]),
+        "C161618": codelist(
+            "C161618", [Term(submission_value="EOR01-Trouble Doing Strenuous Activities", code="C161674")]
+        ),
+        "MY20TC": codelist("MY20TC", [Term(submission_value="EOR1901", decode="MY20-Bone Aches")]),
+        "MY20TN": codelist("MY20TN", [Term(submission_value="MY20-Bone Aches", decode="EOR1901")]),
+    }
+
+    class Registry:
+        def get(self, code: str) -> Codelist:
+            return lists[code]
+
+    frame = pd.DataFrame({"QSTESTCD": ["EOR1901", "EOR0101", None, "XYZ"]})
+    args = DeriveTestNameArgs(testcd="QSTESTCD", codelists={"C161619": "C161618", "MY20TC": "MY20TN"})
+    names = derive_test_name(frame, args, context(domain="QS", ct=Registry()))
+    assert as_list(names) == ["MY20-Bone Aches", "EOR01-Trouble Doing Strenuous Activities", None, None]
+
+
+def test_derive_site_country_fills_only_unusable_codes_from_the_sites_one_country() -> None:
+    """S1 keeps its code; S2 (null) takes DEU from its site DE01; S4 at single-subject site FR9 and S6 at the
+    disagreeing site XX1 stay null."""
+    from cdiscmm.sdtm.verbs.site import DeriveSiteCountryArgs, derive_site_country
+
+    frame = pd.DataFrame(
+        {
+            "SITEID": ["DE01", "DE01", "DE01", "FR9", "XX1", "XX1", "XX1"],
+            "COUNTRY": ["DEU", None, "DEU", None, "FRA", None, "ITA"],
+        }
+    )
+    countries = derive_site_country(frame, DeriveSiteCountryArgs(), context(domain="DM"))
+    assert as_list(countries) == ["DEU", "DEU", "DEU", None, "FRA", None, "ITA"]

@@ -122,8 +122,8 @@ def test_metadata_labels_order_and_required(built: dict[str, Built], studyid: st
 
 @pytest.mark.parametrize("studyid", STUDIES)
 def test_keys_unique(built: dict[str, Built], studyid: str) -> None:
-    ig = sdtmig()
-    for name, data in _domains(built[studyid].build).items():
+    for name, dataset in built[studyid].build.datasets.items():
+        data = dataset.data
         if name.startswith("SUPP"):
             key = ["USUBJID", "IDVAR", "IDVARVAL", "QNAM"]
         elif name == "TS":
@@ -131,9 +131,9 @@ def test_keys_unique(built: dict[str, Built], studyid: str) -> None:
         elif f"{name}SEQ" in data:
             key = ["USUBJID", f"{name}SEQ"]
         else:
-            key = [k for k in ig[name].keys if k in data] or ["USUBJID"]
+            key = [k for k in dataset.meta.keys if k in data] or ["USUBJID"]
         assert key and not data.duplicated(key).any(), (name, key)
-        natural = [k for k in ig.get(name, ig["SUPPQUAL"]).keys if k in data and not k.endswith("SEQ")]
+        natural = [k for k in dataset.meta.keys if k in data and not k.endswith("SEQ")]
         if _general(name) and natural and name != "DM":
             dupes = data[data.duplicated(natural, keep=False)]
             # natural keys may repeat only for genuinely repeated collected records (reported, not fatal)

@@ -113,3 +113,36 @@ def test_assign_ct_strict_rejects_unknown_value_of_extensible_codelist(context: 
     raw = pd.DataFrame({"ROUTE": ["99"]})
     mapped = assign_ct(raw, AssignCtArgs(field="ROUTE", codelist="C66729", strict=True), context)
     assert as_list(mapped.values) == [None] and bool(mapped.problems.iloc[0]["REJECT"])
+
+
+def test_assign_ct_unknown_as_submits_the_unknown_term_and_keeps_the_row(context: MapContext) -> None:
+    """DM.SEX-like case: "99" is no term; with unknown_as the row stays, the value becomes the named term and the
+    collected value is a finding (REJECT False) asking for a query."""
+    raw = pd.DataFrame({"SEV": ["1", "99", ""]})
+    args = AssignCtArgs(field="SEV", codelist="C66769", map={"1": "MILD"}, unknown_as="SEVERE")
+    mapped = assign_ct(raw, args, context)
+    assert as_list(mapped.values) == ["MILD", "SEVERE", None]
+    assert list(mapped.problems.index) == [1]
+    problem = mapped.problems.loc[1]
+    assert not bool(problem["REJECT"]) and problem["VALUE"] == "99"
+    assert problem["REASON"] == "value 99 not in codelist C66769 (AESEV); submitted as SEVERE, query the site"
+
+
+def test_assign_ct_unknown_blank_leaves_the_value_null_and_keeps_the_row(context: MapContext) -> None:
+    raw = pd.DataFrame({"ONGO": ["Y", "N", "X"]})
+    args = AssignCtArgs(field="ONGO", map={"Y": "ONGOING", "N": ""}, unknown="blank")
+    mapped = assign_ct(raw, args, context)
+    assert as_list(mapped.values) == ["ONGOING", None, None]  # "" in a map means no value
+    assert list(mapped.problems.index) == [2] and not bool(mapped.problems.loc[2, "REJECT"])
+    assert mapped.problems.loc[2, "REASON"].endswith("; not submitted as collected, query the site")
+
+
+def test_assign_ct_unknown_rules_are_checked_against_the_spec(context: MapContext) -> None:
+    with pytest.raises(ValueError, match="unknown or unknown_as, not both"):
+        AssignCtArgs(field="SEV", codelist="C66769", unknown="blank", unknown_as="MILD")
+    with pytest.raises(ValueError, match="contradicts strict"):
+        AssignCtArgs(field="ROUTE", codelist="C66729", unknown="extend", strict=True)
+    with pytest.raises(SpecError, match="unknown_as 'LOW' is not a term of codelist C66769"):
+        assign_ct(pd.DataFrame({"SEV": ["1"]}), AssignCtArgs(field="SEV", codelist="C66769", unknown_as="LOW"), context)
+    with pytest.raises(SpecError, match="unknown: extend needs an extensible codelist"):
+        assign_ct(pd.DataFrame({"SEV": ["9"]}), AssignCtArgs(field="SEV", codelist="C66769", unknown="extend"), context)

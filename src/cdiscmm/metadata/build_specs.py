@@ -40,6 +40,34 @@ SDTM_DATASETS: tuple[str, ...] = (
     "SUPPQUAL", "RELREC", "TA", "TE", "TI", "TV", "SE", "SV",
 )  # fmt: skip
 
+#: Natural keys of each dataset: the "Keys" column of the SDTMIG v3.4 domain tables (dataset-level metadata,
+#: given there as examples; the reference CSVs carry no keys). Written to datasets.csv; derive_seq orders by them
+#: when a mapping names no ``by``, and the conformance checks test them for uniqueness.
+SDTMIG_KEYS: dict[str, tuple[str, ...]] = {
+    "AE": ("STUDYID", "USUBJID", "AEDECOD", "AESTDTC"),
+    "CM": ("STUDYID", "USUBJID", "CMTRT", "CMSTDTC"),
+    "DD": ("STUDYID", "USUBJID", "DDTESTCD", "DDDTC"),
+    "DM": ("STUDYID", "USUBJID"),
+    "DS": ("STUDYID", "USUBJID", "DSDECOD", "DSSTDTC"),
+    "EX": ("STUDYID", "USUBJID", "EXTRT", "EXSTDTC"),
+    "HO": ("STUDYID", "USUBJID", "HOTERM", "HOSTDTC"),
+    "LB": ("STUDYID", "USUBJID", "LBTESTCD", "LBSPEC", "VISITNUM", "LBTPTREF", "LBTPTNUM"),
+    "MH": ("STUDYID", "USUBJID", "MHDECOD"),
+    "PR": ("STUDYID", "USUBJID", "PRTRT", "PRSTDTC"),
+    "QS": ("STUDYID", "USUBJID", "QSCAT", "QSSCAT", "VISITNUM", "QSTESTCD"),
+    "RELREC": ("STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "RELID"),
+    "RS": ("STUDYID", "USUBJID", "RSTESTCD", "VISITNUM", "RSTPTREF", "RSTPTNUM", "RSEVAL", "RSEVALID"),
+    "SE": ("STUDYID", "USUBJID", "ETCD", "SESTDTC"),
+    "SS": ("STUDYID", "USUBJID", "SSTESTCD", "VISITNUM"),
+    "SUPPQUAL": ("STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM"),
+    "SV": ("STUDYID", "USUBJID", "VISITNUM"),
+    "TA": ("STUDYID", "ARMCD", "TAETORD"),
+    "TE": ("STUDYID", "ETCD"),
+    "TI": ("STUDYID", "IETESTCD"),
+    "TS": ("STUDYID", "TSPARMCD", "TSSEQ"),
+    "TV": ("STUDYID", "VISITNUM", "ARMCD"),
+}
+
 #: SDTM codelists cdiscmm uses as values, beyond those the IG variables name: code -> (short name, why).
 #: Some are also IG-referenced; they are listed here because a mapping depends on them by name.
 EXTRA_SDTM_CODELISTS: dict[str, tuple[str, str]] = {
@@ -262,16 +290,18 @@ def build_sdtmig(reference: Reference, out: Path) -> list[Built]:
     if absent:
         raise SpecError(f"datasets {', '.join(absent)} are not in SDTMIG v3.4", Location(file=SDTMIG_DATASETS_SOURCE))
     datasets = datasets[datasets["dataset"].isin(SDTM_DATASETS)].sort_values("dataset")
+    datasets["keys"] = datasets["dataset"].map(lambda name: " ".join(SDTMIG_KEYS[name]))
     variables = variables[variables["dataset"].isin(SDTM_DATASETS)]
     variables = variables.sort_values(["dataset", "order"], key=lambda s: s.astype(int) if s.name == "order" else s)
     rule = f"the SDTMIG v3.4 rows of the datasets cdiscmm produces: {', '.join(SDTM_DATASETS)}"
+    keys_rule = rule + "; keys from the IG's domain tables (build_specs.SDTMIG_KEYS)"
     return [
         Built(
             standards.SDTMIG_DATASETS_FILE,
             (SDTMIG_DATASETS_SOURCE,),
             "SDTMIG v3.4",
             _write(datasets, out, standards.SDTMIG_DATASETS_FILE),
-            rule,
+            keys_rule,
         ),
         Built(
             standards.SDTMIG_VARIABLES_FILE,

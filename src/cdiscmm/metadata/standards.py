@@ -109,6 +109,7 @@ def load_sdtmig(directory: Path) -> dict[str, DatasetMeta]:
             class_=row["class"],
             structure=row["structure"],
             standard=SDTMIG_STANDARD,
+            keys=row.get("keys", "").split(),
             variables=variables.pop(row["dataset"]),
         )
     if variables:

@@ -172,7 +172,7 @@ def _map_source(
     for qnam, supp in source.supp.items():
         mapped = _run_record_step(supp.supp_qual.value, rows, context)
         frame[SUPP_PREFIX + qnam] = mapped.values
-        problems_found.append(mapped.problems)
+        problems_found.append(_spare_parent(mapped, frame, SUPP_PREFIX + qnam))
     problems = pd.concat([problem for problem in problems_found if not problem.empty] or [problems_found[0]])
     if source.unpivot is not None:  # a problem with an item's value names the raw item column, not VALUE
         on_item = problems["FIELD"] == source.unpivot.value
@@ -195,6 +195,17 @@ def _map_source(
         events.append(row_events(context.studyid, join.form, domain, unjoined, "unjoined", reason, "reject"))
     frame[ORDER_COLUMN] = position * 10**9 + pd.RangeIndex(len(frame)).to_numpy()
     return MappedDomain(frame.reset_index(drop=True), pd.concat(events, ignore_index=True))
+
+
+def _spare_parent(mapped: Mapped, frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """A SUPP-- qualifier whose value cannot be mapped does not cost its parent record: the qualifier is left out
+    (a SUPP-- record is Permissible by nature, SDTMIG 3.4 §8.4) and the value is reported as a finding."""
+    problems = mapped.problems.copy()
+    rejected = problems["REJECT"].astype(bool)
+    frame.loc[problems.index[rejected].unique(), column] = pd.NA
+    problems.loc[rejected, "REASON"] = problems.loc[rejected, "REASON"] + "; qualifier left out, parent record kept"
+    problems["REJECT"] = False
+    return problems
 
 
 def _run_record_step(step: VerbStep, rows: pd.DataFrame, context: MapContext) -> Mapped:
@@ -274,6 +285,15 @@ def finish_domain(
     ``post_derive`` runs after the domain verbs (DM uses it for AGEU, which follows a derived AGE).
     """
     domain = loaded.mapping.domain
+    if loaded.mapping.keys is not None:
+        unknown = [key for key in loaded.mapping.keys if not meta.has(key)]
+        if unknown:
+            raise SpecError(
+                f"keys: {unknown[0]} is not a variable of {domain}",
+                Location(file=str(loaded.files[-1])),
+                expected=f"one of {', '.join(meta.names())}",
+            )
+        meta = meta.model_copy(update={"keys": list(loaded.mapping.keys)})
     frame = frame.copy()
     frame["STUDYID"] = studyid
     frame["DOMAIN"] = domain

@@ -51,8 +51,9 @@ class Standards:
 
 
 def default_standards() -> Standards:
-    """SDTMIG 3.4 and SDTM CT from ``specs/``."""
-    return Standards(cdisc_standards.sdtmig(), cdisc_standards.sdtm_ct())
+    """SDTMIG 3.4, SDTM CT and the sponsor codelists (``specs/ct/sponsor.yaml``) from ``specs/``."""
+    ct = cdisc_standards.merge_codelists(cdisc_standards.sdtm_ct(), cdisc_standards.sponsor_codelists())
+    return Standards(cdisc_standards.sdtmig(), ct)
 
 
 def default_reader() -> Reader:
@@ -159,7 +160,9 @@ def build_datasets(
     local: dict[str, Dataset] = {}
     for domain, frame in frames.items():
         loaded, meta = mappings[domain], standards.ig[domain]
-        domain_context = DomainContext(domain, dm_frame, epochs, config.design.epochs_end, list(meta.keys))
+        domain_context = DomainContext(
+            domain, dm_frame, epochs, config.design.epochs_end, list(meta.keys), standards.ct
+        )
         post = derive_ageu if domain == "DM" else None
         local_copy = config.language != "en" and has_local_text(frame)
         versions = [("", frame)] + ([(config.language, localised(frame))] if local_copy else [])

@@ -153,6 +153,11 @@ class DomainMapping(_Strict):
     domain: str = Field(pattern=r"^[A-Z]{2}$", description="SDTM domain code, e.g. AE")
     sources: list[Source] = Field(min_length=1)
     derive: dict[str, DomainStep] = Field(default_factory=dict, description="Target variable → domain verb")
+    keys: list[str] | None = Field(
+        None,
+        description="The dataset's natural keys (Define-XML KeySequence), when the study's records need more than "
+        "the SDTMIG domain table's example keys (e.g. DS: DSSCAT); default: the IG's keys",
+    )
 
     @field_validator("derive")
     @classmethod
@@ -186,6 +191,7 @@ class DomainOverride(_Strict):
     domain: str = Field(pattern=r"^[A-Z]{2}$")
     sources: list[SourceOverride] = Field(default_factory=list)
     derive: dict[str, DomainStep | None] = Field(default_factory=dict)
+    keys: list[str] | None = Field(None, description="Replaces the shared mapping's keys")
 
 
 def _merged(entries: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -229,5 +235,10 @@ def apply_override(shared: DomainMapping, override: DomainOverride) -> DomainMap
         added["supp"] = {k: v for k, v in change.supp.items() if v is not None}
         sources.append(added)
     return DomainMapping.model_validate(
-        {"domain": shared.domain, "sources": sources, "derive": _merged(shared.derive, override.derive)}
+        {
+            "domain": shared.domain,
+            "sources": sources,
+            "derive": _merged(shared.derive, override.derive),
+            "keys": override.keys if override.keys is not None else shared.keys,
+        }
     )

@@ -1,6 +1,18 @@
 """The mapping verbs, registered by function name; importing this package fills the registries."""
 
-from cdiscmm.sdtm.verbs import age, assign, datetime, epoch, hardcode, seq, study_day
+from cdiscmm.sdtm.verbs import age, assign, datetime, epoch, hardcode, paired, seq, site, study_day
 from cdiscmm.sdtm.verbs.base import DOMAIN_VERBS, RECORD_VERBS
 
-__all__ = ["DOMAIN_VERBS", "RECORD_VERBS", "age", "assign", "datetime", "epoch", "hardcode", "seq", "study_day"]
+__all__ = [
+    "DOMAIN_VERBS",
+    "RECORD_VERBS",
+    "age",
+    "assign",
+    "datetime",
+    "epoch",
+    "hardcode",
+    "paired",
+    "seq",
+    "site",
+    "study_day",
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 from pydantic import Field, model_validator
 
@@ -41,8 +43,10 @@ def assign_no_ct(raw: pd.DataFrame, args: AssignNoCtArgs, context: MapContext) -
 class AssignCtArgs(VerbArgs):
     """``assign_ct: {field: AESEV, codelist: C66769, map: {"1": MILD, "2": MODERATE}}``.
 
-    Without ``codelist`` the ``map`` is a complete sponsor-defined codelist (e.g. a SUPP-- QVAL with no CDISC
-    CT); ``strict`` treats the collected code list as closed even when the CDISC codelist is extensible.
+    ``codelist`` names a CDISC codelist (NCI C-code) or a sponsor codelist of ``specs/ct/sponsor.yaml``; without
+    it the ``map`` is a complete sponsor-defined list (e.g. a SUPP-- QVAL with no CDISC CT). ``strict`` treats
+    the collected code list as closed even when the CDISC codelist is extensible. ``unknown`` says what a
+    collected value outside the map and codelist becomes (see :data:`UNKNOWN_POLICIES`).
     """
 
     field: str = Field(description="Raw field holding the collected code or text")
@@ -67,8 +71,40 @@ class AssignCtArgs(VerbArgs):
             raise ValueError("give a codelist, or a map that is the complete sponsor-defined list")
         return self
 
+    unknown: Literal["reject", "extend", "blank"] | None = Field(
+        None,
+        description="What a collected value outside the map and codelist becomes: reject (the row goes to "
+        "rejects.csv), extend (submitted upper-cased as a sponsor extension; extensible codelists only) or blank "
+        "(the variable is left null, the row is kept and the value is reported as a query). Default: extend for "
+        "an extensible codelist without strict, else reject",
+    )
+    unknown_as: str | None = Field(
+        None,
+        description="A term submitted instead of a collected value outside the map and codelist (e.g. U, UNKNOWN); "
+        "the row is kept and the value is reported as a query",
+    )
+
+    @model_validator(mode="after")
+    def _one_unknown_rule(self) -> AssignCtArgs:
+        if self.unknown is not None and self.unknown_as is not None:
+            raise ValueError("give unknown or unknown_as, not both")
+        if self.unknown == "extend" and self.strict:
+            raise ValueError("unknown: extend contradicts strict: true")
+        return self
+
     def fields(self) -> list[str]:
         return [self.field, *self.prefer]
+
+
+#: What ``assign_ct`` does with a collected value that neither the map nor the codelist knows. The row is never
+#: dropped silently: ``reject`` sends it to rejects.csv with the reason; the others keep it and write a finding
+#: (issues.csv) naming the form, row, field and value, so data management can query the site.
+UNKNOWN_POLICIES: dict[str, str] = {
+    "reject": "the row goes to rejects.csv (non-extensible codelist, strict list or sponsor map)",
+    "extend": "submitted upper-cased as a sponsor extension of an extensible codelist (SDTMIG 3.4 §4.3)",
+    "blank": "the variable is left null (unless a domain verb derives it) and the row kept; reported for a query",
+    "unknown_as": "the named term (e.g. SEX U, RACE UNKNOWN) is submitted and the row kept; reported for a query",
+}
 
 
 def compute_ct_lookup(codelist: Codelist, study_map: dict[str, str]) -> dict[str, str]:
@@ -82,8 +118,9 @@ def compute_ct_lookup(codelist: Codelist, study_map: dict[str, str]) -> dict[str
 
 
 def check_ct_map(codelist: Codelist, study_map: dict[str, str]) -> None:
-    """A study map must only name submission values of the codelist (else the spec is wrong, not the data)."""
-    wrong = sorted(set(study_map.values()) - set(codelist.values()))
+    """A study map must only name submission values of the codelist (else the spec is wrong, not the data);
+    ``""`` maps a collected value to no value (e.g. AEONGO ``N``: no AEENRTPT)."""
+    wrong = sorted(set(study_map.values()) - set(codelist.values()) - {""})
     if wrong and not codelist.extensible:
         raise SpecError(
             f"map value {wrong[0]!r} is not a term of codelist {codelist.code} ({codelist.name})",
@@ -96,10 +133,12 @@ def assign_ct(raw: pd.DataFrame, args: AssignCtArgs, context: MapContext) -> Map
     """Map a collected value to its CT submission value (sdtm.oak ASSIGN_CT).
 
     Rule (SDTMIG 3.4 §4.3 and §4.2.7, CDISC CT usage): a value not in a **non-extensible** codelist cannot be
-    submitted, so the row is rejected with reason "value X not in codelist C…"; a value not in an
-    **extensible** codelist is submitted as collected (upper-cased, as a sponsor extension) and reported as a
-    finding, so it can be added to the sponsor's codelist extension in Define-XML. The collected value itself
-    is kept by mapping the same field with ``assign_no_ct`` into --ORRES/--TERM.
+    submitted, so by default the row is rejected with reason "value X not in codelist C…"; a value not in an
+    **extensible** codelist is by default submitted as collected (upper-cased, as a sponsor extension) and
+    reported as a finding, so it can be added to the sponsor's codelist extension in Define-XML. ``unknown`` /
+    ``unknown_as`` choose another of :data:`UNKNOWN_POLICIES` (e.g. DM.SEX: an unreadable code becomes ``U`` and
+    the subject stays in the study). The collected value itself is kept by mapping the same field with
+    ``assign_no_ct`` into --ORRES/--TERM.
     """
     own = clean_text(raw[args.field])
     collected = own
@@ -107,24 +146,37 @@ def assign_ct(raw: pd.DataFrame, args: AssignCtArgs, context: MapContext) -> Map
         collected = clean_text(raw[preferred]).fillna(collected)
     if args.codelist is None:
         lookup = {collected_value.strip().upper(): value for collected_value, value in args.map.items()}
-        mapped = collected.str.upper().map(lookup).astype("string")
-        unknown = collected.notna() & mapped.isna()
-        reason = "value " + collected.fillna("") + f" not in sponsor codelist of {args.field}"
-        problems = problems_where(unknown, args.field, collected, "not_in_codelist", reason, reject=True)
-        return Mapped(values=mapped, problems=pd.concat([problems, _overridden(own, collected, lookup, args)]))
-    codelist = context.ct.get(args.codelist)
-    check_ct_map(codelist, args.map)
-    mapped = collected.str.upper().map(compute_ct_lookup(codelist, args.map)).astype("string")
+        extensible, name = False, f"sponsor codelist of {args.field}"
+    else:
+        codelist = context.ct.get(args.codelist)
+        check_ct_map(codelist, args.map)
+        lookup = compute_ct_lookup(codelist, args.map)
+        extensible, name = codelist.extensible, f"codelist {codelist.code} ({codelist.name})"
+        if args.unknown_as is not None and args.unknown_as not in codelist.values():
+            raise SpecError(
+                f"unknown_as {args.unknown_as!r} is not a term of codelist {codelist.code} ({codelist.name})",
+                expected=f"one of {', '.join(codelist.values()[:20])}",
+            )
+    mapped = collected.str.upper().map(lookup).astype("string")
     unknown = collected.notna() & mapped.isna()
-    reason = "value " + collected.fillna("") + f" not in codelist {codelist.code} ({codelist.name})"
-    if codelist.extensible and not args.strict:
+    reason = "value " + collected.fillna("") + f" not in {name}"
+    policy = args.unknown or ("extend" if extensible and not args.strict else "reject")
+    if args.unknown_as is not None:
+        policy = "unknown_as"
+        values = mapped.mask(unknown, args.unknown_as)
+        reason = reason + f"; submitted as {args.unknown_as}, query the site"
+    elif policy == "extend":
+        if not extensible:
+            raise SpecError(f"unknown: extend needs an extensible codelist; {name} is not", expected="reject or blank")
         values = mapped.fillna(collected.str.upper())
-        problems = problems_where(unknown, args.field, collected, "not_in_codelist", reason, reject=False)
     else:
         values = mapped
-        problems = problems_where(unknown, args.field, collected, "not_in_codelist", reason, reject=True)
-    overridden = _overridden(own, collected, compute_ct_lookup(codelist, args.map), args)
-    return Mapped(values=values, problems=pd.concat([problems, overridden]))
+        if policy == "blank":
+            reason = reason + "; not submitted as collected, query the site"
+    problems = problems_where(unknown, args.field, collected, "not_in_codelist", reason, reject=policy == "reject")
+    return Mapped(
+        values=values.mask(values == ""), problems=pd.concat([problems, _overridden(own, collected, lookup, args)])
+    )
 
 
 def _overridden(own: pd.Series, collected: pd.Series, lookup: dict[str, str], args: AssignCtArgs) -> pd.DataFrame:

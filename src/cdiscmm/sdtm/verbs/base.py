@@ -138,10 +138,11 @@ class EpochStart:
 
 @dataclass
 class DomainContext:
-    """What domain verbs may consult: the domain code, DM (USUBJID and reference dates), epochs, sort keys."""
+    """What domain verbs may consult: the domain code, DM (USUBJID and reference dates), epochs, sort keys, CT."""
 
     domain: str
     dm: pd.DataFrame
     epochs: list[EpochStart] = field(default_factory=list)
     epochs_end: str | None = None
     keys: list[str] = field(default_factory=list)
+    ct: CodelistLookup | None = None
