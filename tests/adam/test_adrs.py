@@ -181,3 +181,24 @@ def test_rs_without_a_needed_variable_names_it() -> None:
 def test_build_adam_leaves_out_a_skipped_dataset() -> None:
     builders = {"ADRS": lambda sdtm, adam: build_adrs(sdtm, adsl_frame())}
     assert build_adam({}, builders) == {}
+
+
+def test_only_investigator_kumar_imwg_2016_overall_responses_are_read() -> None:
+    """Regression: the OVR filter ignored RSCAT and RSEVAL. An independent assessor's CR and a response under
+    the Palumbo 2009 criteria on S3's dates must not enter ADRS: S3 keeps its investigator SD/PR only."""
+    extra = pd.DataFrame(
+        {
+            "USUBJID": ["S3", "S3"],
+            "RSSEQ": [4, 5],
+            "RSSTRESC": ["CR", "CR"],
+            "RSDTC": ["2024-02-01", "2024-03-01"],
+            "STUDYID": STUDY,
+            "RSTESTCD": "OVRLRESP",
+            "RSCAT": ["KUMAR IMWG 2016", "PALUMBO MULTIPLE MYELOMA 2009"],
+            "RSEVAL": ["INDEPENDENT ASSESSOR", "INVESTIGATOR"],
+        }
+    )
+    dataset = build_adrs({"RS": pd.concat([rs_frame(), extra], ignore_index=True)}, adsl_frame())
+    assert dataset is not None
+    ovr = dataset.data[dataset.data["PARAMCD"].eq("OVR") & dataset.data["USUBJID"].eq("S3")]
+    assert ovr["AVALC"].tolist() == ["SD", "PR"] and ovr["SRCSEQ"].tolist() == [1, 2]

@@ -187,3 +187,12 @@ def test_record_filter_equals_list_comparison_and_missing_values() -> None:
     both = RecordFilter.model_validate({"RSSTRESC": ["CR", "PR"], "EXDOSE": {"present": True}})
     assert list(both.mask(frame)) == [True, False, False, True]
     assert not_ne.describe() == "RSSTRESC not in ['NE']"
+
+
+def test_adtte_metadata_carries_its_subclass_for_define_xml() -> None:
+    """ADaMIG 1.3 / Define-XML 2.1: ADTTE is BASIC DATA STRUCTURE with subclass TIME-TO-EVENT."""
+    from cdiscmm.adam.spec import load_adam_spec
+
+    meta = load_adam_spec("ADTTE").to_dataset_meta()
+    assert (meta.class_, meta.subclass) == ("BASIC DATA STRUCTURE", "TIME-TO-EVENT")
+    assert load_adam_spec("ADSL").to_dataset_meta().subclass is None

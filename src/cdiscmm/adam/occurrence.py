@@ -96,9 +96,11 @@ def derive_var_adrfl(
     """Add ADRFL (adverse drug reaction, ``"Y"``/``"N"``) from the physician-assessed causality.
 
     Rule: :data:`ADR_RELATIONSHIP` maps the upper-cased ``relationship`` value; a value outside it is an
-    :class:`InputError` (nothing is guessed). Missing causality counts as related (``"Y"``) by default,
-    the conservative reading used in Japanese post-marketing surveillance (causality unknown = cannot be
-    ruled out); ``missing_as_related=False`` leaves ADRFL missing instead.
+    :class:`InputError` (nothing is guessed). Missing causality counts as related (``"Y"``) by default:
+    ICH E2A §II.A.2 defines an ADR as an event whose relationship to the product "cannot be ruled out", and
+    Japanese post-marketing practice counts every event not judged unrelated, causality unknown included, as
+    an ADR (副作用: 因果関係が否定できない; PMRJ Post-marketing Data Science Advisory Group, 医薬品医療機器
+    レギュラトリーサイエンス 45(2), 2014). ``missing_as_related=False`` leaves ADRFL missing instead.
     """
     assert_columns(dataset, [relationship], "ADAE")
     causality = dataset[relationship].astype("str").str.strip().str.upper().replace("", None)

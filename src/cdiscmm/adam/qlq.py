@@ -62,10 +62,12 @@ QLQ_C30_SCALES: tuple[QlqScale, ...] = (
     QlqScale("EOR0145", "EOR01-SS:Financial Difficulties", (_c30(28),), "symptom", 3),
 )
 
-#: QLQ-MY20 scales. UNCONFIRMED, to be checked against the EORTC MY20 scoring manual (domain.md §4.5): the
-#: commonly published mapping is used - disease symptoms items 31-36 and side effects 37-46 (symptom type),
-#: body image item 47 and future perspective 48-50 (function type); all items 4-point (range 3). Item codes
-#: EOR1901-EOR1920 and the parameter codes are sponsor-defined (no CDISC CT for MY20 in 2025-03-28).
+#: QLQ-MY20 scales (Cocks K et al., Eur J Cancer 2007;43:1670, scored per the EORTC guidelines as implemented in
+#: the CRAN package QoLR, ``scoring.QLQMY20``): disease symptoms = module items 1-6, side effects 7-16 (symptom
+#: type), body image item 17 and future perspective 18-20 (function type, no item reversed); every item 1-4
+#: (range 3); a scale is scored when at least half its items are answered. Items are numbered 31-50 here, as
+#: printed after the QLQ-C30 (module item + 30). Item codes EOR1901-EOR1920 and the parameter codes are
+#: sponsor-defined (no CDISC CT for MY20 in 2025-03-28).
 QLQ_MY20_SCALES: tuple[QlqScale, ...] = (
     QlqScale("MY20DS", "MY20-Disease Symptoms", tuple(_my20(n) for n in range(31, 37)), "symptom", 3),
     QlqScale("MY20SE", "MY20-Side Effects of Treatment", tuple(_my20(n) for n in range(37, 47)), "symptom", 3),

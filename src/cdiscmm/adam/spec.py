@@ -463,17 +463,16 @@ class AdamDatasetSpec(BaseModel):
             )
             for order, spec in enumerate(self.variables, start=1)
         ]
-        subclass = f"Subclass {self.subclass}." if self.subclass else ""
-        comment = " ".join(part for part in (subclass, self.comment) if part)
         return DatasetMeta(
             name=self.name,
             label=self.label,
             class_=self.class_,
+            subclass=self.subclass,
             structure=self.structure,
             standard=standards.ADAMIG_STANDARD,
             keys=self.keys,
             variables=variables,
-            comment=comment or None,
+            comment=self.comment,
         )
 
 

@@ -138,6 +138,7 @@ class DatasetMeta(BaseModel):
     name: str
     label: str
     class_: str = Field(alias="class")
+    subclass: str | None = Field(None, description="ADaM subclass (Define-XML 2.1 def:SubClass), e.g. TIME-TO-EVENT")
     structure: str = ""
     standard: str = Field(description="e.g. 'SDTMIG 3.4', 'ADaMIG 1.3'")
     keys: list[str] = []
