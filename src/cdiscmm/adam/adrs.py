@@ -3,8 +3,9 @@
 The pipe (:mod:`cdiscmm.adam.imwg` for every rule):
 
 1. OVR: RS records selected by the OVR parameter's ``where`` (RSTESTCD ``OVRLRESP``, RSCAT ``KUMAR IMWG 2016``,
-   RSEVAL ``INVESTIGATOR``, with a result), dated by RSDTC, kept when on or before new anti-myeloma therapy (ADSL.NACTDT); ANL01FL flags
-   the worst response per subject and date (:func:`~cdiscmm.adam.imwg.filter_worst_per_date`).
+   RSEVAL ``INVESTIGATOR``, with a result), dated by RSDTC, kept when on or before new anti-myeloma therapy
+   (ADSL.NACTDT); ANL01FL flags the worst response per subject and date
+   (:func:`~cdiscmm.adam.imwg.filter_worst_per_date`).
 2. COVR: confirmation over the flagged OVR records; BOR over the flagged OVR records up to the first PD;
    CBOR, RSP, VGPRRSP and CRRSP over COVR up to the first confirmed PD; PD the first confirmed PD.
 3. PARAM, PARAMN and PARCAT1 from the spec's parameter table; the ADSL variables the spec copies; ADY; ASEQ.
