@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 from cdiscmm.errors import SpecError
+from cdiscmm.metadata.vocabulary import ConditionAddArgs
 from cdiscmm.sdtm.verbs import RECORD_VERBS
 from cdiscmm.sdtm.verbs.assign import AssignCtArgs, AssignNoCtArgs, assign_ct, assign_no_ct
 from cdiscmm.sdtm.verbs.base import MapContext
-from cdiscmm.sdtm.verbs.condition import ConditionAddArgs, condition_add
+from cdiscmm.sdtm.verbs.condition import condition_add
 from cdiscmm.sdtm.verbs.datetime import AssignDatetimeArgs, assign_datetime
 from cdiscmm.sdtm.verbs.hardcode import HardcodeCtArgs, HardcodeNoCtArgs, hardcode_ct, hardcode_no_ct
 

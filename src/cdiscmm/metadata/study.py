@@ -13,10 +13,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cdiscmm.errors import Location, UsageError
+from cdiscmm.metadata.vocabulary import ConditionAddArgs, DateFormat
 from cdiscmm.metadata.yamlio import load_model
 from cdiscmm.paths import mappings_dir
-from cdiscmm.sdtm.iso8601 import DateFormat
-from cdiscmm.sdtm.verbs.condition import ConditionAddArgs
 
 Region = Literal["PMDA", "NMPA", "FDA"]
 #: DM reference-date variables a design rule can fill (SDTMIG 3.4 DM specification).

@@ -12,10 +12,11 @@ or in other layouts registered in :data:`DATE_FORMATS`. Every function works on 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
 
 import numpy as np
 import pandas as pd
+
+from cdiscmm.metadata.vocabulary import DateFormat
 
 #: ISO 8601 components in order, and the separator written before each.
 COMPONENTS: tuple[str, ...] = ("year", "month", "day", "hour", "minute", "second")
@@ -93,7 +94,6 @@ def _parse_dd_mm_yyyy(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
 
 
 #: Names of the collected date layouts (the ``format`` argument of ``assign_datetime``).
-DateFormat = Literal["DD MON YYYY", "YYYY-MM-DD", "DD/MM/YYYY"]
 #: Collected date layouts by name.
 DATE_FORMATS: dict[str, Callable[[pd.Series], tuple[pd.DataFrame, pd.Series]]] = {
     "DD MON YYYY": _parse_dd_mon_yyyy,

@@ -22,9 +22,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from cdiscmm.metadata.model import NAME_PATTERN
+from cdiscmm.metadata.vocabulary import ConditionAddArgs
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 from cdiscmm.sdtm.verbs.base import Verb, VerbArgs
-from cdiscmm.sdtm.verbs.condition import ConditionAddArgs
 
 
 class _Strict(BaseModel):

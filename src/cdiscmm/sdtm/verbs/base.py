@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from cdiscmm.metadata.model import Codelist
+from cdiscmm.metadata.vocabulary import SpecArgs
 
 #: Columns of a problem table: one row per raw row and field that a verb could not map cleanly.
 PROBLEM_COLUMNS: tuple[str, ...] = ("FIELD", "VALUE", "RULE", "REASON", "REJECT")
@@ -30,14 +30,8 @@ class CodelistLookup(Protocol):
     def get(self, code: str) -> Codelist: ...
 
 
-class VerbArgs(BaseModel):
+class VerbArgs(SpecArgs):
     """Arguments of one verb as written in YAML; unknown keys are spec errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def fields(self) -> list[str]:
-        """The raw fields this verb reads (checked against the form before mapping)."""
-        return []
 
 
 @dataclass(frozen=True)

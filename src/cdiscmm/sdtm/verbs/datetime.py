@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from cdiscmm.sdtm.iso8601 import DateFormat, compute_iso8601
+from cdiscmm.metadata.vocabulary import DateFormat
+from cdiscmm.sdtm.iso8601 import compute_iso8601
 from cdiscmm.sdtm.verbs.base import MapContext, Mapped, VerbArgs, clean_text, problems_where, record_verb
 
 
