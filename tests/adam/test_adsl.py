@@ -131,6 +131,8 @@ def sdtm_frames() -> dict[str, pd.DataFrame]:
             ("T-005", 4, "OVRLRESP", "CR", "2024-04-01"),
         ],
     )
+    rs["RSCAT"] = rs["RSTESTCD"].map({"OVRLRESP": "KUMAR IMWG 2016", "ECOG101": "ECOG", "ISSSTG": "ISS"})
+    rs["RSEVAL"] = rs["RSTESTCD"].map({"OVRLRESP": "INVESTIGATOR"})
     ds = _frame(
         ["USUBJID", "DSSEQ", "DSCAT", "DSSCAT", "DSDECOD", "DSSTDTC"],
         [

@@ -279,3 +279,29 @@ def test_confirmed_response_unknown_category_is_an_input_error() -> None:
 def test_confirmed_response_missing_column_is_named() -> None:
     with pytest.raises(InputError, match="RSSEQ"):
         derive_param_confirmed_response(rs([("A", "2024-01-10", "PR", 1)]).drop(columns="RSSEQ"), adsl([]))
+
+
+def test_pd_confirmed_by_death_only_before_new_therapy() -> None:
+    """A last PD is confirmed by the subject's death only when the death comes before any new therapy (Durie
+    2006 footnote a: both assessments before new therapy). A: dies 2024-03-01, no new therapy -> PD. B: new
+    therapy 2024-02-20, dies 2024-09-01 -> the PD is unconfirmed (NE; B keeps its confirmed SD of RSSEQ 1)."""
+    assessments = rs(
+        [
+            ("A", "2024-01-10", "SD", 1),
+            ("A", "2024-02-10", "PD", 2),
+            ("B", "2024-01-10", "SD", 1),
+            ("B", "2024-02-10", "PD", 2),
+        ]
+    )
+    subjects = adsl([("A", None, "2024-03-01"), ("B", "2024-02-20", "2024-09-01")])
+    got = covr(assessments, subjects)
+    want = expected(
+        [
+            ("A", "2024-01-10", "SD", 2, "1"),
+            ("A", "2024-02-10", "PD", 1, "2"),
+            ("B", "2024-01-10", "SD", 2, "1"),
+            ("B", "2024-02-10", "SD", 2, "1"),
+        ],
+        COVR_COLUMNS,
+    )
+    assert_frame_equal(got, want)

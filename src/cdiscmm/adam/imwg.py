@@ -115,6 +115,7 @@ def derive_param_confirmed_response(
     *,
     source_seq: str = "RSSEQ",
     death_date: str = "DTHDT",
+    new_therapy_date: str = "NACTDT",
     ne_breaks_confirmation: bool = False,
 ) -> pd.DataFrame:
     """Derive the confirmed response at each assessment (PARAMCD ``COVR``), with its source records and rule.
@@ -130,8 +131,11 @@ def derive_param_confirmed_response(
     - X a response and Y in {SD, PD} or no Y: not confirmed, X counts as SD. Source: X.
     - X = SD: SD, no confirmation needed (IMWG has no SD minimum duration). Source: X.
     - X = PD: confirmed when Y = PD (sources X, Y), or when there is no Y and the subject died on or after X
-      (sources X; the death date is named in DERIVTXT). Death alone, without a PD assessment, is never a PD
-      here: death is an event of its own in PFS/OS. An unconfirmed PD counts as NE.
+      and on or before any new anti-myeloma therapy (sources X; the death date is named in DERIVTXT): every
+      category, PD included, needs its two assessments "before the institution of any new therapy" (Durie
+      2006 footnote a, domain.md §1.3), so a death after a new line started confirms nothing. Death alone,
+      without a PD assessment, is never a PD here: death is an event of its own in PFS/OS. An unconfirmed PD
+      counts as NE.
     - X = NE: NE.
 
     NE handling (decision): by default NE assessments are skipped when looking for Y, so the assessments
@@ -151,7 +155,9 @@ def derive_param_confirmed_response(
     """
     _assert_assessments(dataset, source_seq)
     assert_unique(dataset, ["USUBJID", "ADT"], _RS, hint="run filter_worst_per_date first")
-    deaths = _subject_dates(dataset_adsl, [death_date]).rename(columns={death_date: "_dthdt"})
+    deaths = _subject_dates(dataset_adsl, [death_date, new_therapy_date]).rename(
+        columns={death_date: "_dthdt", new_therapy_date: "_nactdt"}
+    )
     rows = (
         dataset.sort_values(["USUBJID", "ADT"], kind="stable")
         .reset_index(drop=True)
@@ -166,7 +172,8 @@ def derive_param_confirmed_response(
     is_response = current.isin(RESPONSE_CATEGORIES)
     next_is_response = upcoming.isin(RESPONSE_CATEGORIES)
     next_is_worse = upcoming.map(_BEST_RANK) < current.map(_BEST_RANK)
-    died_after = rows["_dthdt"].notna() & (rows["_dthdt"] >= rows["ADT"])
+    before_new_therapy = rows["_nactdt"].isna() | (rows["_dthdt"] <= rows["_nactdt"])
+    died_after = rows["_dthdt"].notna() & (rows["_dthdt"] >= rows["ADT"]) & before_new_therapy
     death_text = "PD confirmed by death on " + rows["_dthdt"].dt.strftime("%Y-%m-%d") + " (no later assessment)"
     cases = [
         (is_response & next_is_response & ~next_is_worse, current, True, current + " confirmed by next " + upcoming),
@@ -208,7 +215,7 @@ def derive_param_confirmed_response(
     shown = status.map(_STATUS_BY_RANK)
     origin_dates = rows["ADT"].iloc[origin.to_numpy()].dt.strftime("%Y-%m-%d").to_numpy()
     carried_text = own_text + "; remains " + shown + " (last confirmed status, from " + origin_dates + ")"
-    covr = rows.drop(columns=[source_seq, "_next", "_next_seq", "_dthdt"]).assign(
+    covr = rows.drop(columns=[source_seq, "_next", "_next_seq", "_dthdt", "_nactdt"]).assign(
         PARAMCD="COVR",
         PARAM="IMWG Confirmed Response at Time Point",
         AVALC=shown.astype("str"),
