@@ -17,6 +17,7 @@ from cdiscmm.adam.adqs import build_adqs
 from cdiscmm.adam.adrs import build_adrs
 from cdiscmm.adam.adsl import build_adsl
 from cdiscmm.adam.adtte import build_adtte
+from cdiscmm.adam.endpoints import write_endpoints
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
 from cdiscmm.errors import InputError, Location
 from cdiscmm.metadata.model import Dataset
@@ -90,6 +91,8 @@ def write_adam(adam: Mapping[str, Dataset], folder: Path) -> list[Path]:
 def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> list[Path]:
     """Read ``sdtm_folder``, build the ADaM datasets and write them to ``<out_root>/<STUDYID>/adam/``.
 
+    Besides the XPT files, ``endpoints.csv`` in the same folder holds the study's endpoint summary
+    (:func:`cdiscmm.adam.endpoints.summarise_endpoints`); its path is the last one returned.
     ``studyid``, when given, must be DM's STUDYID (so a folder is never written under another study).
     """
     with progress.step(f"reading SDTM {sdtm_folder}"):
@@ -99,7 +102,11 @@ def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> l
         raise InputError(
             f"DM STUDYID is {found}, not {studyid}", Location(file=str(sdtm_folder), field="STUDYID"), expected=studyid
         )
-    paths = write_adam(build_adam(sdtm), out_root / found / "adam")
+    adam = build_adam(sdtm)
+    folder = out_root / found / "adam"
+    paths = write_adam(adam, folder)
+    with progress.step("summarising endpoints"):
+        paths.append(write_endpoints(adam, folder / "endpoints.csv"))
     for path in paths:
         progress.info(f"wrote {path}")
     return paths
