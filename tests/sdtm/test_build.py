@@ -164,7 +164,9 @@ def test_build_with_override_local_text_supp_and_long_text(study: tuple[Path, Pa
     assert list(local_ae["AETERM"]) == ["頭痛" * 33, "悪心"]  # 198 bytes kept; the rest in SUPPAE of ja/
     assert list(build.local["ja/SUPPAE"].data["QVAL"]) == ["頭痛" * 7, "Y"]  # 80 - 66 characters
     dm = build.datasets["DM"].data
-    assert list(dm["USUBJID"]) == ["JP-1-001"] and dm.loc[0, "AGE"] == 61  # 002: AGE "abc" rejected
+    # 002's AGE "abc" is no number: AGE (Exp) is left null and queried, the subject stays
+    assert list(dm["USUBJID"]) == ["JP-1-001", "JP-1-002"] and dm["AGE"].tolist()[0] == 61
+    assert pd.isna(dm.loc[1, "AGE"]) and pd.isna(dm.loc[1, "AGEU"])
     assert list(dm.columns) == [
         "STUDYID",
         "DOMAIN",
@@ -177,7 +179,8 @@ def test_build_with_override_local_text_supp_and_long_text(study: tuple[Path, Pa
         "ARMNRS",
         "ACTARMUD",
     ]
-    assert build.rejects.loc[0, "REASON"] == "AGE: abc is not a number"
+    assert build.rejects.empty
+    assert build.issues.loc[0, "REASON"] == "AGE: abc is not a number; not submitted, query the site"
     assert build.datasets["AE"].meta.variable("AETERM").origin == "Collected"
 
     out = tmp_path / "out"

@@ -139,13 +139,27 @@ def test_fourth_study_maps_dm_ae_qs_from_yaml_only(fourth: tuple[Path, Path]) ->
     assert list(dm["ARMCD"]) == ["ISA", "ISA"] and list(dm["ACTARM"]) == ["Isatuximab", "Isatuximab"]
 
     ae = build.datasets["AE"].data
-    # P1: Headache (03-11, day -1, SCREENING), Nausea (03-12, day 1, TREATMENT); P2: Fatigue (partial RFSTDTC)
-    assert list(ae["AETERM"]) == ["Headache", "Nausea", "Fatigue"]
-    assert list(ae["AESEQ"]) == [1, 2, 1]
-    assert list(ae["AESTDY"].astype("object").where(ae["AESTDY"].notna(), None)) == [-1, 1, None]
-    assert list(ae["EPOCH"].astype("object").where(ae["EPOCH"].notna(), None)) == ["SCREENING", "TREATMENT", None]
-    assert list(ae["AEENDTC"].fillna("")) == ["", "2024-03-14", "2024-04"]
-    assert list(ae["AESEV"]) == ["MODERATE", "MILD", "SEVERE"]
+    # P1: Headache (03-11, day -1, SCREENING), Nausea (03-12, day 1, TREATMENT), Cough (05-01: 19 + 30 + 1 = 50
+    # days after 03-12, day 51, after RFXENDTC 04-09 + 1: FOLLOW-UP; its AESEV 9 is no term: null, queried), Rash
+    # (start 2024-02-30 is no date: AESTDTC null and queried, sorted last); P2: Fatigue (partial RFSTDTC)
+    assert list(ae["AETERM"]) == ["Headache", "Nausea", "Cough", "Rash", "Fatigue"]
+    assert list(ae["AESEQ"]) == [1, 2, 3, 4, 1]
+    assert list(ae["AESTDY"].astype("object").where(ae["AESTDY"].notna(), None)) == [-1, 1, 51, None, None]
+    assert list(ae["EPOCH"].astype("object").where(ae["EPOCH"].notna(), None)) == [
+        "SCREENING",
+        "TREATMENT",
+        "FOLLOW-UP",
+        None,
+        None,
+    ]
+    assert list(ae["AEENDTC"].fillna("")) == ["", "2024-03-14", "", "", "2024-04"]
+    assert list(ae["AESEV"].astype("object").where(ae["AESEV"].notna(), None)) == [
+        "MODERATE",
+        "MILD",
+        None,
+        "MILD",
+        "SEVERE",
+    ]
 
     qs = build.datasets["QS"].data
     assert list(qs["QSTESTCD"]) == ["PAIN"] and list(qs["QSSTRESN"]) == [3]
@@ -160,18 +174,20 @@ def test_fourth_study_rejects_and_reconciliation_add_up(fourth: tuple[Path, Path
     build = build_datasets(load_study(study_dir), raw_dir, reader=read_csv_form)
     rejects = build.rejects.set_index(["FORM", "ROW"])
     assert rejects.loc[("tox", 3), "REASON"] == "exact duplicate of row 1"
-    assert rejects.loc[("tox", 4), "REASON"] == "FROM: not a calendar date"
     assert rejects.loc[("tox", 5), "RULE"] == "subject_not_in_dm"
-    assert rejects.loc[("tox", 7), "REASON"] == "value 9 not in codelist C66769 (AESEV)"
+    # an impossible start date and a bad severity code keep the adverse event (both variables are not Required)
+    issues = build.issues.set_index(["FORM", "ROW"])
+    assert issues.loc[("tox", 4), "REASON"] == "FROM: not a calendar date; not submitted, query the site"
+    assert issues.loc[("tox", 7), "REASON"].endswith("(AESEV); not submitted as collected, query the site")
     assert rejects.loc[("diary", 2), "RULE"] == "empty_items"
     assert rejects.loc[("notes", 1), "RULE"] == "unmapped_form"
     table = build.reconciliation.set_index("FORM")
     assert (table["ROWS_READ"] == table["ROWS_MAPPED"] + table["ROWS_REJECTED"]).all()
-    assert table.loc["tox", ["ROWS_READ", "ROWS_MAPPED", "ROWS_REJECTED"]].tolist() == [7, 3, 4]
+    assert table.loc["tox", ["ROWS_READ", "ROWS_MAPPED", "ROWS_REJECTED"]].tolist() == [7, 5, 2]
     assert table.loc["tox", ["duplicate", "invalid_date", "not_in_codelist", "subject_not_in_dm"]].tolist() == [
         1,
-        1,
-        1,
+        0,
+        0,
         1,
     ]
     assert table.loc["dosing", "ROWS_REJECTED"] == 3  # read for reference dates only: not in any domain
@@ -191,4 +207,4 @@ def test_fourth_study_writes_xpt_and_reports(fourth: tuple[Path, Path], tmp_path
         "issues.csv",
     }
     ae = read_xpt(out / "ae.xpt")
-    assert list(ae.data["AETERM"]) == ["Headache", "Nausea", "Fatigue"]
+    assert list(ae.data["AETERM"]) == ["Headache", "Nausea", "Cough", "Rash", "Fatigue"]

@@ -147,3 +147,28 @@ def test_assign_ct_unknown_rules_are_checked_against_the_spec(context: MapContex
         assign_ct(pd.DataFrame({"SEV": ["1"]}), AssignCtArgs(field="SEV", codelist="C66769", unknown_as="LOW"), context)
     with pytest.raises(SpecError, match="unknown: extend needs an extensible codelist"):
         assign_ct(pd.DataFrame({"SEV": ["9"]}), AssignCtArgs(field="SEV", codelist="C66769", unknown="extend"), context)
+
+
+def test_unknown_code_rejects_the_row_only_for_a_required_variable(context: MapContext) -> None:
+    """Default rule: a value outside a non-extensible codelist costs the record only when the target variable is
+    Required (it may not be null); for an Expected or Permissible one the value is left null and queried."""
+    from dataclasses import replace
+
+    raw = pd.DataFrame({"SEV": ["1", "99"]})
+    args = AssignCtArgs(field="SEV", codelist="C66769", map={"1": "MILD"})
+    required = assign_ct(raw, args, replace(context, core="Req"))
+    assert bool(required.problems.loc[1, "REJECT"])
+    expected = assign_ct(raw, args, replace(context, core="Perm"))
+    assert as_list(expected.values) == ["MILD", None] and not bool(expected.problems.loc[1, "REJECT"])
+
+
+def test_impossible_date_rejects_the_row_only_for_a_required_variable(context: MapContext) -> None:
+    from dataclasses import replace
+
+    raw = pd.DataFrame({"D": ["30 FEB 2024", "01 MAR 2024"]})
+    kept = assign_datetime(raw, AssignDatetimeArgs(date="D"), replace(context, core="Exp"))
+    assert as_list(kept.values) == [None, "2024-03-01"]
+    assert kept.problems.loc[0, "REASON"] == "D: not a calendar date; not submitted, query the site"
+    assert not bool(kept.problems.loc[0, "REJECT"])
+    rejected = assign_datetime(raw, AssignDatetimeArgs(date="D"), replace(context, core="Req"))
+    assert bool(rejected.problems.loc[0, "REJECT"])

@@ -11,7 +11,7 @@ present, Perm only when mapped (SDTMIG 3.4 §4.1.2 / §2.5 core designations), r
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -160,10 +160,11 @@ def _map_source(
                 loaded.where(source.key, target),
                 expected=f"one of {', '.join(meta.names())}",
             )
-        mapped = _run_record_step(step, rows, context)
+        core = meta.variable(target).core
+        mapped = _run_record_step(step, rows, replace(context, core=core))
         values = mapped.values
         if meta.variable(target).type == "Num":
-            values, number_problems = _as_number(values, step)
+            values, number_problems = _as_number(values, step, required=core == "Req")
             problems_found.append(number_problems)
         frame[target] = values
         if mapped.local is not None:
@@ -215,14 +216,18 @@ def _run_record_step(step: VerbStep, rows: pd.DataFrame, context: MapContext) ->
     return mapped
 
 
-def _as_number(values: pd.Series, step: VerbStep) -> tuple[pd.Series, pd.DataFrame]:
-    """Num targets take numbers; a value that is not one rejects the row (SDTMIG: Num variables are numeric)."""
+def _as_number(values: pd.Series, step: VerbStep, *, required: bool) -> tuple[pd.Series, pd.DataFrame]:
+    """Num targets take numbers (SDTMIG: Num variables are numeric). A value that is not one rejects the row when
+    the variable is Required; otherwise the variable is left null, the row kept and the value reported for a
+    query (a typo in a dose or an age must not lose the record)."""
     fields = step.verb()[1].fields()
     numbers = pd.to_numeric(values, errors="coerce")
     bad = values.notna() & numbers.isna()
     field = fields[0] if fields else ""
     reason = field + ": " + values.astype("string").fillna("") + " is not a number"
-    return numbers.astype("Float64"), problems_where(bad, field, values, "not_a_number", reason, reject=True)
+    if not required:
+        reason = reason + "; not submitted, query the site"
+    return numbers.astype("Float64"), problems_where(bad, field, values, "not_a_number", reason, reject=required)
 
 
 def map_domain(

@@ -76,7 +76,7 @@ class AssignCtArgs(VerbArgs):
         description="What a collected value outside the map and codelist becomes: reject (the row goes to "
         "rejects.csv), extend (submitted upper-cased as a sponsor extension; extensible codelists only) or blank "
         "(the variable is left null, the row is kept and the value is reported as a query). Default: extend for "
-        "an extensible codelist without strict, else reject",
+        "an extensible codelist without strict, else reject for a Required variable and blank for any other",
     )
     unknown_as: str | None = Field(
         None,
@@ -100,11 +100,22 @@ class AssignCtArgs(VerbArgs):
 #: dropped silently: ``reject`` sends it to rejects.csv with the reason; the others keep it and write a finding
 #: (issues.csv) naming the form, row, field and value, so data management can query the site.
 UNKNOWN_POLICIES: dict[str, str] = {
-    "reject": "the row goes to rejects.csv (non-extensible codelist, strict list or sponsor map)",
+    "reject": "the row goes to rejects.csv (a Required variable with a non-extensible codelist, strict list or map)",
     "extend": "submitted upper-cased as a sponsor extension of an extensible codelist (SDTMIG 3.4 §4.3)",
-    "blank": "the variable is left null (unless a domain verb derives it) and the row kept; reported for a query",
+    "blank": "the variable is left null (unless a domain verb derives it) and the row kept; reported for a query "
+    "(default for a variable that is not Required)",
     "unknown_as": "the named term (e.g. SEX U, RACE UNKNOWN) is submitted and the row kept; reported for a query",
 }
+
+
+def compute_unknown_policy(extensible: bool, strict: bool, core: str | None) -> str:
+    """The default of ``unknown`` (SDTMIG 3.4 §4.3 on CT, §4.1.5 on core): an extensible codelist takes the value
+    as a sponsor extension unless ``strict``; otherwise the value cannot be submitted, and only a Required
+    variable (which may not be null) costs the record — any other variable is left blank and queried, so a
+    bad flag never loses an adverse event or a dose. Outside a domain (``core`` None) the record is rejected."""
+    if extensible and not strict:
+        return "extend"
+    return "blank" if core is not None and core != "Req" else "reject"
 
 
 def compute_ct_lookup(codelist: Codelist, study_map: dict[str, str]) -> dict[str, str]:
@@ -160,7 +171,7 @@ def assign_ct(raw: pd.DataFrame, args: AssignCtArgs, context: MapContext) -> Map
     mapped = collected.str.upper().map(lookup).astype("string")
     unknown = collected.notna() & mapped.isna()
     reason = "value " + collected.fillna("") + f" not in {name}"
-    policy = args.unknown or ("extend" if extensible and not args.strict else "reject")
+    policy = args.unknown or compute_unknown_policy(extensible, args.strict, context.core)
     if args.unknown_as is not None:
         policy = "unknown_as"
         values = mapped.mask(unknown, args.unknown_as)

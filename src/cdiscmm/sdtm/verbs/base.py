@@ -36,10 +36,12 @@ class VerbArgs(SpecArgs):
 
 @dataclass(frozen=True)
 class MapContext:
-    """What record verbs may consult besides the raw rows."""
+    """What record verbs may consult besides the raw rows; ``core`` is the SDTMIG core of the target variable
+    being mapped (None outside a domain, e.g. a SUPP-- value)."""
 
     studyid: str
     ct: CodelistLookup
+    core: str | None = None
 
 
 @dataclass

@@ -21,21 +21,37 @@ class AssignDatetimeArgs(VerbArgs):
         return [self.date] + ([self.time] if self.time else [])
 
 
+#: The problems of :func:`cdiscmm.sdtm.iso8601.compute_iso8601` that make a value unusable.
+INVALID: tuple[str, ...] = ("unparsable date", "not a calendar date", "unparsable time")
+QUERY = "; not submitted, query the site"
+
+
 @record_verb(AssignDatetimeArgs, origin="Collected")
 def assign_datetime(raw: pd.DataFrame, args: AssignDatetimeArgs, context: MapContext) -> Mapped:
     """Build an ISO 8601 date/time keeping the collected precision; never impute (SDTMIG 3.4 §4.4.4, §4.4.5).
 
     ``UN MAR 2024`` → ``2024-03``; ``UN UNK UNKN`` → null. A date that is not a calendar date (``31 FEB 2024``)
-    or cannot be read rejects the row with a reason naming the field: a wrong date must be queried, not guessed.
+    or cannot be read is never guessed: it is reported with a reason naming the field for a query, and the row
+    is rejected when the variable is Required; otherwise the variable is left null and the record kept (an
+    impossible end date must not lose an adverse event).
     """
     time = raw[args.time] if args.time else None
     iso, problem = compute_iso8601(raw[args.date], time, args.format)
-    bad_date = problem.isin(["unparsable date", "not a calendar date"])
-    bad_time = problem == "unparsable time"
+    reject = context.core is None or context.core == "Req"
+    if not reject:
+        problem = problem.where(~problem.isin(INVALID), problem + QUERY)
+        iso = iso.mask(problem.str.endswith(QUERY).fillna(False).astype(bool))
+    bad_date = problem.str.removesuffix(QUERY).isin(["unparsable date", "not a calendar date"])
+    bad_time = problem.str.removesuffix(QUERY) == "unparsable time"
     problems = pd.concat(
         [
             problems_where(
-                bad_date, args.date, clean_text(raw[args.date]), "invalid_date", f"{args.date}: " + problem, reject=True
+                bad_date,
+                args.date,
+                clean_text(raw[args.date]),
+                "invalid_date",
+                f"{args.date}: " + problem,
+                reject=reject,
             ),
             problems_where(
                 bad_time,
@@ -43,7 +59,7 @@ def assign_datetime(raw: pd.DataFrame, args: AssignDatetimeArgs, context: MapCon
                 clean_text(raw[args.time]) if args.time else clean_text(raw[args.date]),
                 "invalid_date",
                 f"{args.time}: " + problem,
-                reject=True,
+                reject=reject,
             ),
         ]
     )
