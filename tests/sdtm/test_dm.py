@@ -32,11 +32,38 @@ def design(**changes: object) -> Design:
     return Design.model_validate({**spec, **changes})
 
 
-def test_first_exposure_keeps_a_partial_date_that_may_be_earlier() -> None:
+def test_first_exposure_is_the_earliest_complete_date_unless_a_partial_one_is_certainly_earlier() -> None:
     first = compute_reference_date(design().reference_dates["RFXSTDTC"], RAWS, "S")
-    # 01: "2024-03" may mean 1-31 March, earlier than 12 March → the partial value, not an imputed day.
-    # 02: "2024-04" (from 1 April) vs 30 April → "2024-04". 03: only an impossible date → none.
-    assert first.to_dict() == {"S-01": "2024-03", "S-02": "2024-04"}
+    # 01: "2024-03" may mean 1-31 March, so it is not certainly before 12 March → the complete 12 March (a
+    # partial date cannot establish the first exposure). 02: "2024-04" ends 30 April → 30 April. 03: only an
+    # impossible date → none.
+    assert first.to_dict() == {"S-01": "2024-03-12T10:00", "S-02": "2024-04-30"}
+
+
+def test_a_partial_date_wins_only_when_certainly_beyond_the_complete_ones() -> None:
+    raws = {
+        "ex": pd.DataFrame(
+            {
+                "RAWROW": [1, 2, 3, 4, 5],
+                "SUBJID": ["01", "01", "02", "02", "03"],
+                "EXSTDAT": ["15 MAR 2024", "UN FEB 2024", "15 MAR 2024", "UN MAY 2024", "UN JUN 2024"],
+                "EXSTTIM": ["", "", "", "", ""],
+            }
+        )
+    }
+    rules = design().reference_dates
+    # 01: February ends before 15 March → "2024-02" is first; 02: May starts after 15 March → "2024-05" is last;
+    # 03 has a partial date only → it is both first and last.
+    assert compute_reference_date(rules["RFXSTDTC"], raws, "S").to_dict() == {
+        "S-01": "2024-02",
+        "S-02": "2024-03-15",
+        "S-03": "2024-06",
+    }
+    assert compute_reference_date(rules["RFXENDTC"], raws, "S").to_dict() == {
+        "S-01": "2024-03-15",
+        "S-02": "2024-05",
+        "S-03": "2024-06",
+    }
 
 
 def test_last_exposure_prefers_the_complete_date_on_a_tie() -> None:

@@ -44,14 +44,39 @@ def _candidates(rule: ReferenceDate, raws: dict[str, pd.DataFrame], studyid: str
 
 
 def compute_reference_date(rule: ReferenceDate, raws: dict[str, pd.DataFrame], studyid: str) -> pd.Series:
-    """The first or last candidate date per USUBJID, kept at its collected precision."""
+    """The first or last candidate date per USUBJID, kept at its collected precision.
+
+    Complete dates decide (SDTMIG 3.4 DM assumption 8: RFSTDTC/RFXSTDTC is the date of first exposure, which a
+    partial date cannot establish): the earliest (``first``) or latest (``last``) complete date is taken, and a
+    partial date replaces it only when it is certainly earlier (``first``: its latest possible instant comes
+    before) or certainly later (``last``: its earliest possible instant comes after). A subject with partial
+    dates only takes the partial date that can mean the earliest (latest) instant, a more complete value
+    winning a tie. So a dose dated ``2025----`` never becomes RFSTDTC ahead of a dose on 2025-03-21.
+    """
+    first = rule.pick == "first"
     candidates = _candidates(rule, raws, studyid).dropna(subset=["DTC"])
     low, high = compute_dtc_bounds(candidates["DTC"])
     candidates = candidates.assign(
-        BOUND=low if rule.pick == "first" else high, PRECISION=candidates["DTC"].str.len()
-    ).dropna(subset=["BOUND"])
-    ordered = candidates.sort_values(["BOUND", "PRECISION"], ascending=[rule.pick == "first", False], kind="stable")
-    return ordered.groupby("USUBJID", sort=False)["DTC"].first()
+        KEY=low if first else high,
+        SURE=high if first else low,
+        PRECISION=candidates["DTC"].str.len(),
+        COMPLETE=candidates["DTC"].str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool),
+    ).dropna(subset=["KEY"])
+    ordered = candidates.sort_values(["KEY", "PRECISION"], ascending=[first, False], kind="stable")
+    complete = ordered.loc[ordered["COMPLETE"]].groupby("USUBJID", sort=False).first()
+    partial = ordered.loc[~ordered["COMPLETE"]].sort_values("SURE", ascending=first, kind="stable")
+    partial = partial.groupby("USUBJID", sort=False).first()
+    chosen = complete["DTC"].reindex(complete.index.union(partial.index))
+    beyond = (
+        partial["SURE"] < complete["KEY"].reindex(partial.index)
+        if first
+        else partial["SURE"] > complete["KEY"].reindex(partial.index)
+    )
+    only_partial = ~partial.index.isin(complete.index)
+    earliest_partial = ordered.loc[~ordered["COMPLETE"]].groupby("USUBJID", sort=False)["DTC"].first()
+    chosen.loc[partial.index[beyond.to_numpy()]] = partial.loc[beyond, "DTC"]
+    chosen.loc[partial.index[only_partial]] = earliest_partial.reindex(partial.index[only_partial])
+    return chosen
 
 
 #: ``attrs`` key of the DM frame: FORM/ROW of later-source rows merged into subject records (mapped rows).
