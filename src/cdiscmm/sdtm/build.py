@@ -30,6 +30,7 @@ from cdiscmm.sdtm.assemble import (
     localised,
     map_domain,
 )
+from cdiscmm.sdtm.consistency import check_end_not_before_start
 from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
@@ -154,7 +155,7 @@ def build_datasets(
             continue
         mapped = map_domain(loaded, raws, _meta(standards, domain, loaded.files[-1]), context)
         frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_frame["USUBJID"], config.studyid, domain)
-        events += [mapped.events, *unknown]
+        events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
 
     datasets: dict[str, Dataset] = {}
     local: dict[str, Dataset] = {}
