@@ -238,3 +238,20 @@ def test_mapping_keys_replace_the_ig_keys_and_must_be_domain_variables(study: tu
     shared.write_text(SHARED_AE + "keys: [STUDYID, USUBJID, AEFOO]\n", encoding="utf-8")
     with pytest.raises(SpecError, match="keys: AEFOO is not a variable of AE"):
         build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+
+
+def test_local_language_version_numbers_records_like_the_english_one(study: tuple[Path, Path]) -> None:
+    """Regression: --SEQ of ja/ was derived from the Japanese text, so AESEQ 1 named another event than in English.
+    Sorted by [AESTDTC, AETERM] on one date: Headache < Nausea in English; 悪心 (nausea) < 頭痛 in Japanese."""
+    folder, raw = study
+    shared = folder.parent / "shared" / "ae.yaml"
+    shared.write_text(SHARED_AE.replace("by: [AESTDTC]", "by: [AESTDTC, AETERM]"), encoding="utf-8")
+    ae = pd.read_csv(raw / "ae.csv", dtype=str, keep_default_na=False)
+    ae["AESTDAT"] = "12 MAR 2024"
+    ae.loc[1, ["AETERM", "AETERM_EN"]] = ["頭痛", "Headache"]
+    ae.to_csv(raw / "ae.csv", index=False, encoding="utf-8")
+    build = build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+    english = build.datasets["AE"].data
+    japanese = build.local["ja/AE"].data
+    assert english[["AESEQ", "AETERM"]].values.tolist() == [[1, "Headache"], [2, "Nausea"]]
+    assert japanese[["AESEQ", "AETERM"]].values.tolist() == [[1, "頭痛"], [2, "悪心"]]

@@ -23,7 +23,7 @@ from cdiscmm.sdtm.spec import DomainStep, Join, Source, SuppQualArgs, Unpivot, V
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 from cdiscmm.sdtm.verbs.base import DomainContext, MapContext, Mapped, clean_text, problems_where
 from cdiscmm.sdtm.verbs.condition import condition_add
-from cdiscmm.sdtm.verbs.seq import ORDER_COLUMN, DeriveSeqArgs
+from cdiscmm.sdtm.verbs.seq import ENGLISH_PREFIX, ORDER_COLUMN, DeriveSeqArgs
 from cdiscmm.sdtm.verbs.supp import SUPP_COLUMNS, compute_split_qnam, split_long_text, supp_qual
 
 FORM_COLUMN = "__FORM"
@@ -173,6 +173,8 @@ def _map_source(
     for qnam, supp in source.supp.items():
         mapped = _run_record_step(supp.supp_qual.value, rows, context)
         frame[SUPP_PREFIX + qnam] = mapped.values
+        if mapped.local is not None:  # collected local-language text of the qualifier (e.g. AEOTHTRT)
+            frame[LOCAL_PREFIX + SUPP_PREFIX + qnam] = mapped.local
         problems_found.append(_spare_parent(mapped, frame, SUPP_PREFIX + qnam))
     problems = pd.concat([problem for problem in problems_found if not problem.empty] or [problems_found[0]])
     if source.unpivot is not None:  # a problem with an item's value names the raw item column, not VALUE
@@ -244,10 +246,15 @@ def map_domain(
 
 
 def localised(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same rows with collected local-language text in the text variables (English where none was given)."""
+    """The same rows with collected local-language text in the text variables (English where none was given).
+
+    The English value of each such variable is kept under :data:`ENGLISH_PREFIX`, so that ``derive_seq``
+    numbers the records of both language versions identically (PMDA: the Japanese dataset matches the English
+    one record for record)."""
     local = frame.copy()
     for column in [column for column in frame if column.startswith(LOCAL_PREFIX)]:
         target = column.removeprefix(LOCAL_PREFIX)
+        local[ENGLISH_PREFIX + target] = frame[target]
         local[target] = frame[column].fillna(frame[target])
     return local
 
