@@ -165,7 +165,7 @@ def test_fourth_study_maps_dm_ae_qs_from_yaml_only(fourth: tuple[Path, Path]) ->
     assert list(qs["QSTESTCD"]) == ["PAIN"] and list(qs["QSSTRESN"]) == [3]
 
     ts = build.datasets["TS"].data.set_index("TSPARMCD")
-    assert ts.loc["SSTDTC", "TSVAL"] == "2024-03"  # earliest consent: 2024-03 (its earliest instant) < 2024-03-10
+    assert ts.loc["SSTDTC", "TSVAL"] == "2024-03-10"  # earliest complete consent date (UN/03/2024 is partial)
     assert ts.loc["STYPE", "TSVALCD"] == "C16084"
 
 

@@ -90,7 +90,9 @@ class TrialSummaryParameter(_Strict):
     values: list[str] | None = Field(None, description="Several TSVAL records (TSSEQ 1, 2, ...)")
     codelist: str | None = Field(None, description="Response codelist C-code: TSVALCD is the term's C-code")
     code: str | None = Field(None, description="TSVALCD from an external dictionary")
-    dictionary: str | None = Field(None, description="TSVCDREF for an external dictionary, e.g. ISO 3166-1 alpha-3")
+    dictionary: str | None = Field(
+        None, description="TSVCDREF for an external dictionary: a DICTNAM (C66788) term, e.g. ISO 3166, MedDRA"
+    )
     dictionary_version: str | None = Field(None, description="TSVCDVER for an external dictionary")
     null_flavor: str | None = Field(None, description="TSVALNF (ISO 21090 null flavor, e.g. PINF, NA)")
     derive: Literal["earliest_consent", "subject_count"] | None = Field(

@@ -4,35 +4,119 @@ One record per parameter value: TSSEQ numbers the values of a TSPARMCD (1, 2, �
 TSPARMCD (TSPARMCD codelist C66738 and TSPARM codelist C67152 share the term C-codes). A value from a CDISC
 codelist gets TSVALCD = the term's C-code, TSVCDREF = "CDISC CT" and TSVCDVER = the CT package date; a value
 from an external dictionary names it. A parameter with no value has TSVALNF (e.g. AGEMAX "PINF").
-SSTDTC may be derived as the earliest informed consent (RFICDTC), as its CT definition states.
+
+Rules beyond that:
+
+- TSVCDREF is a term of DICTNAM (C66788, SDTMIG 3.4 TS specification: TSVCDREF "(DICTNAM)"). DICTNAM is extensible;
+  the only extension accepted is one an SDTMIG example uses (:data:`DICTNAM_EXTENSIONS`), any other name is a spec
+  error, so a misspelt dictionary cannot reach the dataset.
+- A value coded by ISO 3166 (DICTNAM C209537, e.g. FCNTRY) is itself the code: TSVALCD = TSVAL, the ISO 3166-1
+  alpha-3 country code (the form SDTM uses for COUNTRY; SDTMIG 3.4 TS Example 1 FCNTRY rows USA/CAN/MEX).
+- SSTDTC (``derive: earliest_consent``) is the earliest *complete* (YYYY-MM-DD) informed-consent date RFICDTC of
+  the enrolled subjects, see :func:`study_start_date`.
 """
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from cdiscmm import progress
 from cdiscmm.errors import Location, SpecError
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyConfig, TrialSummaryParameter
-from cdiscmm.sdtm.iso8601 import compute_dtc_bounds
+from cdiscmm.sdtm.iso8601 import compute_dtc_bounds, parse_iso8601
 from cdiscmm.sdtm.verbs.base import CodelistLookup
 from cdiscmm.sdtm.verbs.supp import MAX_TEXT_BYTES
 
 TSPARMCD_CODELIST = "C66738"
 TSPARM_CODELIST = "C67152"
+#: Dictionary Name (DICTNAM), the codelist of TSVCDREF (SDTMIG 3.4 TS specification), extensible.
+DICTNAM_CODELIST = "C66788"
+#: TSVCDREF values outside DICTNAM (SDTM CT 2025-03-28) that are accepted, each with the source that uses it.
+DICTNAM_EXTENSIONS: dict[str, str] = {
+    # SDTMIG 3.4 §7.4.2 TS Example 1 row 26: REGID NCT123456789, TSVALCD NCT123456789, TSVCDREF ClinicalTrials.gov.
+    "ClinicalTrials.gov": "SDTMIG 3.4 §7.4.2 TS Example 1 (REGID)",
+}
+#: DICTNAM term C209537; its codes are the values themselves (ISO 3166-1 alpha-3 country codes).
+ISO_3166 = "ISO 3166"
+_ALPHA_3 = re.compile(r"[A-Z]{3}")
+_CT_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _derived_value(parameter: TrialSummaryParameter, dm: pd.DataFrame) -> list[str]:
+def _ct_version(source: str, package: str) -> str:
+    """TSVCDVER of a CDISC CT value: the date of the CT package the codelist comes from (``SDTM CT 2025-03-28`` ->
+    ``2025-03-28``), as SDTMIG 3.4 §7.4.2 TS Example 1 writes it (TSVCDVER ``2011-06-10``)."""
+    found = _CT_DATE.search(source) or _CT_DATE.search(package)
+    return found.group(0) if found else package
+
+
+def study_start_date(consent: pd.Series, studyid: str = "") -> str | None:
+    """SSTDTC from the subjects' RFICDTC values: the earliest complete (YYYY-MM-DD) consent date, time dropped.
+
+    Rule: SSTDTC is "the earliest date of informed consent among any subject that enrolled in the study" (SDTM CT
+    2025-03-28, TSPARMCD SSTDTC C69208, after the FDA eStudy Data guidance, June 2021); the FDA Technical Rejection
+    Criteria (effective 2021-09-15) require it, and a TS whose SSTDTC is shorter than yyyy-mm-dd fails
+    pharmaverse sdtmchecks ``check_ts_sstdtc_ds_consent``, which also takes the earliest consent over complete
+    dates only. A partial date (``2024-05``) cannot say which day the study started and is ignored; only when no
+    subject has a complete date is the earliest partial one (by its earliest possible instant) returned, with a
+    warning on stderr. Returns None when no subject has a consent date.
+    """
+    values = consent.dropna().astype("string").str.strip()
+    values = values[values != ""]
+    if values.empty:
+        return None
+    parts = parse_iso8601(values)
+    complete = parts["year"].notna() & parts["month"].notna() & parts["day"].notna()
+    if complete.any():
+        dates = parts.loc[complete, "year"] + "-" + parts.loc[complete, "month"] + "-" + parts.loc[complete, "day"]
+        return str(dates.min())  # YYYY-MM-DD strings sort as dates
+    low, _ = compute_dtc_bounds(values)
+    earliest = str(values.loc[low.idxmin()]) if low.notna().any() else str(values.iloc[0])
+    progress.info(
+        f"warning: {studyid or 'study'}: no complete informed-consent date (RFICDTC); SSTDTC is the partial date "
+        f"{earliest}, which does not meet the FDA Technical Rejection Criteria's study start date (yyyy-mm-dd)"
+    )
+    return earliest
+
+
+def _derived_value(parameter: TrialSummaryParameter, dm: pd.DataFrame, studyid: str) -> list[str]:
     if parameter.derive == "subject_count":
         return [str(dm["USUBJID"].nunique())]
-    consent = dm["RFICDTC"].dropna() if "RFICDTC" in dm else pd.Series(dtype="string")
-    if consent.empty:
-        return []
-    low, _ = compute_dtc_bounds(consent)
-    return [str(consent.loc[low.idxmin()])]
+    consent = dm["RFICDTC"] if "RFICDTC" in dm else pd.Series(dtype="string")
+    start = study_start_date(consent, studyid)
+    return [] if start is None else [start]
 
 
-def _records(parameter: TrialSummaryParameter, dm: pd.DataFrame, ct: CodelistLookup, version: str) -> pd.DataFrame:
+def _dictionary_codes(parameter: TrialSummaryParameter, values: list[str], ct: CodelistLookup) -> list[str | None]:
+    """TSVALCD of values from an external dictionary, after checking TSVCDREF against DICTNAM (module rules)."""
+    dictionary = parameter.dictionary
+    if dictionary is None:
+        return [parameter.code] * len(values)
+    where = Location(file="study.yaml", field=f"trial_summary {parameter.parmcd}")
+    dictnam = ct.get(DICTNAM_CODELIST)
+    if dictnam.term(dictionary) is None and dictionary not in DICTNAM_EXTENSIONS:
+        raise SpecError(
+            f"TSVCDREF {dictionary!r} is not a term of codelist {DICTNAM_CODELIST} ({dictnam.name})",
+            where,
+            expected=f"one of {', '.join([*dictnam.values(), *DICTNAM_EXTENSIONS])}",
+        )
+    if dictionary != ISO_3166:
+        return [parameter.code] * len(values)
+    bad = [value for value in values if not _ALPHA_3.fullmatch(value)]
+    if bad or (parameter.code is not None and [parameter.code] != values):
+        raise SpecError(
+            f"an {ISO_3166} value is its own code: {(bad or [parameter.code])[0]!r} does not fit",
+            where,
+            expected="ISO 3166-1 alpha-3 country codes as values and no separate code",
+        )
+    return list(values)
+
+
+def _records(
+    parameter: TrialSummaryParameter, dm: pd.DataFrame, ct: CodelistLookup, version: str, studyid: str
+) -> pd.DataFrame:
     where = Location(file="study.yaml", field=f"trial_summary {parameter.parmcd}")
     parmcd_term = ct.get(TSPARMCD_CODELIST).term(parameter.parmcd)
     if parmcd_term is None:
@@ -42,7 +126,7 @@ def _records(parameter: TrialSummaryParameter, dm: pd.DataFrame, ct: CodelistLoo
         parmcd_term.decode,
     )
     if parameter.derive:
-        values = _derived_value(parameter, dm)
+        values = _derived_value(parameter, dm, studyid)
     else:
         values = parameter.values or ([parameter.value] if parameter.value is not None else [])
     if not values:
@@ -58,7 +142,7 @@ def _records(parameter: TrialSummaryParameter, dm: pd.DataFrame, ct: CodelistLoo
                 "TSSEQ": [1],
             }
         )
-    codes: list[str | None] = [parameter.code] * len(values)
+    codes = _dictionary_codes(parameter, values, ct)
     reference, reference_version = parameter.dictionary, parameter.dictionary_version
     if parameter.codelist:
         codelist = ct.get(parameter.codelist)
@@ -71,7 +155,7 @@ def _records(parameter: TrialSummaryParameter, dm: pd.DataFrame, ct: CodelistLoo
                 expected=f"one of {', '.join(codelist.values()[:20])}",
             )
         codes = [term.code if term else None for term in terms]
-        reference, reference_version = "CDISC CT", version
+        reference, reference_version = "CDISC CT", _ct_version(codelist.source, version)
     too_long = [value for value in values if len(value.encode("utf-8")) > MAX_TEXT_BYTES]
     if too_long:
         raise SpecError(
@@ -96,7 +180,7 @@ def _records(parameter: TrialSummaryParameter, dm: pd.DataFrame, ct: CodelistLoo
 def build_ts(config: StudyConfig, dm: pd.DataFrame, ct: CodelistLookup, meta: DatasetMeta) -> Dataset:
     """The TS dataset of a study, variables in SDTMIG order (Perm ones only when used)."""
     version = str(getattr(ct, "package", "") or "")
-    frames = [_records(parameter, dm, ct, version) for parameter in config.trial_summary]
+    frames = [_records(parameter, dm, ct, version, config.studyid) for parameter in config.trial_summary]
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["TSPARMCD", "TSSEQ"])
     data.insert(0, "STUDYID", config.studyid)
     data.insert(1, "DOMAIN", "TS")
