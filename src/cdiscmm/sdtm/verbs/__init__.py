@@ -1,6 +1,6 @@
 """The mapping verbs, registered by function name; importing this package fills the registries."""
 
-from cdiscmm.sdtm.verbs import age, assign, datetime, epoch, hardcode, paired, seq, site, study_day
+from cdiscmm.sdtm.verbs import age, assign, datetime, epoch, hardcode, lobxfl, paired, seq, site, study_day, visit
 from cdiscmm.sdtm.verbs.base import DOMAIN_VERBS, RECORD_VERBS
 
 __all__ = [
@@ -11,8 +11,10 @@ __all__ = [
     "datetime",
     "epoch",
     "hardcode",
+    "lobxfl",
     "paired",
     "seq",
     "site",
     "study_day",
+    "visit",
 ]
