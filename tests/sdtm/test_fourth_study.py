@@ -208,3 +208,26 @@ def test_fourth_study_writes_xpt_and_reports(fourth: tuple[Path, Path], tmp_path
     }
     ae = read_xpt(out / "ae.xpt")
     assert list(ae.data["AETERM"]) == ["Headache", "Nausea", "Cough", "Rash", "Fatigue"]
+
+
+def test_field_coverage_names_where_every_collected_field_goes(fourth: tuple[Path, Path]) -> None:
+    """fields.csv: tox.SEV → AE.AESEV; diary.PAIN (unpivoted) → the QS items; dosing.GIVEN_ON → reference dates;
+    a field declared in not_submitted is 'not submitted'."""
+    study_dir, raw_dir = fourth
+    (study_dir / "qs.yaml").write_text(
+        QS_YAML.replace(
+            "    variables:\n      QSTESTCD",
+            "    not_submitted: {SLEEP: not a validated item}\n    variables:\n      QSTESTCD",
+        ).replace("[PAIN, SLEEP]", "[PAIN]"),
+        encoding="utf-8",
+    )
+    build = build_datasets(load_study(study_dir), raw_dir, reader=read_csv_form)
+    fields = build.fields.set_index(["FORM", "FIELD"])
+    assert fields.loc[("tox", "SEV"), ["TARGETS", "STATUS"]].tolist() == ["AE.AESEV", "mapped"]
+    assert "QS.QSORRES" in fields.loc[("diary", "PAIN"), "TARGETS"]
+    assert fields.loc[("diary", "SLEEP"), ["TARGETS", "STATUS"]].tolist() == [
+        "not submitted: not a validated item",
+        "not submitted",
+    ]
+    assert fields.loc[("dosing", "GIVEN_ON"), "TARGETS"] == "DM.RFSTDTC; DM.RFXENDTC; DM.RFXSTDTC"
+    assert "notes" not in build.fields["FORM"].tolist()  # a form no mapping reads: every row in rejects.csv

@@ -256,3 +256,13 @@ def test_every_xpt_reads_back_identically_with_an_independent_reader(built: dict
                 )
             else:
                 assert mine.fillna("").astype(str).tolist() == other.fillna("").astype(str).tolist(), (path, column)
+
+
+@pytest.mark.parametrize("studyid", STUDIES)
+def test_every_collected_field_is_mapped_or_declared_not_submitted(built: dict[str, Built], studyid: str) -> None:
+    """fields.csv: no collected field is dropped silently; a field not submitted says why in its mapping."""
+    fields = built[studyid].build.fields
+    assert fields.loc[fields["STATUS"].eq("not mapped"), ["FORM", "FIELD"]].values.tolist() == []
+    declared = fields.loc[fields["STATUS"].eq("not submitted"), "TARGETS"]
+    assert declared.str.startswith("not submitted: ").all()
+    assert (built[studyid].out_dir / "fields.csv").is_file()

@@ -51,6 +51,7 @@ def _check_fields(loaded: LoadedMapping, source: Source, available: set[str]) ->
         needed += [(target, field) for field in step.verb()[1].fields()]
     for qnam, supp in source.supp.items():
         needed += [(qnam, field) for field in supp.supp_qual.value.verb()[1].fields()]
+    needed += [("", field) for field in source.not_submitted]
     for target, field in needed:
         if field not in available:
             where = loaded.where(source.key, target)

@@ -31,6 +31,7 @@ from cdiscmm.sdtm.assemble import (
     map_domain,
 )
 from cdiscmm.sdtm.consistency import check_end_not_before_start
+from cdiscmm.sdtm.coverage import compute_field_coverage
 from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
@@ -71,6 +72,7 @@ class StudyBuild:
     rejects: pd.DataFrame
     issues: pd.DataFrame
     reconciliation: pd.DataFrame
+    fields: pd.DataFrame
 
 
 def _meta(standards: Standards, domain: str, where: Path) -> DatasetMeta:
@@ -186,15 +188,23 @@ def build_datasets(
         ignore_index=True,
     )
     rejects, issues, reconciliation = reconcile(config.studyid, rows_read, mapped_rows, pd.concat(events))
-    return StudyBuild(datasets, local, rejects, issues, reconciliation)
+    fields = compute_field_coverage(mappings, config.design, raws)
+    return StudyBuild(datasets, local, rejects, issues, reconciliation, fields)
 
 
 def write_build(build: StudyBuild, out_dir: Path) -> list[Path]:
-    """Write the datasets (XPT v5), the local-language copies and the three CSV reports; return the paths."""
+    """Write the datasets (XPT v5), the local-language copies and the four CSV reports (rejects, issues,
+    reconciliation, field coverage); return the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.datasets.items()]
     written += [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.local.items()]
-    for name, table in (("rejects", build.rejects), ("issues", build.issues), ("reconciliation", build.reconciliation)):
+    tables = (
+        ("rejects", build.rejects),
+        ("issues", build.issues),
+        ("reconciliation", build.reconciliation),
+        ("fields", build.fields),
+    )
+    for name, table in tables:
         path = out_dir / f"{name}.csv"
         table.to_csv(path, index=False, encoding="utf-8")
         written.append(path)

@@ -134,6 +134,11 @@ class Source(_Strict):
     join: list[Join] = Field(default_factory=list, description="Detail pages joined to the rows (left join)")
     variables: dict[str, RecordStep] = Field(min_length=1, description="Target variable → verb")
     supp: dict[str, SuppStep] = Field(default_factory=dict, description="QNAM → supp_qual")
+    not_submitted: dict[str, str] = Field(
+        default_factory=dict,
+        description="Collected fields of this form deliberately not submitted → why (listed in fields.csv); "
+        "every other field must be read by some mapping",
+    )
 
     @property
     def key(self) -> str:
@@ -179,6 +184,7 @@ class SourceOverride(_Strict):
     join: list[Join] | None = None
     variables: dict[str, RecordStep | None] = Field(default_factory=dict)
     supp: dict[str, SuppStep | None] = Field(default_factory=dict)
+    not_submitted: dict[str, str] = Field(default_factory=dict, description="Added to the shared source's list")
 
     @property
     def key(self) -> str:
@@ -216,6 +222,7 @@ def apply_override(shared: DomainMapping, override: DomainOverride) -> DomainMap
         if change is not None:
             merged["variables"] = _merged(source.variables, change.variables)
             merged["supp"] = _merged(source.supp, change.supp)
+            merged["not_submitted"] = {**source.not_submitted, **change.not_submitted}
             if change.condition_add is not None:
                 merged["condition_add"] = change.condition_add
             if change.unpivot is not None:

@@ -23,9 +23,12 @@ class AssignNoCtArgs(VerbArgs):
     prefer: list[str] = Field(
         default_factory=list, description="Raw fields read first, in order, where filled (e.g. a joined page's text)"
     )
+    local_prefer: list[str] = Field(
+        default_factory=list, description="Local-language fields read before ``local``, in order, where filled"
+    )
 
     def fields(self) -> list[str]:
-        return [self.field, *self.prefer] + ([self.local] if self.local else [])
+        return [self.field, *self.prefer] + ([self.local] if self.local else []) + self.local_prefer
 
 
 @record_verb(AssignNoCtArgs, origin="Collected")
@@ -37,6 +40,8 @@ def assign_no_ct(raw: pd.DataFrame, args: AssignNoCtArgs, context: MapContext) -
     if args.upper:
         values = values.str.upper()
     local = clean_text(raw[args.local]) if args.local else None
+    for preferred in reversed(args.local_prefer):
+        local = clean_text(raw[preferred]) if local is None else clean_text(raw[preferred]).fillna(local)
     return Mapped(values=values, local=local)
 
 

@@ -1,0 +1,83 @@
+"""Field coverage: where every collected field goes, so that no field is dropped without anyone noticing.
+
+Rows (``fields.csv`` beside the datasets): one per field of each collected form, with the SDTM variables that
+read it (``AE.AETERM``, ``SUPPAE.AETOCI``, ``DM.RFSTDTC`` for a reference-date source, ``selection`` for a
+``condition_add`` field) and STATUS ``mapped``, ``not submitted`` (declared in the mapping's ``not_submitted``
+with the reason) or ``not mapped``. A field nobody reads is a finding of the mapping, not of the data: the
+per-study tests require the bundled studies to have none.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+from cdiscmm.metadata.study import Design
+from cdiscmm.sdtm.loader import LoadedMapping
+
+#: Raw columns every form carries that no mapping needs to name: STUDYID comes from study.yaml, RAWROW is the
+#: reader's row number (kept in rejects/issues as ROW), SITEID is the subject's site (DM.SITEID).
+IMPLIED_FIELDS: dict[str, str] = {
+    "STUDYID": "STUDYID (from study.yaml)",
+    "RAWROW": "row number (ROW)",
+    "SITEID": "DM.SITEID (one site per subject)",
+}
+
+
+def _reads(loaded: LoadedMapping) -> dict[str, dict[str, set[str]]]:
+    """form → field → the targets that read it, for one domain mapping (joined forms included)."""
+    domain = loaded.mapping.domain
+    reads: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for source in loaded.mapping.sources:
+        forms = [source.form, *(join.form for join in source.join)]
+        targets: dict[str, set[str]] = defaultdict(set)
+        targets[source.subject].add("USUBJID")
+        for condition in source.condition_add:
+            targets[condition.field].add("selection")
+        for join in source.join:
+            for field in join.by:
+                targets[field].add("join key")
+        for target, step in source.variables.items():
+            for field in step.verb()[1].fields():
+                targets[field].add(f"{domain}.{target}")
+        for qnam, supp in source.supp.items():
+            for field in supp.supp_qual.value.verb()[1].fields():
+                targets[field].add(f"SUPP{domain}.{qnam}")
+        for field, why in source.not_submitted.items():
+            targets[field].add(f"not submitted: {why}")
+        if source.unpivot is not None:
+            unpivoted = targets.pop(source.unpivot.value, set()) | targets.pop(source.unpivot.name, set())
+            for column in source.unpivot.columns:
+                targets[column] |= unpivoted
+        for form in forms:
+            for field, names in targets.items():
+                reads[form][field] |= names
+    return reads
+
+
+def compute_field_coverage(
+    mappings: dict[str, LoadedMapping], design: Design, raws: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """FORM, FIELD, TARGETS and STATUS for every column of every collected form in ``raws``."""
+    reads: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for loaded in mappings.values():
+        for form, fields in _reads(loaded).items():
+            for field, names in fields.items():
+                reads[form][field] |= names
+    for variable, rule in design.reference_dates.items():
+        for source in rule.sources:
+            for field in [source.subject, source.date, *([source.time] if source.time else [])]:
+                reads[source.form][field].add(f"DM.{variable}")
+            for condition in source.condition_add:
+                reads[source.form][condition.field].add("selection")
+    rows = []
+    for form, raw in sorted(raws.items()):
+        for field in raw.columns:
+            names = sorted(reads[form].get(field, set())) or (
+                [IMPLIED_FIELDS[field]] if field in IMPLIED_FIELDS else []
+            )
+            submitted = [name for name in names if not name.startswith("not submitted")]
+            status = "mapped" if submitted else "not submitted" if names else "not mapped"
+            rows.append((form, field, "; ".join(names), status))
+    return pd.DataFrame(rows, columns=["FORM", "FIELD", "TARGETS", "STATUS"])
