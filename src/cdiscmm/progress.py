@@ -47,3 +47,8 @@ def info(message: str) -> None:
     """One line of information on stderr (results summary, files written)."""
     if not _quiet:
         print(f"cdiscmm: {message}", file=sys.stderr, flush=True)
+
+
+def warn(message: str) -> None:
+    """One line on stderr about something the user must act on; printed even with ``-q``."""
+    print(f"cdiscmm: warning: {message}", file=sys.stderr, flush=True)

@@ -74,8 +74,8 @@ def study_start_date(consent: pd.Series, studyid: str = "") -> str | None:
         return str(dates.min())  # YYYY-MM-DD strings sort as dates
     low, _ = compute_dtc_bounds(values)
     earliest = str(values.loc[low.idxmin()]) if low.notna().any() else str(values.iloc[0])
-    progress.info(
-        f"warning: {studyid or 'study'}: no complete informed-consent date (RFICDTC); SSTDTC is the partial date "
+    progress.warn(
+        f"{studyid or 'study'}: no complete informed-consent date (RFICDTC); SSTDTC is the partial date "
         f"{earliest}, which does not meet the FDA Technical Rejection Criteria's study start date (yyyy-mm-dd)"
     )
     return earliest
