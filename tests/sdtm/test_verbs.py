@@ -172,3 +172,20 @@ def test_impossible_date_rejects_the_row_only_for_a_required_variable(context: M
     assert not bool(kept.problems.loc[0, "REJECT"])
     rejected = assign_datetime(raw, AssignDatetimeArgs(date="D"), replace(context, core="Req"))
     assert bool(rejected.problems.loc[0, "REJECT"])
+
+
+def test_assign_ct_maps_by_item_use_each_items_scale(context: MapContext) -> None:
+    """QLQ-C30: items 1-28 answer on a 4-point scale, items 29-30 on 1 (Very poor) ... 7 (Excellent)."""
+    raw = pd.DataFrame({"ITEM": ["Q01", "Q29", "Q29", "Q30", "Q01"], "VALUE": ["1", "1", "4", "7", "7"]})
+    args = AssignCtArgs(
+        field="VALUE",
+        map={"1": "Not at all", "4": "Very much"},
+        maps_by="ITEM",
+        maps={"Q29": {"1": "Very poor", "4": "4", "7": "Excellent"}, "Q30": {"7": "Excellent"}},
+        unknown="blank",
+    )
+    mapped = assign_ct(raw, args, context)
+    assert as_list(mapped.values) == ["Not at all", "Very poor", "4", "Excellent", None]  # 7 is no 4-point answer
+    assert list(mapped.problems.index) == [4]
+    with pytest.raises(ValueError, match="maps and maps_by go together"):
+        AssignCtArgs(field="VALUE", map={"1": "A"}, maps={"Q29": {"1": "B"}})

@@ -69,6 +69,12 @@ class AssignCtArgs(VerbArgs):
         description="Collected codes form a closed list: a value the map and codelist lack rejects the row, "
         "even in an extensible codelist (no sponsor extension is made from a data error)",
     )
+    maps_by: str | None = Field(
+        None, description="Raw field whose value picks a map from ``maps`` (e.g. ITEM: a scale per questionnaire item)"
+    )
+    maps: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Value of ``maps_by`` → the study map for those rows (else ``map``)"
+    )
 
     @model_validator(mode="after")
     def _codelist_or_map(self) -> AssignCtArgs:
@@ -90,6 +96,12 @@ class AssignCtArgs(VerbArgs):
     )
 
     @model_validator(mode="after")
+    def _maps_need_maps_by(self) -> AssignCtArgs:
+        if bool(self.maps) != (self.maps_by is not None):
+            raise ValueError("maps and maps_by go together")
+        return self
+
+    @model_validator(mode="after")
     def _one_unknown_rule(self) -> AssignCtArgs:
         if self.unknown is not None and self.unknown_as is not None:
             raise ValueError("give unknown or unknown_as, not both")
@@ -98,7 +110,7 @@ class AssignCtArgs(VerbArgs):
         return self
 
     def fields(self) -> list[str]:
-        return [self.field, *self.prefer]
+        return [self.field, *self.prefer] + ([self.maps_by] if self.maps_by else [])
 
 
 #: What ``assign_ct`` does with a collected value that neither the map nor the codelist knows. The row is never
@@ -165,7 +177,8 @@ def assign_ct(raw: pd.DataFrame, args: AssignCtArgs, context: MapContext) -> Map
         extensible, name = False, f"sponsor codelist of {args.field}"
     else:
         codelist = context.ct.get(args.codelist)
-        check_ct_map(codelist, args.map)
+        for study_map in (args.map, *args.maps.values()):
+            check_ct_map(codelist, study_map)
         lookup = compute_ct_lookup(codelist, args.map)
         extensible, name = codelist.extensible, f"codelist {codelist.code} ({codelist.name})"
         if args.unknown_as is not None and args.unknown_as not in codelist.values():
@@ -174,6 +187,12 @@ def assign_ct(raw: pd.DataFrame, args: AssignCtArgs, context: MapContext) -> Map
                 expected=f"one of {', '.join(codelist.values()[:20])}",
             )
     mapped = collected.str.upper().map(lookup).astype("string")
+    if args.maps_by is not None:
+        group = clean_text(raw[args.maps_by])
+        for key, group_map in args.maps.items():
+            rows = group.eq(key).fillna(False).astype(bool)
+            group_lookup = {value.strip().upper(): term for value, term in group_map.items()}
+            mapped = mapped.mask(rows, collected.str.upper().map(group_lookup).astype("string"))
     unknown = collected.notna() & mapped.isna()
     reason = "value " + collected.fillna("") + f" not in {name}"
     policy = args.unknown or compute_unknown_policy(extensible, args.strict, context.core)
