@@ -105,3 +105,15 @@ def test_variables_in_spec_order_with_spec_labels(adrs: pd.DataFrame) -> None:
 def test_without_adrs_only_the_parameters_that_do_not_read_it() -> None:
     adtte = build_adtte(adsl_frame(), None).data
     assert sorted(adtte["PARAMCD"].unique()) == ["OS", "TTNT"]
+
+
+def test_readme_shows_the_censoring_rules_of_the_spec() -> None:
+    """The README's ADTTE table is the spec rendered (rules written once, in specs/adam/adtte.yaml)."""
+    from pathlib import Path
+
+    from cdiscmm.adam.adtte import render_censoring_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- censoring-table:start -->\n")[1].split("<!-- censoring-table:end -->")[0]
+    assert shown == render_censoring_table(), "paste cdiscmm.adam.adtte.render_censoring_table() into README.md"
+    assert "| PFS | ADSL.TRTSDT |" in shown and "LAST ADEQUATE ASSESSMENT" in shown

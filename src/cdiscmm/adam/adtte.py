@@ -13,7 +13,7 @@ import pandas as pd
 from cdiscmm import progress
 from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
 from cdiscmm.adam.spec import AdamDatasetSpec, ParameterSpec, load_adam_spec
-from cdiscmm.adam.tte import derive_param_tte
+from cdiscmm.adam.tte import CensorSource, EventSource, derive_param_tte
 from cdiscmm.metadata.model import Dataset
 
 #: The ADRS parameter whose date starts DoR, and the ADSL-level variable it becomes.
@@ -86,3 +86,24 @@ def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame | None, spec: AdamDataset
         .reset_index(drop=True)
     )
     return Dataset(spec.to_dataset_meta(), adtte).ordered()
+
+
+def _describe(source: EventSource | CensorSource) -> str:
+    where = f" where {source.filter}" if source.filter else ""
+    return f"{source.dataset_name.upper()}.{source.date}{where}"
+
+
+def render_censoring_table(spec: AdamDatasetSpec | None = None) -> str:
+    """The event and censoring rules of every ADTTE parameter as a Markdown table, rendered from the spec (the
+    README shows this table; a test keeps the two equal, so the rules are written once, in the spec)."""
+    spec = spec or load_adam_spec("ADTTE")
+    lines = [
+        "| PARAMCD | Start (STARTDT) | Events (CNSR = 0, first date) | Censoring (CNSR = 1, last date) |",
+        "|---|---|---|---|",
+    ]
+    for parameter in spec.parameters:
+        assert parameter.tte is not None  # the spec validates every TIME-TO-EVENT parameter has one
+        events = "; ".join(f"{_describe(event)} → {event.evntdesc}" for event in parameter.tte.events)
+        censors = "; ".join(f"{_describe(censor)} → {censor.cnsdtdsc}" for censor in parameter.tte.censors)
+        lines.append(f"| {parameter.paramcd} | ADSL.{parameter.tte.start_date} | {events} | {censors} |")
+    return "\n".join(lines) + "\n"
