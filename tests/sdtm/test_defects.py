@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 
 from cdiscmm.raw import defects as raw_defects
-from cdiscmm.sdtm.loader import load_domain_mappings
 from tests.sdtm.test_studies import STUDIES, Built, built  # noqa: F401  (session fixture)
 
 #: Consequential rejects: the row is out because another defect removed its subject or it is itself a copy.
@@ -115,18 +114,9 @@ CHECKERS: dict[str, Checker] = {
 
 
 def _read_fields(item: Built) -> dict[str, set[str]]:
-    fields: dict[str, set[str]] = {}
-    for loaded in load_domain_mappings(item.study).values():
-        for source in loaded.mapping.sources:
-            names = fields.setdefault(source.form, set())
-            names.update(condition.field for condition in source.condition_add)
-            for step in source.variables.values():
-                names.update(step.verb()[1].fields())
-            for supp in source.supp.values():
-                names.update(supp.supp_qual.value.verb()[1].fields())
-            if source.unpivot is not None:
-                names.update(source.unpivot.columns)
-    return fields
+    """form → the fields some mapping submits (the build's field coverage, fields.csv)."""
+    mapped = item.build.fields.loc[item.build.fields["STATUS"].eq("mapped")]
+    return mapped.groupby("FORM")["FIELD"].agg(set).to_dict()
 
 
 def test_every_defect_type_has_a_checker() -> None:

@@ -20,7 +20,6 @@ from cdiscmm.metadata.study import bundled_studies
 from cdiscmm.raw.events_design import load_events_design, study_language
 from cdiscmm.sdtm.build import build_datasets
 from cdiscmm.sdtm.iso8601 import compute_iso8601
-from cdiscmm.sdtm.loader import load_domain_mappings
 from tests.sdtm.test_studies import STUDIES, Built, built  # noqa: F401  (session fixture)
 
 
@@ -261,42 +260,3 @@ def test_baseline_bone_marrow_plasma_cells_of_mmdx_are_the_lb_baseline_record(
     both = collected.index.intersection(value.index)
     assert len(both) > 0.8 * len(collected)
     assert (collected[both] == value[both]).all()
-
-
-#: Collected fields deliberately not submitted (docs/data-model.md, "Collected fields that are not submitted").
-DUPLICATED_ON_DETAIL_PAGES = ("STDAT", "STTIM", "ENDAT", "ONGO", "SER", "SDTH", "SLIFE", "SHOSP", "SDISAB", "SCONG")
-NOT_SUBMITTED: dict[str, set[str]] = {
-    "mmdx": {"BMPCPCT"},
-    "dm": {"AGEU"},
-    "crs": {f"CRS{suffix}" for suffix in (*DUPLICATED_ON_DETAIL_PAGES, "SMIE", "OUT", "REL", "OTHTRT")},
-    "icans": {f"ICANS{suffix}" for suffix in (*DUPLICATED_ON_DETAIL_PAGES, "SMIE", "OUT", "REL", "OTHTRT")},
-    "spm": {"SPMTERM", "SPMTERM_EN", "SPMDAT"},
-    "eot": {"EOTREASO"},
-    "ho": {"HOREAS"},
-}
-
-
-@pytest.mark.parametrize("studyid", STUDIES)
-def test_every_collected_field_is_mapped_or_listed_as_not_submitted(studies: dict[str, Built], studyid: str) -> None:
-    item = studies[studyid]
-    read: dict[str, set[str]] = {}
-    for loaded in load_domain_mappings(item.study).values():
-        for source in loaded.mapping.sources:
-            names = {source.subject, *(condition.field for condition in source.condition_add)}
-            for step in source.variables.values():
-                names.update(step.verb()[1].fields())
-            for supp in source.supp.values():
-                names.update(supp.supp_qual.value.verb()[1].fields())
-            if source.unpivot is not None:
-                names.update(source.unpivot.columns)
-            read.setdefault(source.form, set()).update(names)
-            for join in source.join:  # a joined page's fields are read through its parent's rows
-                read.setdefault(join.form, set()).update(names | set(join.by))
-    dictionary = pd.read_csv(item.raw_dir / "data_dictionary.csv", dtype=str, keep_default_na=False)
-    unread = {
-        (form, field)
-        for form, field in zip(dictionary["FORM"], dictionary["FIELD"], strict=True)
-        if field not in {"STUDYID", "SITEID"} and field not in read.get(form, set())
-    }
-    unexplained = {(form, field) for form, field in unread if field not in NOT_SUBMITTED.get(form, set())}
-    assert not unexplained, f"collected fields neither mapped nor documented as not submitted: {sorted(unexplained)}"
