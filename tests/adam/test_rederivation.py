@@ -100,26 +100,27 @@ def studies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Study]:
 # --- independent re-derivation (plain Python, one subject at a time) ----------------------------------------
 
 
-def complete_date(text: object) -> pd.Timestamp | None:
-    """The date of an ISO 8601 value when year, month and day are all given and valid; else None."""
-    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", str(text)) if isinstance(text, str) else None
-    if not match:
-        return None
-    try:
-        return pd.Timestamp(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
-def first_day(text: object) -> pd.Timestamp | None:
-    """A partial ISO 8601 date imputed to its first possible day (day -> 01, month -> January)."""
-    match = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", str(text)) if isinstance(text, str) else None
+def read_date(text: object, *, impute: bool = False) -> pd.Timestamp | None:
+    """The date of an ISO 8601 value: only when year, month and day are all given and valid, or, with ``impute``,
+    a partial date on its first possible day (day -> 01, month -> January); else None."""
+    pattern = r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?" if impute else r"^(\d{4})-(\d{2})-(\d{2})"
+    match = re.match(pattern, str(text)) if isinstance(text, str) else None
     if not match:
         return None
     try:
         return pd.Timestamp(int(match[1]), int(match[2] or 1), int(match[3] or 1))
     except ValueError:
         return None
+
+
+def complete_date(text: object) -> pd.Timestamp | None:
+    """The date of an ISO 8601 value when year, month and day are all given and valid; else None."""
+    return read_date(text)
+
+
+def first_day(text: object) -> pd.Timestamp | None:
+    """A partial ISO 8601 date imputed to its first possible day (day -> 01, month -> January)."""
+    return read_date(text, impute=True)
 
 
 def _dates(frame: pd.DataFrame, column: str) -> dict[str, list[pd.Timestamp]]:
