@@ -21,7 +21,7 @@ from cdiscmm.adam.endpoints import write_endpoints
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
 from cdiscmm.errors import InputError, Location
 from cdiscmm.metadata.model import Dataset
-from cdiscmm.xpt.write import write_xpt
+from cdiscmm.xpt.write import remove_stale_xpt, write_xpt
 
 #: A builder: (SDTM datasets, ADaM datasets built so far) -> its dataset, or None (skipped, with a note)
 #: when the study has not collected its source (e.g. no QS).
@@ -84,7 +84,9 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], builders: Mapping[str, Builder]
 
 
 def write_adam(adam: Mapping[str, Dataset], folder: Path) -> list[Path]:
-    """Write each dataset as ``<folder>/<name>.xpt`` (lower-case name, SAS XPORT v5); return the paths."""
+    """Write each dataset as ``<folder>/<name>.xpt`` (lower-case name, SAS XPORT v5), after removing the XPT files
+    of an earlier run (e.g. an ADQS the study no longer yields); return the paths."""
+    remove_stale_xpt(folder)
     return [write_xpt(dataset, folder / f"{name.lower()}.xpt") for name, dataset in adam.items()]
 
 

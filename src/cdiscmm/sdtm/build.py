@@ -37,7 +37,7 @@ from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
 from cdiscmm.sdtm.ts import build_ts
 from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, MapContext, problems_where
-from cdiscmm.xpt.write import write_xpt
+from cdiscmm.xpt.write import remove_stale_xpt, write_xpt
 
 #: Files of a raw folder that are not collected forms.
 NOT_FORMS: frozenset[str] = frozenset({"data_dictionary", "codelists", "defects"})
@@ -194,8 +194,9 @@ def build_datasets(
 
 def write_build(build: StudyBuild, out_dir: Path) -> list[Path]:
     """Write the datasets (XPT v5), the local-language copies and the four CSV reports (rejects, issues,
-    reconciliation, field coverage); return the paths."""
+    reconciliation, field coverage); return the paths. XPT files of an earlier run are removed first."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_xpt(out_dir)
     written = [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.datasets.items()]
     written += [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.local.items()]
     tables = (

@@ -79,3 +79,13 @@ def write_xpt(dataset: Dataset, path: Path) -> Path:
         variable_format=formats or None,
     )
     return path
+
+
+def remove_stale_xpt(folder: Path) -> list[Path]:
+    """Delete the XPT files a previous run left in ``folder`` and its language subfolders (``ja/``, ``zh/``), so
+    that a dataset the current run no longer produces cannot be mistaken for part of it; return what was removed.
+    Only ``*.xpt`` files are touched."""
+    stale = sorted(folder.glob("*.xpt")) + sorted(folder.glob("*/*.xpt")) if folder.is_dir() else []
+    for path in stale:
+        path.unlink()
+    return stale
