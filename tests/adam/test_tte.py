@@ -82,10 +82,30 @@ def test_pfs_death_before_pd_same_day_event_no_assessment_new_therapy() -> None:
             # S2: PD 04-01 and the last assessment 04-01: the event wins; 31 + 29 + 31 = 91, + 1 = 92 days.
             ("S2", "2024-04-01", 92 / MONTH, 0, "PD", None, "ADRS", "ADT", 9),
             # S3: no assessment: censored at treatment start, 0 + 1 = 1 day.
-            ("S3", "2024-01-01", 1 / MONTH, 1, None, "TREATMENT START", "ADSL", "TRTSDT", None),
+            (
+                "S3",
+                "2024-01-01",
+                1 / MONTH,
+                1,
+                "CENSORED AT TREATMENT START",
+                "TREATMENT START",
+                "ADSL",
+                "TRTSDT",
+                None,
+            ),
             # S4: new therapy 03-15, no PD; death 06-01 follows the new therapy and is no PFS event; censored at
             # the last adequate assessment 03-01 (the NE on 03-10 is not adequate): 31 + 29 = 60, + 1 = 61 days.
-            ("S4", "2024-03-01", 61 / MONTH, 1, None, "LAST ADEQUATE ASSESSMENT", "ADRS", "ADT", 2),
+            (
+                "S4",
+                "2024-03-01",
+                61 / MONTH,
+                1,
+                "CENSORED AT LAST ADEQUATE ASSESSMENT",
+                "LAST ADEQUATE ASSESSMENT",
+                "ADRS",
+                "ADT",
+                2,
+            ),
         ],
         "PFS",
         "Progression-Free Survival (Months)",
@@ -98,9 +118,29 @@ def test_os_death_or_last_known_alive() -> None:
         [
             ("S1", "2024-03-20", 80 / MONTH, 0, "DEATH", None, "ADSL", "DTHDT", None),
             # S2 alive, last known alive 04-01: 92 days.
-            ("S2", "2024-04-01", 92 / MONTH, 1, None, "LAST KNOWN ALIVE DATE", "ADSL", "LSTALVDT", None),
+            (
+                "S2",
+                "2024-04-01",
+                92 / MONTH,
+                1,
+                "CENSORED AT LAST KNOWN ALIVE DATE",
+                "LAST KNOWN ALIVE DATE",
+                "ADSL",
+                "LSTALVDT",
+                None,
+            ),
             # S3 alive 05-01: 31 + 29 + 31 + 30 = 121, + 1 = 122 days.
-            ("S3", "2024-05-01", 122 / MONTH, 1, None, "LAST KNOWN ALIVE DATE", "ADSL", "LSTALVDT", None),
+            (
+                "S3",
+                "2024-05-01",
+                122 / MONTH,
+                1,
+                "CENSORED AT LAST KNOWN ALIVE DATE",
+                "LAST KNOWN ALIVE DATE",
+                "ADSL",
+                "LSTALVDT",
+                None,
+            ),
             # S4 death 06-01 counts for OS even after new therapy: 121 + 31 = 152, + 1 = 153 days.
             ("S4", "2024-06-01", 153 / MONTH, 0, "DEATH", None, "ADSL", "DTHDT", None),
         ],
@@ -134,10 +174,10 @@ def test_ttnt_next_therapy_or_death() -> None:
     ttnt = TTNT.derive(ADSL, SOURCES)
     # S1 death 03-20 (80 days); S2 next therapy 04-15 (31 + 29 + 31 + 14 + 1 = 106); S3 alive 05-01 (122);
     # S4 next therapy 03-15 (31 + 29 + 14 + 1 = 75) comes before its death.
-    assert ttnt["EVNTDESC"].fillna("-").tolist() == [
+    assert ttnt["EVNTDESC"].tolist() == [
         "DEATH",
         "NEXT ANTI-MYELOMA THERAPY",
-        "-",
+        "CENSORED AT LAST KNOWN ALIVE DATE",
         "NEXT ANTI-MYELOMA THERAPY",
     ]
     assert ttnt["AVAL"].mul(MONTH).round(6).tolist() == [80, 106, 122, 75]

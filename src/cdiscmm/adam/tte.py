@@ -64,7 +64,9 @@ class CensorSource(TteSource):
     """A censoring (CNSR >= 1): per subject the last qualifying date is used."""
 
     cnsdtdsc: str = Field(description="CNSDTDSC, e.g. 'LAST ADEQUATE ASSESSMENT'")
-    evntdesc: str | None = Field(None, description="EVNTDESC for censored records (optional)")
+    evntdesc: str | None = Field(
+        None, description="EVNTDESC for censored records; default 'CENSORED AT <CNSDTDSC>' (ADaMIG 1.3)"
+    )
     censor: int = Field(1, ge=1, description="CNSR value")
 
 
@@ -103,7 +105,8 @@ def _select(
                     "USUBJID": data["USUBJID"],
                     "ADT": data[source.date].dt.normalize().astype("datetime64[us]"),
                     "CNSR": 0 if is_event else source.censor,
-                    "EVNTDESC": source.evntdesc,
+                    # ADaMIG 1.3 TTE: EVNTDESC describes the event or the censoring
+                    "EVNTDESC": source.evntdesc or f"CENSORED AT {source.cnsdtdsc}",
                     "CNSDTDSC": None if is_event else source.cnsdtdsc,
                     "SRCDOM": source.srcdom,
                     "SRCVAR": source.srcvar,
