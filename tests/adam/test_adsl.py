@@ -301,3 +301,41 @@ def test_missing_ex_is_an_input_error() -> None:
     del frames["EX"]
     with pytest.raises(InputError, match="SDTM dataset EX is missing"):
         build_adsl(frames)
+
+
+def test_undated_baseline_visit_record_counts_as_baseline() -> None:
+    """Regression: ISS/R-ISS/ECOG are collected at baseline without an assessment date, and were null for every
+    subject. A: undated BASELINE 'II' then a dated 'III' before first dose → III (dated records sort after);
+    B: only the undated BASELINE 'I' → I; C: an undated record of another visit → missing."""
+    from cdiscmm.adam.adsl_derivations import derive_var_record_value
+    from cdiscmm.adam.spec import load_adam_spec
+
+    spec = next(variable for variable in load_adam_spec("ADSL").variables if variable.name == "ISS")
+    adsl = pd.DataFrame({"USUBJID": ["A", "B", "C"], "TRTSDT": pd.to_datetime(["2024-03-01"] * 3)})
+    rs = pd.DataFrame(
+        {
+            "USUBJID": ["A", "A", "B", "C"],
+            "RSSEQ": [1, 2, 1, 1],
+            "RSTESTCD": "ISSSTG",
+            "RSSTRESC": ["II", "III", "I", "II"],
+            "RSDTC": [None, "2024-02-20", None, None],
+            "VISIT": ["BASELINE", "SCREENING", "BASELINE", "WEEK 4"],
+        }
+    )
+    got = derive_var_record_value(adsl, {"RS": rs}, spec)
+    assert got["ISS"].tolist()[:2] == ["III", "I"] and pd.isna(got["ISS"].iloc[2])
+
+
+def test_trt01_from_the_trial_summary_when_no_arm_is_assigned() -> None:
+    """Non-interventional study: DM.ARM null (ARMNRS NOT ASSIGNED) → TRT01P is TS TRT for every subject, TRT01A
+    for the exposed one only; a study with arms keeps DM.ARM/ACTARM."""
+    from cdiscmm.adam.adsl_derivations import derive_vars_trt01
+
+    adsl = pd.DataFrame({"USUBJID": ["A", "B"], "ARM": [None, None], "ACTARM": [None, None], "SAFFL": ["Y", "N"]})
+    ts = pd.DataFrame({"TSPARMCD": ["TRT", "STYPE"], "TSVAL": ["ISATUXIMAB", "OBSERVATIONAL"]})
+    got = derive_vars_trt01(adsl, {"TS": ts})
+    assert got["TRT01P"].tolist() == ["ISATUXIMAB", "ISATUXIMAB"]
+    assert got["TRT01A"].tolist()[0] == "ISATUXIMAB" and pd.isna(got["TRT01A"].iloc[1])
+    armed = adsl.assign(ARM=["Drug A", "Drug B"], ACTARM=["Drug A", None])
+    got = derive_vars_trt01(armed, {"TS": ts})
+    assert got["TRT01P"].tolist() == ["Drug A", "Drug B"] and got["TRT01A"].tolist()[0] == "Drug A"

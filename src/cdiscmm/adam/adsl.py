@@ -20,6 +20,7 @@ from cdiscmm.adam.adsl_derivations import (
     derive_vars_dthdt,
     derive_vars_extreme_dtm,
     derive_vars_predecessor,
+    derive_vars_trt01,
     start_from_dm,
 )
 from cdiscmm.adam.spec import AdamDatasetSpec, load_adam_spec
@@ -50,6 +51,7 @@ def build_adsl(sdtm: Mapping[str, pd.DataFrame], spec: AdamDatasetSpec | None = 
         .pipe(derive_var_population_flag, sdtm, var("ENRLFL"))
         .pipe(derive_var_population_flag, sdtm, var("SAFFL"))
         .pipe(derive_var_population_flag, sdtm, var("EFFFL"))
+        .pipe(derive_vars_trt01, sdtm)
         .pipe(derive_var_record_value, sdtm, var("ISS"))
         .pipe(derive_var_record_value, sdtm, var("RISS"))
         .pipe(derive_var_record_value, sdtm, var("ECOGBL"))

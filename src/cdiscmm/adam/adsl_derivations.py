@@ -270,11 +270,16 @@ def derive_var_record_value(adsl: pd.DataFrame, sdtm: Sdtm, spec: VariableSpec) 
     rows = rows.loc[rows[source.value].notna()]
     seq = f"{source.dataset}SEQ"
     order = [name for name in (source.date, seq) if name and name in rows.columns]
-    table = rows[[KEY, source.value, *order]].rename(columns={source.value: "value"})
+    visit = ["VISIT"] if source.baseline_visit and "VISIT" in rows.columns else []
+    table = rows[[KEY, source.value, *order, *visit]].rename(columns={source.value: "value"})
     if source.on_or_before:
         reference = table[[KEY]].merge(adsl[[KEY, source.on_or_before]], on=KEY, how="left")[source.on_or_before]
         limit = pd.Series(reference.dt.strftime("%Y-%m-%d").to_numpy(), index=table.index, dtype="str")
-        table = table.loc[table[source.date].str.slice(0, 10).le(limit).fillna(False).astype(bool)]
+        before = table[source.date].str.slice(0, 10).le(limit).fillna(False).astype(bool)
+        if visit:
+            undated = table[source.date].isna() | table[source.date].astype("str").eq("")
+            before |= undated & table["VISIT"].eq(source.baseline_visit)
+        table = table.loc[before]
     if spec.type == "Num":
         table = table.assign(value=pd.to_numeric(table["value"], errors="coerce")).dropna(subset=["value"])
     if source.pick == "max":
@@ -422,3 +427,28 @@ def derive_vars_merged_adsl(
     merged = out.merge(added, on=KEY, how="left", validate="many_to_one")
     merged.index = dataset.index
     return merged
+
+
+def derive_vars_trt01(adsl: pd.DataFrame, sdtm: Sdtm) -> pd.DataFrame:
+    """Add TRT01P and TRT01A (ADaMIG 1.3 ADSL: Req / Cond), after SAFFL.
+
+    Rule: DM.ARM / DM.ACTARM where the study assigns arms. A non-interventional study assigns none (SDTMIG 3.4
+    DM assumption 4: ARM null, ARMNRS 'NOT ASSIGNED'), yet ADaM needs the treatment analysed: it is the one
+    treatment the study observes, TS.TSVAL of TSPARMCD 'TRT' (several TRT values are joined with ' + ');
+    TRT01A is that treatment for exposed subjects (SAFFL = 'Y'). Without TS or TRT the variables stay as DM
+    gives them, with a note.
+    """
+    planned = adsl["ARM"].astype("string") if "ARM" in adsl else pd.Series(pd.NA, index=adsl.index, dtype="string")
+    actual = adsl["ACTARM"].astype("string") if "ACTARM" in adsl else pd.Series(pd.NA, index=adsl.index, dtype="string")
+    ts = optional(sdtm, "TS", ["TSPARMCD", "TSVAL"], "TRT01P/TRT01A taken from DM.ARM/ACTARM only")
+    treatment = None
+    if ts is not None:
+        values = ts.loc[ts["TSPARMCD"].eq("TRT"), "TSVAL"].dropna().astype(str)
+        treatment = " + ".join(values) if not values.empty else None
+    if treatment is not None:
+        planned = planned.fillna(treatment)
+        exposed = adsl["SAFFL"].eq("Y") if "SAFFL" in adsl else pd.Series(False, index=adsl.index)
+        actual = actual.fillna(planned.where(exposed))
+    return adsl.assign(
+        TRT01P=planned.astype("str").where(planned.notna()), TRT01A=actual.astype("str").where(actual.notna())
+    )

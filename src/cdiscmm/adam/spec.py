@@ -179,6 +179,11 @@ class RecordValue(BaseModel):
     pick: Literal["last", "max"] = "last"
     date: str | None = Field(None, description="Date variable (ISO 8601 --DTC) that orders the records")
     on_or_before: str | None = Field(None, description="ADSL date variable the record's date must not pass")
+    baseline_visit: str | None = Field(
+        None,
+        description="With on_or_before: an undated record of this VISIT (e.g. BASELINE) counts as on or before "
+        "(baseline classifications collected without an assessment date)",
+    )
 
     @model_validator(mode="after")
     def _window_needs_date(self) -> RecordValue:
