@@ -339,3 +339,13 @@ def test_trt01_from_the_trial_summary_when_no_arm_is_assigned() -> None:
     armed = adsl.assign(ARM=["Drug A", "Drug B"], ACTARM=["Drug A", None])
     got = derive_vars_trt01(armed, {"TS": ts})
     assert got["TRT01P"].tolist() == ["Drug A", "Drug B"] and got["TRT01A"].tolist()[0] == "Drug A"
+
+
+def test_enrolled_when_consent_is_given_or_waived() -> None:
+    """Regression: subjects enrolled under a consent waiver (no RFICDTC, SUPPDM ICWAIV = Y) were ENRLFL 'N'."""
+    from cdiscmm.adam.adsl_derivations import derive_var_population_flag
+
+    spec = next(variable for variable in load_adam_spec("ADSL").variables if variable.name == "ENRLFL")
+    adsl = pd.DataFrame({"USUBJID": ["A", "B", "C"]})
+    dm = pd.DataFrame({"USUBJID": ["A", "B", "C"], "RFICDTC": ["2024-01-05", None, None], "ICWAIV": [None, "Y", None]})
+    assert derive_var_population_flag(adsl, {"DM": dm}, spec)["ENRLFL"].tolist() == ["Y", "Y", "N"]
