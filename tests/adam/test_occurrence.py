@@ -129,3 +129,22 @@ def test_onset_from_last_dose_days_and_hours() -> None:
         ONSLDHR=[36.5, 167.0, None, None, None],
     )
     assert_frame_equal(got, want)
+
+
+def test_trtemfl_window_does_not_end_for_a_cell_therapy() -> None:
+    """Single infusion on 01-10 (TRTSDT = TRTEDT): an AE on 03-01 is 51 days later, outside the 30-day window
+    for a repeated-dose drug (A) but treatment-emergent after a CAR-T infusion (B, open window)."""
+    from cdiscmm.adam.occurrence import derive_var_trtemfl
+
+    dates = pd.to_datetime(["2024-01-10", "2024-01-10"])
+    frame = pd.DataFrame(
+        {
+            "ASTDT": pd.to_datetime(["2024-03-01", "2024-03-01"]),
+            "AENDT": pd.to_datetime([None, None]),
+            "TRTSDT": dates,
+            "TRTEDT": dates,
+            "CELL": [False, True],
+        }
+    )
+    got = derive_var_trtemfl(frame, open_window="CELL")["TRTEMFL"]
+    assert pd.isna(got.iloc[0]) and got.iloc[1] == "Y"

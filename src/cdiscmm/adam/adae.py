@@ -58,6 +58,25 @@ def derive_vars_duration(adae: pd.DataFrame) -> pd.DataFrame:
     return adae.assign(ADURN=duration, ADURU=pd.Series("DAYS", index=adae.index, dtype="str").where(duration.notna()))
 
 
+#: CDISC UNIT terms (C71620) of a dose counted in cells: the product is a cell therapy.
+CELL_DOSE_UNITS: frozenset[str] = frozenset({"10^6 Therapeutic Cells", "Therapeutic Cells", "Therapeutic Cells/m2"})
+
+
+def derive_var_cell_therapy(adae: pd.DataFrame, ex: pd.DataFrame) -> pd.DataFrame:
+    """Add the hidden column ``_CELLTHER``: True for subjects dosed with a cell therapy (an EX dose in a cell
+    unit of :data:`CELL_DOSE_UNITS`).
+
+    Rule (sponsor, stated in the ADAE spec's TRTEMFL method): infused CAR-T cells persist and expand after the
+    single infusion, and the studies count every adverse event after the infusion (EQUE-CN-RWS: "after the
+    patient received treatment ... all adverse events", studies.md); the 30-day window after the last dose
+    that suits repeated dosing would drop late CRS, cytopenias and second malignancies, so for these subjects
+    the treatment-emergent window does not end.
+    """
+    units = ex["EXDOSU"] if "EXDOSU" in ex else pd.Series(pd.NA, index=ex.index)
+    cells = set(ex.loc[units.isin(CELL_DOSE_UNITS), "USUBJID"])
+    return adae.assign(_CELLTHER=adae["USUBJID"].isin(cells))
+
+
 def build_adae(
     sdtm: Mapping[str, pd.DataFrame], adsl: pd.DataFrame, spec: AdamDatasetSpec | None = None
 ) -> Dataset | None:
@@ -73,7 +92,8 @@ def build_adae(
         .pipe(derive_vars_dt_start_end, "AESTDTC", "AEENDTC", end_limits=["DTHDT"])
         .pipe(derive_var_dy, "ASTDT", new_var="ASTDY")
         .pipe(derive_vars_duration)
-        .pipe(derive_var_trtemfl)
+        .pipe(derive_var_cell_therapy, ex)
+        .pipe(derive_var_trtemfl, open_window="_CELLTHER")
         .assign(AETOXGRN=lambda frame: pd.to_numeric(frame["AETOXGR"], errors="coerce").astype("Int64"))
         .pipe(derive_var_adrfl)
         .pipe(derive_var_sadrfl)

@@ -56,6 +56,7 @@ def derive_var_trtemfl(
     trt_start_date: str = "TRTSDT",
     trt_end_date: str | None = "TRTEDT",
     end_window: int | None = 30,
+    open_window: str | None = None,
     initial_intensity: str | None = None,
     intensity: str | None = None,
 ) -> pd.DataFrame:
@@ -67,7 +68,8 @@ def derive_var_trtemfl(
     2. ended before treatment start: missing;
     3. start date missing: ``"Y"`` (conservative);
     4. start on or after treatment start and, when ``end_window`` is given, on or before treatment end +
-       ``end_window`` days (a missing treatment end means treatment is ongoing): ``"Y"``;
+       ``end_window`` days (a missing treatment end means treatment is ongoing; a True in the ``open_window``
+       column means the exposure does not end, e.g. a cell therapy): ``"Y"``;
     5. worsening, when ``initial_intensity`` and ``intensity`` (comparable, e.g. numeric grades) are given:
        start before treatment start and intensity above the initial intensity, or either missing: ``"Y"``;
     6. otherwise missing.
@@ -81,6 +83,8 @@ def derive_var_trtemfl(
     if end_window is not None and trt_end_date:
         trt_end = dataset[trt_end_date]
         within_window = trt_end.isna() | (start <= trt_end + pd.Timedelta(days=end_window))
+        if open_window:
+            within_window |= dataset[open_window].fillna(False).astype(bool)
     worsened = pd.Series(False, index=dataset.index)
     if initial_intensity and intensity:
         before, after = dataset[initial_intensity], dataset[intensity]
