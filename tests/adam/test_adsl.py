@@ -349,3 +349,23 @@ def test_enrolled_when_consent_is_given_or_waived() -> None:
     adsl = pd.DataFrame({"USUBJID": ["A", "B", "C"]})
     dm = pd.DataFrame({"USUBJID": ["A", "B", "C"], "RFICDTC": ["2024-01-05", None, None], "ICWAIV": [None, "Y", None]})
     assert derive_var_population_flag(adsl, {"DM": dm}, spec)["ENRLFL"].tolist() == ["Y", "Y", "N"]
+
+
+def test_no_treatment_disposition_collected_leaves_eotstt_missing_not_ongoing() -> None:
+    """Regression: after a single CAR-T infusion no end-of-treatment page exists; EOTSTT said ONGOING for all."""
+    from cdiscmm.adam.adsl_derivations import derive_vars_disposition
+
+    adsl = pd.DataFrame({"USUBJID": ["A", "B"], "SAFFL": ["Y", "Y"]})
+    ds = pd.DataFrame(
+        {
+            "USUBJID": ["A"],
+            "DSCAT": ["DISPOSITION EVENT"],
+            "DSSCAT": ["STUDY PARTICIPATION"],
+            "DSDECOD": ["DEATH"],
+            "DSSTDTC": ["2024-05-01"],
+        }
+    )
+    got = derive_vars_disposition(adsl, {"DS": ds}, "STUDY TREATMENT", ("EOTSTT", "DCTREAS", None), "SAFFL")
+    assert got["EOTSTT"].isna().all()
+    got = derive_vars_disposition(adsl, {"DS": ds}, "STUDY PARTICIPATION", ("EOSSTT", "DCSREAS", "EOSDT"))
+    assert got["EOSSTT"].tolist() == ["DISCONTINUED", "ONGOING"] and got["DCSREAS"].tolist()[0] == "DEATH"

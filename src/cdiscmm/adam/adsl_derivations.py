@@ -371,7 +371,9 @@ def derive_vars_disposition(
     (by DSSTDTC, then DSSEQ) with DSCAT 'DISPOSITION EVENT' and the DSSCAT; status 'COMPLETED' if DSDECOD
     = 'COMPLETED', else 'DISCONTINUED' with the reason DSDECOD; 'ONGOING' without a record (ADaM CT
     SBJTSTAT C124296). ``applies_if``: the status is missing where that ADSL flag is not 'Y' (EOTSTT for
-    a subject never dosed, SAFFL = 'N'). DS not delivered: all missing with a note.
+    a subject never dosed, SAFFL = 'N'). DS not delivered, or a study that records no disposition event of
+    this DSSCAT for anyone (e.g. no end-of-treatment page after a single CAR-T infusion): all missing with a
+    note, since 'ONGOING' would claim what was never collected.
     """
     status, reason, date = names
     created = [name for name in names if name]
@@ -380,6 +382,9 @@ def derive_vars_disposition(
     if ds is None:
         return _missing(adsl, created, types)
     events = ds.loc[ds["DSCAT"].eq(DISPOSITION_EVENT).fillna(False) & ds["DSSCAT"].eq(dsscat).fillna(False)]
+    if events.empty:
+        progress.info(f"note: SDTM DS has no {dsscat} disposition event; {', '.join(created)} left missing")
+        return _missing(adsl, created, types)
     order = ["DSSTDTC", *(["DSSEQ"] if "DSSEQ" in events.columns else [])]
     last = events.sort_values(order, kind="stable", na_position="first").groupby(KEY).tail(1)
     completed = last["DSDECOD"].eq(COMPLETED).fillna(False)
