@@ -369,3 +369,22 @@ def test_no_treatment_disposition_collected_leaves_eotstt_missing_not_ongoing() 
     assert got["EOTSTT"].isna().all()
     got = derive_vars_disposition(adsl, {"DS": ds}, "STUDY PARTICIPATION", ("EOSSTT", "DCSREAS", "EOSDT"))
     assert got["EOSSTT"].tolist() == ["DISCONTINUED", "ONGOING"] and got["DCSREAS"].tolist()[0] == "DEATH"
+
+
+def test_imputed_death_date_is_not_before_a_known_alive_date() -> None:
+    """Regression (ELRA J001-0006): death '2025-04' was imputed to 04-01 although an assessment is dated 04-06.
+    A: imputed date moves to 04-06 (DTHDTF stays 'D'); B: a complete death date is never moved."""
+    from cdiscmm.adam.adsl_derivations import derive_var_dthdt_not_before_alive
+
+    spec = next(variable for variable in load_adam_spec("ADSL").variables if variable.name == "LSTALVDT")
+    adsl = pd.DataFrame(
+        {
+            "USUBJID": ["A", "B"],
+            "DTHDT": pd.to_datetime(["2025-04-01", "2025-04-02"]).astype("datetime64[us]"),
+            "DTHDTF": ["D", None],
+        }
+    )
+    rs = pd.DataFrame({"USUBJID": ["A", "B"], "RSSEQ": [1, 1], "RSDTC": ["2025-04-06", "2025-04-09"]})
+    got = derive_var_dthdt_not_before_alive(adsl, {"RS": rs}, spec)
+    assert got["DTHDT"].dt.strftime("%Y-%m-%d").tolist() == ["2025-04-06", "2025-04-02"]
+    assert got["DTHDTF"].iloc[0] == "D" and pd.isna(got["DTHDTF"].iloc[1])

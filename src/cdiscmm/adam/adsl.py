@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from cdiscmm.adam.adsl_derivations import (
+    derive_var_dthdt_not_before_alive,
     derive_var_dthfl,
     derive_var_extreme_dt,
     derive_var_lookup,
@@ -61,6 +62,7 @@ def build_adsl(sdtm: Mapping[str, pd.DataFrame], spec: AdamDatasetSpec | None = 
         .pipe(derive_var_tcrfl, sdtm, var("TCRFL"))
         .pipe(derive_var_dthfl, sdtm)
         .pipe(derive_vars_dthdt, sdtm)
+        .pipe(derive_var_dthdt_not_before_alive, sdtm, var("LSTALVDT"))
         .pipe(derive_var_extreme_dt, sdtm, var("NACTDT"))
         .pipe(derive_var_lstalvdt, sdtm, var("LSTALVDT"))
         .pipe(derive_vars_disposition, sdtm, "STUDY PARTICIPATION", ("EOSSTT", "DCSREAS", "EOSDT"))

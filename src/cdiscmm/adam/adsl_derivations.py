@@ -344,6 +344,20 @@ def derive_var_dthfl(adsl: pd.DataFrame, sdtm: Sdtm) -> pd.DataFrame:
     return _by_subject(adsl, dead)
 
 
+def derive_var_dthdt_not_before_alive(adsl: pd.DataFrame, sdtm: Sdtm, spec: VariableSpec) -> pd.DataFrame:
+    """Move an imputed DTHDT (DTHDTF present) forward to the last date the subject was known alive when the
+    first-day imputation falls before it; ``spec`` is LSTALVDT's (its sources are the known-alive dates).
+
+    Rule: admiral ``derive_vars_dt(..., min_dates = ...)``: an imputed date is never earlier than a date the
+    data prove the subject alive (e.g. death ``2025-04`` imputed to 04-01 while an assessment is on 04-06 gives
+    04-06). A complete death date is never changed; DTHDTF keeps the imputation level.
+    """
+    alive = derive_var_extreme_dt(adsl[[KEY]], sdtm, spec)[spec.name].to_numpy()
+    imputed = adsl["DTHDTF"].notna() & adsl["DTHDT"].notna()
+    later = imputed & (pd.Series(alive, index=adsl.index) > adsl["DTHDT"]).fillna(False).astype(bool)
+    return adsl.assign(DTHDT=adsl["DTHDT"].mask(later, pd.Series(alive, index=adsl.index)))
+
+
 def derive_var_lstalvdt(adsl: pd.DataFrame, sdtm: Sdtm, spec: VariableSpec) -> pd.DataFrame:
     """Add LSTALVDT: DTHDT for a subject who died, else the last complete date the subject was known alive.
 
