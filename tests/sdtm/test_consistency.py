@@ -31,3 +31,31 @@ def test_end_certainly_before_start_is_a_finding_and_partial_overlaps_are_not() 
 
 def test_domain_without_both_dates_gives_no_finding() -> None:
     assert check_end_not_before_start(pd.DataFrame({"LBDTC": ["2024-01-01"]}), "LB", "S").empty
+
+
+def test_death_cause_and_fatal_adverse_events_are_reconciled() -> None:
+    """A: cause ADVERSE EVENT and a fatal AE → nothing. B: cause ADVERSE EVENT, no fatal AE → DD finding.
+    C: cause PROGRESSIVE DISEASE but a fatal AE → AE finding. D: unreadable cause (null) → nothing."""
+    from cdiscmm.sdtm.consistency import check_death_consistency
+
+    dd = pd.DataFrame(
+        {
+            "USUBJID": ["A", "B", "C", "D"],
+            "DDRESCAT": ["ADVERSE EVENT", "ADVERSE EVENT", "PROGRESSIVE DISEASE", None],
+            FORM_COLUMN: "dth",
+            ROW: [1, 2, 3, 4],
+        }
+    )
+    ae = pd.DataFrame(
+        {
+            "USUBJID": ["A", "B", "C", "D"],
+            "AEOUT": ["FATAL", "RECOVERED/RESOLVED", "FATAL", "FATAL"],
+            FORM_COLUMN: "ae",
+            ROW: [10, 11, 12, 13],
+        }
+    )
+    events = check_death_consistency({"DD": dd, "AE": ae}, "S")
+    assert events[["FORM", "ROW", "DOMAIN", "FIELD", "KIND"]].values.tolist() == [
+        ["dth", 2, "DD", "DDRESCAT", "finding"],
+        ["ae", 12, "AE", "AEOUT", "finding"],
+    ]

@@ -30,7 +30,7 @@ from cdiscmm.sdtm.assemble import (
     localised,
     map_domain,
 )
-from cdiscmm.sdtm.consistency import check_end_not_before_start
+from cdiscmm.sdtm.consistency import check_death_consistency, check_end_not_before_start
 from cdiscmm.sdtm.coverage import compute_field_coverage
 from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
@@ -159,6 +159,7 @@ def build_datasets(
         frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_frame["USUBJID"], config.studyid, domain)
         events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
 
+    events.append(check_death_consistency(frames, config.studyid))
     datasets: dict[str, Dataset] = {}
     local: dict[str, Dataset] = {}
     for domain, frame in frames.items():

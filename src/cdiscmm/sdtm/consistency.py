@@ -52,3 +52,58 @@ def check_end_not_before_start(frame: pd.DataFrame, domain: str, studyid: str) -
         ],
         ignore_index=True,
     )
+
+
+def _findings(
+    rows: pd.DataFrame, domain: str, field: str, values: pd.Series, reason: str, studyid: str
+) -> pd.DataFrame:
+    """Finding events for ``rows`` of one mapped domain (grouped by their source form)."""
+    problems = pd.DataFrame(
+        {"FIELD": field, "VALUE": values.astype("object"), "RULE": "death_inconsistent", "REASON": reason},
+        index=rows.index,
+    )
+    return pd.concat(
+        [
+            make_events(studyid, form, domain, part[ROW], problems.loc[part.index], "finding")
+            for form, part in rows.groupby(FORM_COLUMN)
+        ]
+        or [pd.DataFrame()],
+        ignore_index=True,
+    )
+
+
+def check_death_consistency(frames: dict[str, pd.DataFrame], studyid: str) -> pd.DataFrame:
+    """Findings where the death pages tell another story than the adverse events (reported for a query, data
+    unchanged): a primary cause of death 'ADVERSE EVENT' (DD.DDRESCAT) without an AE whose outcome is FATAL, and a
+    fatal AE (AEOUT 'FATAL') of a subject whose cause of death is not 'ADVERSE EVENT'. Both are routine
+    pharmacovigilance reconciliation checks (death cause vs fatal SAE) that a reviewer of a safety study makes.
+    """
+    dd, ae = frames.get("DD"), frames.get("AE")
+    if dd is None or ae is None or "DDRESCAT" not in dd or "AEOUT" not in ae:
+        return pd.DataFrame()
+    fatal_subjects = set(ae.loc[ae["AEOUT"].eq("FATAL").fillna(False).astype(bool), "USUBJID"])
+    ae_cause = dd["DDRESCAT"].eq("ADVERSE EVENT").fillna(False).astype(bool)
+    other_cause = set(dd.loc[dd["DDRESCAT"].notna() & ~ae_cause, "USUBJID"])
+    no_fatal_ae = dd.loc[ae_cause & ~dd["USUBJID"].isin(fatal_subjects)]
+    fatal_other = ae.loc[ae["AEOUT"].eq("FATAL").fillna(False).astype(bool) & ae["USUBJID"].isin(other_cause)]
+    return pd.concat(
+        [
+            _findings(
+                no_fatal_ae,
+                "DD",
+                "DDRESCAT",
+                no_fatal_ae["DDRESCAT"],
+                "cause of death ADVERSE EVENT but no adverse event with outcome FATAL; query the site",
+                studyid,
+            ),
+            _findings(
+                fatal_other,
+                "AE",
+                "AEOUT",
+                fatal_other["AEOUT"],
+                "adverse event with outcome FATAL but the primary cause of death is not ADVERSE EVENT; query the site",
+                studyid,
+            ),
+        ],
+        ignore_index=True,
+    )
