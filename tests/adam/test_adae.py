@@ -156,3 +156,24 @@ def test_without_ae_adae_is_skipped() -> None:
 def test_ae_without_a_needed_variable_names_it() -> None:
     with pytest.raises(InputError, match="AE has no variable AEREL"):
         build_adae({"AE": ae_frame().drop(columns="AEREL"), "EX": ex_frame()}, adsl_frame())
+
+
+def test_event_before_the_first_dose_on_the_same_day_is_not_treatment_emergent() -> None:
+    """First dose 2024-01-10T10:00 (time collected). A: onset 08:30 that day → before dose; B: 11:15 → after;
+    C: same day without a time → the day decides (after); D: dose time imputed (TRTSTMF 'H') → the day decides."""
+    from cdiscmm.adam.adae import derive_var_predose
+
+    adsl = pd.DataFrame(
+        {
+            "USUBJID": ["A", "B", "C", "D"],
+            "TRTSDTM": pd.to_datetime(["2024-01-10T10:00"] * 4),
+            "TRTSTMF": [None, None, None, "H"],
+        }
+    )
+    adae = pd.DataFrame(
+        {
+            "USUBJID": ["A", "B", "C", "D"],
+            "AESTDTC": ["2024-01-10T08:30", "2024-01-10T11:15", "2024-01-10", "2024-01-10T08:30"],
+        }
+    )
+    assert derive_var_predose(adae, adsl)["_PREDOSE"].tolist() == [True, False, False, False]

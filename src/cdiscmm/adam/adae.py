@@ -77,6 +77,26 @@ def derive_var_cell_therapy(adae: pd.DataFrame, ex: pd.DataFrame) -> pd.DataFram
     return adae.assign(_CELLTHER=adae["USUBJID"].isin(cells))
 
 
+def derive_var_predose(adae: pd.DataFrame, adsl: pd.DataFrame) -> pd.DataFrame:
+    """Add the hidden column ``_PREDOSE``: True when the event began on the day of first dose but before it.
+
+    Rule (admiral ``derive_var_trtemfl`` compares ASTDTM with TRTSDTM): on the first-dose day the times decide
+    when both were collected: AESTDTC with a time earlier than TRTSDTM, whose time was not imputed (TRTSTMF
+    missing), started before treatment. Without either time the day decides (the event counts as on treatment);
+    an ADSL without TRTSDTM/TRTSTMF leaves the day to decide for every event.
+    """
+    if not {"TRTSDTM", "TRTSTMF"} <= set(adsl.columns):
+        return adae.assign(_PREDOSE=False)
+    dose = adae[["USUBJID"]].merge(adsl[["USUBJID", "TRTSDTM", "TRTSTMF"]], on="USUBJID", how="left")
+    text = adae["AESTDTC"].astype("string")
+    timed = text.str.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}").fillna(False).astype(bool)
+    onset = pd.to_datetime(text.where(timed).str.slice(0, 16), format="%Y-%m-%dT%H:%M", errors="coerce")
+    known_time = dose["TRTSTMF"].isna().to_numpy() & dose["TRTSDTM"].notna().to_numpy()
+    same_day = (onset.dt.normalize() == dose["TRTSDTM"].dt.normalize().to_numpy()).fillna(False)
+    earlier = (onset < dose["TRTSDTM"].to_numpy()).fillna(False)
+    return adae.assign(_PREDOSE=(timed & same_day & earlier & known_time).to_numpy())
+
+
 def build_adae(
     sdtm: Mapping[str, pd.DataFrame], adsl: pd.DataFrame, spec: AdamDatasetSpec | None = None
 ) -> Dataset | None:
@@ -93,7 +113,8 @@ def build_adae(
         .pipe(derive_var_dy, "ASTDT", new_var="ASTDY")
         .pipe(derive_vars_duration)
         .pipe(derive_var_cell_therapy, ex)
-        .pipe(derive_var_trtemfl, open_window="_CELLTHER")
+        .pipe(derive_var_predose, adsl)
+        .pipe(derive_var_trtemfl, open_window="_CELLTHER", before_start="_PREDOSE")
         .assign(AETOXGRN=lambda frame: pd.to_numeric(frame["AETOXGR"], errors="coerce").astype("Int64"))
         .pipe(derive_var_adrfl)
         .pipe(derive_var_sadrfl)

@@ -57,6 +57,7 @@ def derive_var_trtemfl(
     trt_end_date: str | None = "TRTEDT",
     end_window: int | None = 30,
     open_window: str | None = None,
+    before_start: str | None = None,
     initial_intensity: str | None = None,
     intensity: str | None = None,
 ) -> pd.DataFrame:
@@ -69,7 +70,8 @@ def derive_var_trtemfl(
     3. start date missing: ``"Y"`` (conservative);
     4. start on or after treatment start and, when ``end_window`` is given, on or before treatment end +
        ``end_window`` days (a missing treatment end means treatment is ongoing; a True in the ``open_window``
-       column means the exposure does not end, e.g. a cell therapy): ``"Y"``;
+       column means the exposure does not end, e.g. a cell therapy) — unless the ``before_start`` column says
+       the event began before the first dose on the same day (both times known): ``"Y"``;
     5. worsening, when ``initial_intensity`` and ``intensity`` (comparable, e.g. numeric grades) are given:
        start before treatment start and intensity above the initial intensity, or either missing: ``"Y"``;
     6. otherwise missing.
@@ -90,7 +92,10 @@ def derive_var_trtemfl(
         before, after = dataset[initial_intensity], dataset[intensity]
         worsened = (start < trt_start) & ((before < after) | before.isna() | after.isna())
     excluded = trt_start.isna() | (end < trt_start)
-    emergent = ~excluded & (start.isna() | ((start >= trt_start) & within_window) | worsened)
+    after_start = start >= trt_start
+    if before_start:
+        after_start &= ~dataset[before_start].fillna(False).astype(bool)
+    emergent = ~excluded & (start.isna() | (after_start & within_window) | worsened)
     return dataset.assign(TRTEMFL=_flag(emergent))
 
 
