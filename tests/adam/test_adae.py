@@ -177,3 +177,13 @@ def test_event_before_the_first_dose_on_the_same_day_is_not_treatment_emergent()
         }
     )
     assert derive_var_predose(adae, adsl)["_PREDOSE"].tolist() == [True, False, False, False]
+
+
+def test_duration_is_missing_when_the_end_is_before_the_start() -> None:
+    from cdiscmm.adam.adae import derive_vars_duration
+
+    frame = pd.DataFrame(
+        {"ASTDT": pd.to_datetime(["2024-01-20", "2024-01-01"]), "AENDT": pd.to_datetime(["2024-01-05", "2024-01-05"])}
+    )
+    got = derive_vars_duration(frame)
+    assert pd.isna(got["ADURN"].iloc[0]) and got["ADURN"].iloc[1] == 5 and got["ADURU"].tolist()[1] == "DAYS"

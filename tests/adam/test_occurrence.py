@@ -148,3 +148,20 @@ def test_trtemfl_window_does_not_end_for_a_cell_therapy() -> None:
     )
     got = derive_var_trtemfl(frame, open_window="CELL")["TRTEMFL"]
     assert pd.isna(got.iloc[0]) and got.iloc[1] == "Y"
+
+
+def test_an_end_date_before_the_events_own_start_neither_excludes_nor_gives_a_negative_duration() -> None:
+    """Treatment from 01-10. A: 01-20 to 01-05 (end before its own start: a data error) → still emergent.
+    B: 01-01 to 01-05, ended before treatment → not emergent."""
+    from cdiscmm.adam.occurrence import derive_var_trtemfl
+
+    frame = pd.DataFrame(
+        {
+            "ASTDT": pd.to_datetime(["2024-01-20", "2024-01-01"]),
+            "AENDT": pd.to_datetime(["2024-01-05", "2024-01-05"]),
+            "TRTSDT": pd.to_datetime(["2024-01-10"] * 2),
+            "TRTEDT": pd.to_datetime(["2024-03-01"] * 2),
+        }
+    )
+    got = derive_var_trtemfl(frame)["TRTEMFL"]
+    assert got.iloc[0] == "Y" and pd.isna(got.iloc[1])

@@ -53,8 +53,12 @@ def start_from_ae(ae: pd.DataFrame, spec: AdamDatasetSpec) -> pd.DataFrame:
 
 
 def derive_vars_duration(adae: pd.DataFrame) -> pd.DataFrame:
-    """ADURN = AENDT - ASTDT + 1 (days, :func:`~cdiscmm.adam.dates.compute_duration`); ADURU ``"DAYS"`` when present."""
+    """ADURN = AENDT - ASTDT + 1 (days, :func:`~cdiscmm.adam.dates.compute_duration`); ADURU ``"DAYS"`` when present.
+
+    An end before the start (a contradiction SDTM reports in issues.csv) gives no duration rather than a negative one.
+    """
     duration = compute_duration(adae["ASTDT"], adae["AENDT"], "days")
+    duration = duration.where(~(adae["AENDT"] < adae["ASTDT"]).fillna(False).astype(bool))
     return adae.assign(ADURN=duration, ADURU=pd.Series("DAYS", index=adae.index, dtype="str").where(duration.notna()))
 
 

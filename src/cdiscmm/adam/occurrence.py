@@ -66,7 +66,8 @@ def derive_var_trtemfl(
     Rule (admiral ``derive_var_trtemfl()``, cases in this order, the first that applies decides):
 
     1. not treated (``trt_start_date`` missing): missing;
-    2. ended before treatment start: missing;
+    2. ended before treatment start: missing (unless the end date is before the event's own start, a data
+       error that decides nothing);
     3. start date missing: ``"Y"`` (conservative);
     4. start on or after treatment start and, when ``end_window`` is given, on or before treatment end +
        ``end_window`` days (a missing treatment end means treatment is ongoing; a True in the ``open_window``
@@ -91,7 +92,8 @@ def derive_var_trtemfl(
     if initial_intensity and intensity:
         before, after = dataset[initial_intensity], dataset[intensity]
         worsened = (start < trt_start) & ((before < after) | before.isna() | after.isna())
-    excluded = trt_start.isna() | (end < trt_start)
+    # an end before the event's own start is a data error (reported in SDTM issues.csv): it excludes nothing
+    excluded = trt_start.isna() | ((end < trt_start) & ~(end < start))
     after_start = start >= trt_start
     if before_start:
         after_start &= ~dataset[before_start].fillna(False).astype(bool)
