@@ -255,3 +255,15 @@ def test_local_language_version_numbers_records_like_the_english_one(study: tupl
     japanese = build.local["ja/AE"].data
     assert english[["AESEQ", "AETERM"]].values.tolist() == [[1, "Headache"], [2, "Nausea"]]
     assert japanese[["AESEQ", "AETERM"]].values.tolist() == [[1, "頭痛"], [2, "悪心"]]
+
+
+def test_mapping_comments_reach_the_variable_metadata(study: tuple[Path, Path]) -> None:
+    """The grading scale behind AETOXGR is named in metadata (Define-XML comment), not only in the docs."""
+    folder, raw = study
+    shared = folder.parent / "shared" / "ae.yaml"
+    shared.write_text(SHARED_AE + "comments: {AESEV: Severity as judged by the investigator}\n", encoding="utf-8")
+    build = build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+    assert build.datasets["AE"].meta.variable("AESEV").comment == "Severity as judged by the investigator"
+    shared.write_text(SHARED_AE + "comments: {AEFOO: x}\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="comments: AEFOO is not a variable of AE"):
+        build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)

@@ -266,3 +266,9 @@ def test_every_collected_field_is_mapped_or_declared_not_submitted(built: dict[s
     declared = fields.loc[fields["STATUS"].eq("not submitted"), "TARGETS"]
     assert declared.str.startswith("not submitted: ").all()
     assert (built[studyid].out_dir / "fields.csv").is_file()
+
+
+@pytest.mark.parametrize("studyid", STUDIES)
+def test_aetoxgr_names_its_grading_scales_in_metadata(built: dict[str, Built], studyid: str) -> None:
+    comment = built[studyid].build.datasets["AE"].meta.variable("AETOXGR").comment or ""
+    assert "CTCAE v5.0" in comment and "ASTCT 2019" in comment

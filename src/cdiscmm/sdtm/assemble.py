@@ -380,10 +380,21 @@ def finish_domain(
     )
     order = ["USUBJID", seq_variable] if idvar else [key for key in meta.keys if key in data] or ["USUBJID"]
     data = data.sort_values(order, kind="stable").reset_index(drop=True)
+    comments = loaded.mapping.comments
+    unknown = sorted(set(comments) - set(meta.names()))
+    if unknown:
+        raise SpecError(f"comments: {unknown[0]} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
     variables = [
-        variable.model_copy(update=dict(zip(("origin", "source"), origins[variable.name], strict=True)))
-        if variable.name in origins
-        else variable
+        variable.model_copy(
+            update={
+                **(
+                    dict(zip(("origin", "source"), origins[variable.name], strict=True))
+                    if variable.name in origins
+                    else {}
+                ),
+                **({"comment": comments[variable.name]} if variable.name in comments else {}),
+            }
+        )
         for variable in keep
     ]
     dataset = Dataset(meta.model_copy(update={"variables": variables}), data)

@@ -163,6 +163,11 @@ class DomainMapping(_Strict):
         description="The dataset's natural keys (Define-XML KeySequence), when the study's records need more than "
         "the SDTMIG domain table's example keys (e.g. DS: DSSCAT); default: the IG's keys",
     )
+    comments: dict[str, str] = Field(
+        default_factory=dict,
+        description="Variable → what a reviewer must know about its values (Define-XML comment), e.g. the grading "
+        "scale behind AETOXGR",
+    )
 
     @field_validator("derive")
     @classmethod
@@ -198,6 +203,7 @@ class DomainOverride(_Strict):
     sources: list[SourceOverride] = Field(default_factory=list)
     derive: dict[str, DomainStep | None] = Field(default_factory=dict)
     keys: list[str] | None = Field(None, description="Replaces the shared mapping's keys")
+    comments: dict[str, str] = Field(default_factory=dict, description="Added to (or replacing) the shared comments")
 
 
 def _merged(entries: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -247,5 +253,6 @@ def apply_override(shared: DomainMapping, override: DomainOverride) -> DomainMap
             "sources": sources,
             "derive": _merged(shared.derive, override.derive),
             "keys": override.keys if override.keys is not None else shared.keys,
+            "comments": {**shared.comments, **override.comments},
         }
     )
