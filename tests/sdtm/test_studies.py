@@ -272,3 +272,11 @@ def test_every_collected_field_is_mapped_or_declared_not_submitted(built: dict[s
 def test_aetoxgr_names_its_grading_scales_in_metadata(built: dict[str, Built], studyid: str) -> None:
     comment = built[studyid].build.datasets["AE"].meta.variable("AETOXGR").comment or ""
     assert "CTCAE v5.0" in comment and "ASTCT 2019" in comment
+
+
+@pytest.mark.parametrize("studyid", STUDIES)
+def test_findings_on_a_detail_page_name_that_page(built: dict[str, Built], studyid: str) -> None:
+    """Regression: a bad CRSCORT code was reported on the AE row (ae 344) instead of its crs page row (crs 43)."""
+    issues = built[studyid].build.issues
+    on_pages = issues[issues["FIELD"].str.match(r"^(CRS|ICANS)", na=False)]
+    assert set(on_pages["FORM"]) <= {"crs", "icans"}

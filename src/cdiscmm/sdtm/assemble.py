@@ -183,9 +183,10 @@ def _map_source(
         problems.loc[on_item, "FIELD"] = rows.loc[problems.index[on_item], source.unpivot.name].to_numpy()
     rejected = problems.index[problems["REJECT"].astype(bool)].unique()
     kinds = problems["REJECT"].map({True: "reject", False: "finding"})
-    events.append(
-        make_events(context.studyid, source.form, domain, rows.loc[problems.index, ROW_COLUMN], problems, kinds)
-    )
+    forms, raw_rows = _problem_pages(problems, rows, source, raws)
+    for form in forms.unique():
+        on_form = (forms == form).to_numpy()
+        events.append(make_events(context.studyid, form, domain, raw_rows[on_form], problems[on_form], kinds[on_form]))
     frame = frame.drop(index=rejected)
     frame.insert(0, "USUBJID", context.studyid + "-" + subject.drop(index=rejected))
     frame[FORM_COLUMN] = source.form
@@ -210,6 +211,27 @@ def _spare_parent(mapped: Mapped, frame: pd.DataFrame, column: str) -> pd.DataFr
     problems.loc[rejected, "REASON"] = problems.loc[rejected, "REASON"] + "; qualifier left out, parent record kept"
     problems["REJECT"] = False
     return problems
+
+
+def _problem_pages(
+    problems: pd.DataFrame, rows: pd.DataFrame, source: Source, raws: dict[str, pd.DataFrame]
+) -> tuple[pd.Series, pd.Series]:
+    """The form and raw row each problem belongs to: a finding on a field of a joined detail page (e.g. CRSCORT of
+    the crs page) names that page's row, so the query reaches the right page; everything else, and every reject
+    (the record that is rejected is the parent's), names the source row."""
+    forms = pd.Series(source.form, index=problems.index, dtype="object")
+    raw_rows = rows.loc[problems.index, ROW_COLUMN].astype("object")
+    own = set(raws[source.form].columns)
+    for join in source.join:
+        column = JOIN_PREFIX + join.form
+        on_page = (
+            problems["FIELD"].isin(set(raws[join.form].columns) - own).to_numpy()
+            & ~problems["REJECT"].astype(bool).to_numpy()
+            & rows.loc[problems.index, column].notna().to_numpy()
+        )
+        forms[on_page] = join.form
+        raw_rows[on_page] = rows.loc[problems.index[on_page], column].astype("int64").to_numpy()
+    return forms, raw_rows
 
 
 def _run_record_step(step: VerbStep, rows: pd.DataFrame, context: MapContext) -> Mapped:
