@@ -4,18 +4,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cdiscmm.adam.tte import (
-    DOR,
-    OS,
-    PFS,
-    TTCR,
-    TTE_COLUMNS,
-    TTNT,
-    TTR,
-    CensorSource,
-    EventSource,
-    derive_param_tte,
-)
+from cdiscmm.adam.adtte import derive_param_from_spec
+from cdiscmm.adam.spec import ParameterSpec, load_adam_spec
+from cdiscmm.adam.tte import TTE_COLUMNS, CensorSource, EventSource, derive_param_tte
 from cdiscmm.errors import InputError
 
 MONTH = 30.4375
@@ -55,6 +46,15 @@ ADRS = pd.DataFrame(
     columns=["USUBJID", "PARAMCD", "AVALC", "ADT", "ASEQ"],
 ).assign(ADT=lambda frame: pd.to_datetime(frame["ADT"]))
 SOURCES = {"adsl": ADSL, "adrs": ADRS}
+#: The parameters as specs/adam/adtte.yaml defines them (the rules under test are the spec's).
+PFS, OS, DOR, TTR, TTCR, TTNT = (
+    next(parameter for parameter in load_adam_spec("ADTTE").parameters if parameter.paramcd == paramcd)
+    for paramcd in ("PFS", "OS", "DOR", "TTR", "TTCR", "TTNT")
+)
+
+
+def derive(parameter: ParameterSpec, adsl: pd.DataFrame = ADSL, sources: dict | None = None) -> pd.DataFrame:
+    return derive_param_from_spec(adsl, sources or SOURCES, parameter)
 
 
 def expected(rows: list[tuple], paramcd: str, param: str, unit: str = "MONTHS") -> pd.DataFrame:
@@ -110,7 +110,7 @@ def test_pfs_death_before_pd_same_day_event_no_assessment_new_therapy() -> None:
         "PFS",
         "Progression-Free Survival (Months)",
     )
-    assert_frame_equal(PFS.derive(ADSL, SOURCES), want)
+    assert_frame_equal(derive(PFS), want)
 
 
 def test_os_death_or_last_known_alive() -> None:
@@ -147,31 +147,31 @@ def test_os_death_or_last_known_alive() -> None:
         "OS",
         "Overall Survival (Months)",
     )
-    assert_frame_equal(OS.derive(ADSL, SOURCES), want)
+    assert_frame_equal(derive(OS), want)
 
 
 def test_dor_responders_only() -> None:
     # Only S2 has a first response date (02-01); PD on 04-01: 29 + 31 = 60, + 1 = 61 days.
-    got = DOR.derive(ADSL, SOURCES)
+    got = derive(DOR)
     want = expected([("S2", "2024-04-01", 61 / MONTH, 0, "PD", None, "ADRS", "ADT", 9)], "DOR", "x")
     want = want.assign(STARTDT=pd.to_datetime(["2024-02-01"]).astype("datetime64[us]"), PARAM=got["PARAM"])
     assert_frame_equal(got, want)
 
 
 def test_ttr_and_ttcr_non_responders_censored_at_last_adequate_assessment() -> None:
-    ttr = TTR.derive(ADSL, SOURCES)
+    ttr = derive(TTR)
     # S2 responds on 02-01: 31 + 1 = 32 days. S1 (unconfirmed PRs only, RSP not Y) is censored at 03-01:
     # 31 + 29 + 1 = 61 days. S3 at treatment start. S4 at 03-01.
     assert ttr["CNSR"].tolist() == [1, 0, 1, 1]
     assert ttr["AVAL"].mul(MONTH).round(6).tolist() == [61, 32, 1, 61]
-    ttcr = TTCR.derive(ADSL, SOURCES)
+    ttcr = derive(TTCR)
     # Nobody reaches CR: S2 is censored at its last adequate assessment, the PD on 04-01 (92 days).
     assert ttcr["CNSR"].tolist() == [1, 1, 1, 1]
     assert ttcr["AVAL"].mul(MONTH).round(6).tolist() == [61, 92, 1, 61]
 
 
 def test_ttnt_next_therapy_or_death() -> None:
-    ttnt = TTNT.derive(ADSL, SOURCES)
+    ttnt = derive(TTNT)
     # S1 death 03-20 (80 days); S2 next therapy 04-15 (31 + 29 + 31 + 14 + 1 = 106); S3 alive 05-01 (122);
     # S4 next therapy 03-15 (31 + 29 + 14 + 1 = 75) comes before its death.
     assert ttnt["EVNTDESC"].tolist() == [
@@ -212,4 +212,4 @@ def test_derive_param_tte_missing_source_dataset_is_an_input_error() -> None:
 
 def test_derive_param_tte_filter_on_missing_column_is_an_input_error() -> None:
     with pytest.raises(InputError, match="NACTDT"):
-        PFS.derive(ADSL.drop(columns="NACTDT"), {"adsl": ADSL.drop(columns="NACTDT"), "adrs": ADRS})
+        derive(PFS, ADSL.drop(columns="NACTDT"), {"adsl": ADSL.drop(columns="NACTDT"), "adrs": ADRS})

@@ -8,6 +8,8 @@ that read it are skipped with a note; OS and TTNT are still derived.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from cdiscmm import progress
@@ -53,20 +55,27 @@ def derive_params_tte(
         if missing:
             progress.info(f"note: ADTTE {parameter.paramcd} not derived: {', '.join(missing)} not built")
             continue
-        tte = parameter.tte
-        records.append(
-            derive_param_tte(
-                adsl,
-                sources,
-                start_date=tte.start_date,
-                event_conditions=tte.events,
-                censor_conditions=tte.censors,
-                paramcd=parameter.paramcd,
-                param=parameter.param,
-                unit=tte.unit,
-            )
-        )
+        records.append(derive_param_from_spec(adsl, sources, parameter))
     return pd.concat(records, ignore_index=True)
+
+
+def derive_param_from_spec(
+    adsl: pd.DataFrame, sources: Mapping[str, pd.DataFrame], parameter: ParameterSpec
+) -> pd.DataFrame:
+    """One parameter's records: :func:`~cdiscmm.adam.tte.derive_param_tte` run with the parameter's ``tte``
+    section of the spec (start date, event and censor sources, unit)."""
+    tte = parameter.tte
+    assert tte is not None, f"{parameter.paramcd} has no 'tte' section"
+    return derive_param_tte(
+        adsl,
+        sources,
+        start_date=tte.start_date,
+        event_conditions=tte.events,
+        censor_conditions=tte.censors,
+        paramcd=parameter.paramcd,
+        param=parameter.param,
+        unit=tte.unit,
+    )
 
 
 def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame | None, spec: AdamDatasetSpec | None = None) -> Dataset:
