@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cdiscmm.metadata.standards import sponsor_codelists
 from cdiscmm.raw.events_ae import SERIOUSNESS_FIELDS, event_frame
 from cdiscmm.raw.events_common import (
     SHARED_CODELISTS,
@@ -149,6 +150,16 @@ class Syndrome:
     grade: Callable[[dict[str, np.ndarray]], np.ndarray]
 
 
+def collected_codelists(sponsor_ids: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The page's code lists (form codelist name → code → decode), taken from the sponsor codelists of
+    ``specs/ct/sponsor.yaml`` that the SDTM mapping submits them in, so the ASTCT component terms are written once."""
+    registry = sponsor_codelists()
+    return {
+        name: {term.submission_value: term.decode or term.submission_value for term in registry.get(code).terms}
+        for name, code in sponsor_ids.items()
+    }
+
+
 SYNDROMES: dict[str, Syndrome] = {
     "crs": Syndrome(
         form="crs",
@@ -161,20 +172,7 @@ SYNDROMES: dict[str, Syndrome] = {
             Field("CRSHYPOT", "Hypotension", "code", "CRSHYPOT"),
             Field("CRSHYPOX", "Hypoxia (oxygen requirement)", "code", "CRSHYPOX"),
         ],
-        codelists={
-            "CRSHYPOT": {
-                "NONE": "None",
-                "NO VASOPRESSOR": "Not requiring vasopressors",
-                "ONE VASOPRESSOR": "Requiring one vasopressor with or without vasopressin",
-                "MULTIPLE VASOPRESSORS": "Requiring multiple vasopressors (excluding vasopressin)",
-            },
-            "CRSHYPOX": {
-                "NONE": "None",
-                "LOW-FLOW": "Low-flow nasal cannula (<= 6 L/min) or blow-by",
-                "HIGH-FLOW": "High-flow nasal cannula (> 6 L/min), facemask, non-rebreather or Venturi mask",
-                "POSITIVE PRESSURE": "Positive pressure (CPAP, BiPAP, intubation and mechanical ventilation)",
-            },
-        },
+        codelists=collected_codelists({"CRSHYPOT": "ASTCTHYP", "CRSHYPOX": "ASTCTOXY"}),
         draw=draw_crs_components,
         grade=lambda parts: compute_crs_grade(parts["TEMP"], parts["HYPOT"], parts["HYPOX"]),
     ),
@@ -191,32 +189,9 @@ SYNDROMES: dict[str, Syndrome] = {
             Field("ICANSMOTOR", "Motor findings", "code", "ICANSMOTOR"),
             Field("ICANSOEDEMA", "Raised intracranial pressure / cerebral oedema", "code", "ICANSOEDEMA"),
         ],
-        codelists={
-            "ICANSCONS": {
-                "NORMAL": "Not depressed",
-                "AWAKENS SPONTANEOUSLY": "Awakens spontaneously",
-                "AWAKENS TO VOICE": "Awakens to voice",
-                "AWAKENS TO TACTILE STIMULUS": "Awakens only to tactile stimulus",
-                "UNAROUSABLE": "Unarousable or requires vigorous or repetitive tactile stimuli; stupor or coma",
-            },
-            "ICANSSEIZ": {
-                "NONE": "None",
-                "RAPIDLY RESOLVING": "Clinical seizure resolving rapidly, or non-convulsive seizure on EEG resolving "
-                "with intervention",
-                "PROLONGED OR REPETITIVE": "Life-threatening prolonged seizure (> 5 min) or repetitive seizures "
-                "without return to baseline",
-            },
-            "ICANSMOTOR": {
-                "NONE": "None",
-                "DEEP FOCAL WEAKNESS": "Deep focal motor weakness (hemiparesis, paraparesis)",
-            },
-            "ICANSOEDEMA": {
-                "NONE": "None",
-                "FOCAL OEDEMA": "Focal/local oedema on neuroimaging",
-                "DIFFUSE OEDEMA": "Diffuse cerebral oedema; decerebrate or decorticate posturing; cranial nerve VI "
-                "palsy; papilloedema; or Cushing's triad",
-            },
-        },
+        codelists=collected_codelists(
+            {"ICANSCONS": "ASTCTCON", "ICANSSEIZ": "ASTCTSEZ", "ICANSMOTOR": "ASTCTMOT", "ICANSOEDEMA": "ASTCTEDM"}
+        ),
         draw=draw_icans_components,
         grade=lambda parts: compute_icans_grade(
             parts["ICE"], parts["CONS"], parts["SEIZ"], parts["MOTOR"], parts["OEDEMA"]
