@@ -344,18 +344,23 @@ def derive_var_dthfl(adsl: pd.DataFrame, sdtm: Sdtm) -> pd.DataFrame:
     return _by_subject(adsl, dead)
 
 
+#: Hidden ADSL column: the last complete date each subject is known alive (LSTALVDT's sources), read once.
+ALIVE_COLUMN = "_ALIVEDT"
+
+
 def derive_var_dthdt_not_before_alive(adsl: pd.DataFrame, sdtm: Sdtm, spec: VariableSpec) -> pd.DataFrame:
     """Move an imputed DTHDT (DTHDTF present) forward to the last date the subject was known alive when the
     first-day imputation falls before it; ``spec`` is LSTALVDT's (its sources are the known-alive dates).
 
     Rule: admiral ``derive_vars_dt(..., min_dates = ...)``: an imputed date is never earlier than a date the
     data prove the subject alive (e.g. death ``2025-04`` imputed to 04-01 while an assessment is on 04-06 gives
-    04-06). A complete death date is never changed; DTHDTF keeps the imputation level.
+    04-06). A complete death date is never changed; DTHDTF keeps the imputation level. The known-alive dates
+    are kept in the hidden column :data:`ALIVE_COLUMN` for :func:`derive_var_lstalvdt` (read once).
     """
-    alive = derive_var_extreme_dt(adsl[[KEY]], sdtm, spec)[spec.name].to_numpy()
+    alive = pd.Series(derive_var_extreme_dt(adsl[[KEY]], sdtm, spec)[spec.name].to_numpy(), index=adsl.index)
     imputed = adsl["DTHDTF"].notna() & adsl["DTHDT"].notna()
-    later = imputed & (pd.Series(alive, index=adsl.index) > adsl["DTHDT"]).fillna(False).astype(bool)
-    return adsl.assign(DTHDT=adsl["DTHDT"].mask(later, pd.Series(alive, index=adsl.index)))
+    later = imputed & (alive > adsl["DTHDT"]).fillna(False).astype(bool)
+    return adsl.assign(DTHDT=adsl["DTHDT"].mask(later, alive), **{ALIVE_COLUMN: alive})
 
 
 def derive_var_lstalvdt(adsl: pd.DataFrame, sdtm: Sdtm, spec: VariableSpec) -> pd.DataFrame:
@@ -364,8 +369,13 @@ def derive_var_lstalvdt(adsl: pd.DataFrame, sdtm: Sdtm, spec: VariableSpec) -> p
     Rule: admiral ADSL template ``derive_vars_extreme_event()`` (maximum over AE, LB, exposure dates), here
     over the sources of the spec (DM, EX, AE, RS, LB, QS, DS, and SS records 'ALIVE'); absent datasets are
     skipped. A subject who died was last known alive on the death date (DTHFL = 'Y' and DTHDT present).
+    The known-alive dates :func:`derive_var_dthdt_not_before_alive` read are reused when present.
     """
-    alive = derive_var_extreme_dt(adsl[[KEY]], sdtm, spec)[spec.name]
+    if ALIVE_COLUMN in adsl:
+        alive = adsl[ALIVE_COLUMN]
+        adsl = adsl.drop(columns=ALIVE_COLUMN)
+    else:
+        alive = derive_var_extreme_dt(adsl[[KEY]], sdtm, spec)[spec.name]
     dead = adsl["DTHFL"].eq("Y").fillna(False) & adsl["DTHDT"].notna()
     return adsl.assign(**{spec.name: adsl["DTHDT"].where(dead, alive.to_numpy())})
 
