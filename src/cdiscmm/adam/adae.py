@@ -22,6 +22,7 @@ from cdiscmm import progress
 from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
 from cdiscmm.adam.dates import compute_duration, derive_var_dy, derive_vars_dt_start_end
 from cdiscmm.adam.occurrence import (
+    compute_dtm_time_known,
     derive_var_adrfl,
     derive_var_aesi_flags,
     derive_var_first_occurrence_flag,
@@ -92,9 +93,7 @@ def derive_var_predose(adae: pd.DataFrame, adsl: pd.DataFrame) -> pd.DataFrame:
     if not {"TRTSDTM", "TRTSTMF"} <= set(adsl.columns):
         return adae.assign(_PREDOSE=False)
     dose = adae[["USUBJID"]].merge(adsl[["USUBJID", "TRTSDTM", "TRTSTMF"]], on="USUBJID", how="left")
-    text = adae["AESTDTC"].astype("string")
-    timed = text.str.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}").fillna(False).astype(bool)
-    onset = pd.to_datetime(text.where(timed).str.slice(0, 16), format="%Y-%m-%dT%H:%M", errors="coerce")
+    onset, timed = compute_dtm_time_known(adae["AESTDTC"])
     known_time = dose["TRTSTMF"].isna().to_numpy() & dose["TRTSDTM"].notna().to_numpy()
     same_day = (onset.dt.normalize() == dose["TRTSDTM"].dt.normalize().to_numpy()).fillna(False)
     earlier = (onset < dose["TRTSDTM"].to_numpy()).fillna(False)

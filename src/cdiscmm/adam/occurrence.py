@@ -153,7 +153,7 @@ def derive_var_aesi_flags(
     return out
 
 
-def _date_and_time(dtc: pd.Series) -> tuple[pd.Series, pd.Series]:
+def compute_dtm_time_known(dtc: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Datetime (midnight when no time) of complete ISO 8601 dates, and whether the time (hh:mm) was known."""
     text = dtc.astype("str")
     date = compute_dt_from_dtc(text)
@@ -182,10 +182,10 @@ def derive_vars_onset_from_last_dose(
     """
     assert_columns(dataset, ["USUBJID", onset_dtc], "ADAE")
     assert_columns(dataset_ex, ["USUBJID", dose_dtc, dose_seq], "EX")
-    onset, onset_known = _date_and_time(dataset[onset_dtc])
+    onset, onset_known = compute_dtm_time_known(dataset[onset_dtc])
     onset_key = onset + pd.to_timedelta(np.where(onset_known, 0, 86_399), unit="s")
     left = pd.DataFrame({"USUBJID": dataset["USUBJID"], "_key": onset_key, "_row": np.arange(len(dataset))})
-    dose, dose_known = _date_and_time(dataset_ex[dose_dtc])
+    dose, dose_known = compute_dtm_time_known(dataset_ex[dose_dtc])
     right = (
         pd.DataFrame(
             {

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cdiscmm.metadata.study import Design, ReferenceDate
-from cdiscmm.sdtm.iso8601 import compute_dtc_bounds, compute_iso8601
+from cdiscmm.sdtm.iso8601 import compute_dtc_bounds, compute_dtc_date, compute_iso8601
 from cdiscmm.sdtm.rejects import make_events
 from cdiscmm.sdtm.verbs.base import clean_text
 from cdiscmm.sdtm.verbs.condition import condition_add
@@ -60,18 +60,16 @@ def compute_reference_date(rule: ReferenceDate, raws: dict[str, pd.DataFrame], s
         KEY=low if first else high,
         SURE=high if first else low,
         PRECISION=candidates["DTC"].str.len(),
-        COMPLETE=candidates["DTC"].str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool),
+        COMPLETE=compute_dtc_date(candidates["DTC"]).notna(),
     ).dropna(subset=["KEY"])
     ordered = candidates.sort_values(["KEY", "PRECISION"], ascending=[first, False], kind="stable")
     complete = ordered.loc[ordered["COMPLETE"]].groupby("USUBJID", sort=False).first()
     partial = ordered.loc[~ordered["COMPLETE"]].sort_values("SURE", ascending=first, kind="stable")
     partial = partial.groupby("USUBJID", sort=False).first()
     chosen = complete["DTC"].reindex(complete.index.union(partial.index))
-    beyond = (
-        partial["SURE"] < complete["KEY"].reindex(partial.index)
-        if first
-        else partial["SURE"] > complete["KEY"].reindex(partial.index)
-    )
+    # certainly beyond: the partial date's latest (first) / earliest (last) instant passes the complete date
+    gap = partial["SURE"] - complete["KEY"].reindex(partial.index)
+    beyond = (gap < pd.Timedelta(0)) if first else (gap > pd.Timedelta(0))
     only_partial = ~partial.index.isin(complete.index)
     earliest_partial = ordered.loc[~ordered["COMPLETE"]].groupby("USUBJID", sort=False)["DTC"].first()
     chosen.loc[partial.index[beyond.to_numpy()]] = partial.loc[beyond, "DTC"]

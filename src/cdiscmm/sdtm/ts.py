@@ -26,7 +26,7 @@ from cdiscmm import progress
 from cdiscmm.errors import Location, SpecError
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyConfig, TrialSummaryParameter
-from cdiscmm.sdtm.iso8601 import compute_dtc_bounds, parse_iso8601
+from cdiscmm.sdtm.iso8601 import compute_dtc_bounds, compute_dtc_date
 from cdiscmm.sdtm.verbs.base import CodelistLookup
 from cdiscmm.sdtm.verbs.supp import MAX_TEXT_BYTES
 
@@ -67,11 +67,9 @@ def study_start_date(consent: pd.Series, studyid: str = "") -> str | None:
     values = values[values != ""]
     if values.empty:
         return None
-    parts = parse_iso8601(values)
-    complete = parts["year"].notna() & parts["month"].notna() & parts["day"].notna()
-    if complete.any():
-        dates = parts.loc[complete, "year"] + "-" + parts.loc[complete, "month"] + "-" + parts.loc[complete, "day"]
-        return str(dates.min())  # YYYY-MM-DD strings sort as dates
+    dates = compute_dtc_date(values)
+    if dates.notna().any():
+        return dates.min().strftime("%Y-%m-%d")
     low, _ = compute_dtc_bounds(values)
     earliest = str(values.loc[low.idxmin()]) if low.notna().any() else str(values.iloc[0])
     progress.warn(
