@@ -7,15 +7,16 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam test lint venv clean
+.PHONY: all raw sdtm adam test lint venv lock clean
 
 all: sdtm adam
 
-# The virtualenv is rebuilt when pyproject.toml changes.
-$(STAMP): pyproject.toml
+# The virtualenv installs exactly the versions in requirements.lock (the whole dependency tree, as tested),
+# then cdiscmm itself without resolving anything again; it is rebuilt when the lock or pyproject.toml changes.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -35,6 +36,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+
+# Refresh the lock after changing dependencies in pyproject.toml (newest versions that satisfy it, for every
+# Python >= 3.11); commit both files together. tests/test_lock.py fails when they disagree.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--custom-compile-command "make lock" --quiet --output-file requirements.lock
 
 clean:
 	rm -rf $(OUT)/*/ .pytest_cache

@@ -13,7 +13,7 @@ from pandas.testing import assert_frame_equal
 
 from cdiscmm.adam.adqs import build_adqs
 from cdiscmm.adam.spec import load_adam_spec
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 from tests.adam.test_adrs import assert_spec_layout
 
 STUDY = "TEST-STUDY"

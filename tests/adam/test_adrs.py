@@ -16,7 +16,7 @@ from pandas.testing import assert_frame_equal
 from cdiscmm.adam.adrs import build_adrs
 from cdiscmm.adam.build import build_adam
 from cdiscmm.adam.spec import AdamDatasetSpec, load_adam_spec
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 from cdiscmm.metadata.model import Dataset
 
 STUDY = "TEST-STUDY"

@@ -13,11 +13,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cdiscmm import progress
 from cdiscmm.adam.adsl import build_adsl
 from cdiscmm.adam.sdtm_input import combine_supp
 from cdiscmm.adam.spec import load_adam_spec
-from cdiscmm.errors import InputError
+from cdiscmm.core import progress
+from cdiscmm.core.errors import InputError
 
 STUDY = "TEST-STUDY"
 SUBJECTS = ["T-001", "T-002", "T-003", "T-004", "T-005"]

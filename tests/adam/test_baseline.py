@@ -5,7 +5,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from cdiscmm.adam.baseline import derive_var_ablfl, derive_var_base, derive_var_chg, derive_var_pchg
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 
 BY = ["USUBJID", "PARAMCD"]
 

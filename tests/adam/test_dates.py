@@ -5,7 +5,7 @@ import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from cdiscmm.adam.dates import compute_dt_from_dtc, compute_duration, derive_vars_dt, derive_vars_dt_start_end
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 
 
 def dt(values: list[str | None]) -> pd.Series:

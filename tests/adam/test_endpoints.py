@@ -19,9 +19,9 @@ from cdiscmm.adam.endpoints import (
     compute_landmark_time,
     summarise_endpoints,
 )
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
+from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta
-from cdiscmm.xpt.write import write_xpt
 from tests.adam.test_adsl import sdtm_frames
 from tests.adam.test_sdtm_input import xpt_dataset
 
@@ -181,8 +181,7 @@ def write_sdtm(folder: Path) -> Path:
     return folder
 
 
-def test_run_adam_writes_endpoints_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "STAGES", ("adam",))
+def test_run_adam_writes_endpoints_csv(tmp_path: Path) -> None:
     sdtm = write_sdtm(tmp_path / "delivery")
     assert cli.main(["adam", "--sdtm", str(sdtm), "--out", str(tmp_path / "out"), "-q"]) == 0
     folder = next((tmp_path / "out").iterdir()) / "adam"

@@ -5,7 +5,7 @@ import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from cdiscmm.adam.eq5d import CHINA, JAPAN, compute_eq5d5l_index, derive_param_eq5d5l_index, derive_param_eq5d5l_vas
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 
 BY = ["USUBJID", "AVISIT"]
 

@@ -14,7 +14,7 @@ from cdiscmm.adam.imwg import (
     filter_assessments_up_to_first_pd,
     filter_worst_per_date,
 )
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 
 COVR_COLUMNS = ["USUBJID", "ADT", "AVALC", "AVAL", "SRCSEQS"]
 SUBJECT_COLUMNS = ["USUBJID", "ADT", "AVALC", "AVAL", "SRCSEQS"]

@@ -23,7 +23,7 @@ from cdiscmm.adam.km import (
     estimate_km_median,
     estimate_km_rate,
 )
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 
 # 6-MP arm: * = censored (CNSR 1): 6,6,6,6*,7,9*,10,10*,11*,13,16,17*,19*,20*,22,23,25*,32*,32*,34*,35*
 SIX_MP_TIMES = [6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35]

@@ -11,7 +11,7 @@ from cdiscmm.adam.dates import derive_var_dy
 from cdiscmm.adam.lineage import derive_var_obs_number
 from cdiscmm.adam.occurrence import derive_var_first_occurrence_flag
 from cdiscmm.adam.spec import VariableSpec, derive_params_from_spec, load_adam_spec
-from cdiscmm.errors import InputError, SpecError
+from cdiscmm.core.errors import InputError, SpecError
 
 
 def test_derive_var_dy_has_no_day_zero() -> None:

@@ -11,7 +11,7 @@ from cdiscmm.adam.occurrence import (
     derive_var_trtemfl,
     derive_vars_onset_from_last_dose,
 )
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 
 
 def dates(values: list[str | None]) -> pd.Series:

@@ -5,7 +5,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from cdiscmm.adam.qlq import QLQ_C30_SCALES, QLQ_MY20_SCALES, derive_param_qlq_scales
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 
 BY = ["USUBJID", "AVISIT"]
 COLUMNS = [*BY, "PARAMCD", "AVAL", "SRCSEQS"]

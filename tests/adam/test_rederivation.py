@@ -38,7 +38,7 @@ import pandas as pd
 import pytest
 
 from cdiscmm.cli import main
-from cdiscmm.xpt.read import read_xpt
+from cdiscmm.io.xpt.read import read_xpt
 
 STUDIES = ("ELRA-JP-PMS", "EQUE-CN-RWS", "ISA-OBS-RRMM")
 SUBJECTS = 40

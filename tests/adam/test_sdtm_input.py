@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cdiscmm import progress
 from cdiscmm.adam.sdtm_input import SdtmData, combine_supp, optional, read_sdtm_folder, require
-from cdiscmm.errors import InputError
+from cdiscmm.core import progress
+from cdiscmm.core.errors import InputError
+from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
-from cdiscmm.xpt.write import write_xpt
 
 
 def xpt_dataset(name: str, frame: pd.DataFrame) -> Dataset:

@@ -18,7 +18,7 @@ from cdiscmm.adam.spec import (
     load_adam_spec,
 )
 from cdiscmm.adam.tte import CensorSource, EventSource
-from cdiscmm.errors import SpecError
+from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata import standards
 from cdiscmm.metadata.model import StandardVariableMeta
 

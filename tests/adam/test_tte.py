@@ -7,7 +7,7 @@ from pandas.testing import assert_frame_equal
 from cdiscmm.adam.adtte import derive_param_from_spec
 from cdiscmm.adam.spec import ParameterSpec, load_adam_spec
 from cdiscmm.adam.tte import TTE_COLUMNS, CensorSource, EventSource, derive_param_tte
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 
 MONTH = 30.4375
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tools import build_specs
 
-from cdiscmm import paths
-from cdiscmm.errors import SpecError
-from cdiscmm.metadata import build_specs
+from cdiscmm.core import paths
+from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata.model import Codelist, StandardVariableMeta, Term
 from cdiscmm.metadata.standards import (
     adam_ct,

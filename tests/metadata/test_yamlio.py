@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from cdiscmm.errors import SpecError
+from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata.yamlio import load_model
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cdiscmm.errors import InputError, Location
+from cdiscmm.core.errors import InputError, Location
 from cdiscmm.metadata.model import Codelist, DatasetMeta, Term, VariableMeta
 from cdiscmm.sdtm.verbs.base import MapContext
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cdiscmm.errors import SpecError
+from cdiscmm.core.errors import SpecError
+from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import DatasetMeta
 from cdiscmm.metadata.study import load_study
 from cdiscmm.sdtm.build import Standards, build_datasets, write_build
-from cdiscmm.xpt.read import read_xpt
 from tests.sdtm.conftest import AGEU, SEV, Registry, ae_meta, read_csv_form, variables
 
 STUDY = """\

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from cdiscmm.raw import defects as raw_defects
+from cdiscmm.simulate import defects as raw_defects
 from tests.sdtm.test_studies import STUDIES, Built, built  # noqa: F401  (session fixture)
 
 #: Consequential rejects: the row is out because another defect removed its subject or it is itself a copy.

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.study import load_study
 from cdiscmm.sdtm.build import build_datasets, build_study
-from cdiscmm.xpt.read import read_xpt
 from tests.sdtm.conftest import read_csv_form
 
 STUDY_YAML = """\

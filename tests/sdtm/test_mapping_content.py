@@ -17,9 +17,9 @@ import pytest
 
 from cdiscmm.metadata.standards import sdtm_ct
 from cdiscmm.metadata.study import bundled_studies
-from cdiscmm.raw.events_design import load_events_design, study_language
 from cdiscmm.sdtm.build import build_datasets
 from cdiscmm.sdtm.iso8601 import compute_iso8601
+from cdiscmm.simulate.events_design import load_events_design, study_language
 from tests.sdtm.test_studies import STUDIES, Built, built  # noqa: F401  (session fixture)
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cdiscmm.errors import InputError, SpecError
+from cdiscmm.core.errors import InputError, SpecError
+from cdiscmm.core.paths import mappings_dir
 from cdiscmm.metadata.study import load_study
-from cdiscmm.paths import mappings_dir
 from cdiscmm.sdtm.assemble import map_domain
 from cdiscmm.sdtm.loader import load_domain_mappings
 from cdiscmm.sdtm.schema import SCHEMAS, render_schema

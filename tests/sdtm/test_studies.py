@@ -15,11 +15,11 @@ import pytest
 from pandas.testing import assert_series_equal
 
 from cdiscmm.cli import main
+from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.standards import sdtm_ct, sdtmig
 from cdiscmm.metadata.study import StudyRef, bundled_studies
 from cdiscmm.sdtm.build import StudyBuild, build_datasets, write_build
 from cdiscmm.sdtm.iso8601 import compute_iso8601
-from cdiscmm.xpt.read import read_xpt
 
 SUBJECTS = 40
 SEED = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cdiscmm.errors import SpecError
+from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata.standards import sdtm_ct, sdtmig
 from cdiscmm.metadata.study import StudyConfig, select_studies
 from cdiscmm.sdtm.ts import build_ts, study_start_date

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cdiscmm.errors import SpecError
+from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata.vocabulary import ConditionAddArgs
 from cdiscmm.sdtm.verbs import RECORD_VERBS
 from cdiscmm.sdtm.verbs.assign import AssignCtArgs, AssignNoCtArgs, assign_ct, assign_no_ct

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from cdiscmm import progress
 from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
 from cdiscmm.adam.dates import compute_duration, derive_var_dy, derive_vars_dt_start_end
 from cdiscmm.adam.occurrence import (
@@ -32,6 +31,7 @@ from cdiscmm.adam.occurrence import (
 )
 from cdiscmm.adam.sdtm_input import optional, require
 from cdiscmm.adam.spec import AdamDatasetSpec, load_adam_spec
+from cdiscmm.core import progress
 from cdiscmm.metadata.model import Dataset
 
 ORDER = ["ASTDT", "AESEQ"]

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from cdiscmm import progress
 from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
 from cdiscmm.adam.baseline import derive_var_ablfl, derive_var_base, derive_var_chg, derive_var_pchg
 from cdiscmm.adam.checks import assert_unique
@@ -28,6 +27,7 @@ from cdiscmm.adam.lineage import compute_seq_text, derive_var_obs_number
 from cdiscmm.adam.qlq import QlqScale, derive_param_qlq_scales
 from cdiscmm.adam.sdtm_input import optional, require
 from cdiscmm.adam.spec import AdamDatasetSpec, ParameterSpec, derive_params_from_spec, load_adam_spec
+from cdiscmm.core import progress
 from cdiscmm.metadata.model import Dataset
 
 BY_VARS = ["USUBJID", "AVISIT", "ADT"]

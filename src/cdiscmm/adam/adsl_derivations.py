@@ -15,12 +15,12 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from cdiscmm import progress
 from cdiscmm.adam.checks import assert_columns, assert_unique
 from cdiscmm.adam.dates import compute_dt_from_dtc, compute_duration, derive_vars_dt
 from cdiscmm.adam.sdtm_input import optional, require
 from cdiscmm.adam.spec import ExtremeDate, RecordSelection, Rule, VariableSpec
-from cdiscmm.errors import InputError, Location
+from cdiscmm.core import progress
+from cdiscmm.core.errors import InputError, Location
 
 Sdtm = Mapping[str, pd.DataFrame]
 KEY = "USUBJID"

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from cdiscmm import progress
 from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
 from cdiscmm.adam.spec import AdamDatasetSpec, ParameterSpec, load_adam_spec
 from cdiscmm.adam.tte import CensorSource, EventSource, derive_param_tte
+from cdiscmm.core import progress
 from cdiscmm.metadata.model import Dataset
 
 #: The ADRS parameter whose date starts DoR, and the ADSL-level variable it becomes.

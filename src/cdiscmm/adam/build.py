@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from cdiscmm import progress
 from cdiscmm.adam.adae import build_adae
 from cdiscmm.adam.adqs import build_adqs
 from cdiscmm.adam.adrs import build_adrs
@@ -19,9 +18,10 @@ from cdiscmm.adam.adsl import build_adsl
 from cdiscmm.adam.adtte import build_adtte
 from cdiscmm.adam.endpoints import write_endpoints
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
-from cdiscmm.errors import InputError, Location
+from cdiscmm.core import progress
+from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
 from cdiscmm.metadata.model import Dataset
-from cdiscmm.xpt.write import remove_stale_xpt, write_xpt
 
 #: A builder: (SDTM datasets, ADaM datasets built so far) -> its dataset, or None (skipped, with a note)
 #: when the study has not collected its source (e.g. no QS).

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from cdiscmm.errors import InputError, Location
+from cdiscmm.core.errors import InputError, Location
 
 
 def assert_columns(dataset: pd.DataFrame, needed: Iterable[str], dataset_name: str) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.adam.checks import assert_columns
-from cdiscmm.errors import InputError
+from cdiscmm.core.errors import InputError
 
 Imputation = Literal["n", "D", "M", "Y"]
 DateImputation = Literal["first", "last"]

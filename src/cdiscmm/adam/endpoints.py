@@ -32,7 +32,7 @@ import pandas as pd
 from cdiscmm.adam.checks import assert_columns
 from cdiscmm.adam.dates import DAYS_PER_UNIT
 from cdiscmm.adam.km import estimate_km_median, estimate_km_rate
-from cdiscmm.errors import InputError, Location
+from cdiscmm.core.errors import InputError, Location
 from cdiscmm.metadata.model import Dataset
 
 ENDPOINT_COLUMNS: list[str] = [

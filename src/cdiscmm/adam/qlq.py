@@ -18,7 +18,7 @@ import pandas as pd
 
 from cdiscmm.adam.checks import assert_columns
 from cdiscmm.adam.lineage import compute_group_seq_text
-from cdiscmm.errors import InputError, Location
+from cdiscmm.core.errors import InputError, Location
 
 ScaleKind = Literal["functional", "symptom"]
 

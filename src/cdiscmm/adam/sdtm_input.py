@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cdiscmm import progress
-from cdiscmm.errors import InputError, Location
-from cdiscmm.xpt.read import read_xpt
+from cdiscmm.core import progress
+from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.xpt.read import read_xpt
 
 SUPP_PREFIX = "SUPP"
 SUPP_KEYS: tuple[str, ...] = ("USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL")

@@ -26,7 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, m
 
 from cdiscmm.adam.dates import DurationUnit
 from cdiscmm.adam.tte import CensorSource, EventSource
-from cdiscmm.errors import Location, SpecError
+from cdiscmm.core.errors import Location, SpecError
+from cdiscmm.core.paths import specs_dir
 from cdiscmm.metadata import standards
 from cdiscmm.metadata.model import (
     NAME_PATTERN,
@@ -38,7 +39,6 @@ from cdiscmm.metadata.model import (
     VariableType,
 )
 from cdiscmm.metadata.yamlio import load_model
-from cdiscmm.paths import specs_dir
 
 AdamClass = Literal["SUBJECT LEVEL ANALYSIS DATASET", "OCCURRENCE DATA STRUCTURE", "BASIC DATA STRUCTURE"]
 Scalar = str | int | float

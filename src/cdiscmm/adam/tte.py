@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cdiscmm.adam.checks import assert_columns, assert_unique
 from cdiscmm.adam.dates import DurationUnit, compute_duration
-from cdiscmm.errors import InputError, Location
+from cdiscmm.core.errors import InputError, Location
 
 TTE_COLUMNS = [
     "USUBJID",

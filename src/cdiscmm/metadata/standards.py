@@ -1,7 +1,7 @@
 """The CDISC standards cdiscmm builds to (SDTMIG 3.4, ADaMIG 1.3, SDTM and ADaM CT), read from ``specs/``.
 
-Only the project's own copy in ``specs/`` is read (found by :func:`cdiscmm.paths.specs_dir`); it is built
-from the CDISC reference files by :mod:`cdiscmm.metadata.build_specs`, and ``specs/SOURCES.md`` records
+Only the project's own copy in ``specs/`` is read (found by :func:`cdiscmm.core.paths.specs_dir`); it is built
+from the CDISC reference files by :mod:`tools.build_specs`, and ``specs/SOURCES.md`` records
 from which files, with their sha256, and by which selection rule. Each public loader reads once per process.
 """
 
@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from cdiscmm.errors import Location, SpecError
+from cdiscmm.core.errors import Location, SpecError
+from cdiscmm.core.paths import specs_dir
 from cdiscmm.metadata.model import DatasetMeta, StandardVariableMeta, VariableMeta
 from cdiscmm.metadata.terminology import CodelistRegistry, SponsorTerminology, read_ct
 from cdiscmm.metadata.yamlio import load_model
-from cdiscmm.paths import specs_dir
 
 SDTMIG_STANDARD = "SDTMIG 3.4"
 ADAMIG_STANDARD = "ADaMIG 1.3"

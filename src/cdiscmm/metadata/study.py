@@ -12,10 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cdiscmm.errors import Location, UsageError
+from cdiscmm.core.errors import Location, UsageError
+from cdiscmm.core.paths import mappings_dir
 from cdiscmm.metadata.vocabulary import ConditionAddArgs, DateFormat
 from cdiscmm.metadata.yamlio import load_model
-from cdiscmm.paths import mappings_dir
 
 Region = Literal["PMDA", "NMPA", "FDA"]
 #: DM reference-date variables a design rule can fill (SDTMIG 3.4 DM specification).

@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from cdiscmm.errors import Location, SpecError
+from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.metadata.model import Codelist, Term
 
 #: Columns of a CT file in ``specs/ct/``, in file order.

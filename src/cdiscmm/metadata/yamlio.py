@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from cdiscmm.errors import Location, SpecError
+from cdiscmm.core.errors import Location, SpecError
 
 Model = TypeVar("Model", bound=BaseModel)
 LinePath = tuple[str | int, ...]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from cdiscmm.errors import InputError, Location, SpecError
+from cdiscmm.core.errors import InputError, Location, SpecError
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.sdtm.loader import LoadedMapping
 from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events, row_events

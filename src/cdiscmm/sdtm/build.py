@@ -9,15 +9,16 @@ reads —, ``<lang>/<name>.xpt`` for local-language copies, ``rejects.csv``, ``i
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from cdiscmm import progress
-from cdiscmm.errors import Location, SpecError
+from cdiscmm.core import progress
+from cdiscmm.core.errors import Location, SpecError
+from cdiscmm.io.collected import read_form
+from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
 from cdiscmm.metadata import standards as cdisc_standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyRef
@@ -37,7 +38,6 @@ from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
 from cdiscmm.sdtm.ts import build_ts
 from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, MapContext, problems_where
-from cdiscmm.xpt.write import remove_stale_xpt, write_xpt
 
 #: Files of a raw folder that are not collected forms.
 NOT_FORMS: frozenset[str] = frozenset({"data_dictionary", "codelists", "defects"})
@@ -56,11 +56,6 @@ def default_standards() -> Standards:
     """SDTMIG 3.4, SDTM CT and the sponsor codelists (``specs/ct/sponsor.yaml``) from ``specs/``."""
     ct = cdisc_standards.merge_codelists(cdisc_standards.sdtm_ct(), cdisc_standards.sponsor_codelists())
     return Standards(cdisc_standards.sdtmig(), ct)
-
-
-def default_reader() -> Reader:
-    """``cdiscmm.raw.read.read_form``: all-text columns plus RAWROW (imported when a build starts)."""
-    return importlib.import_module("cdiscmm.raw.read").read_form
 
 
 @dataclass
@@ -141,7 +136,7 @@ def build_datasets(
     mappings = load_domain_mappings(study)
     if "DM" not in mappings:
         raise SpecError("no DM mapping", Location(file=str(study.folder)), expected="dm.yaml (shared or study)")
-    raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader or default_reader())
+    raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader or read_form)
     context = MapContext(config.studyid, standards.ct)
     supp_meta = standards.ig["SUPPQUAL"]
     epochs = [EpochStart(epoch.epoch, epoch.start, epoch.offset_days) for epoch in config.design.epochs]

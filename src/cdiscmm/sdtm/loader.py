@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cdiscmm.errors import Location, SpecError
+from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.metadata.study import StudyRef
 from cdiscmm.metadata.yamlio import LinePath, read_yaml, spec_error_from_validation
 from cdiscmm.sdtm.spec import DomainMapping, DomainOverride, apply_override

@@ -22,8 +22,8 @@ import re
 
 import pandas as pd
 
-from cdiscmm import progress
-from cdiscmm.errors import Location, SpecError
+from cdiscmm.core import progress
+from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyConfig, TrialSummaryParameter
 from cdiscmm.sdtm.iso8601 import compute_dtc_bounds, compute_dtc_date

@@ -7,7 +7,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field, model_validator
 
-from cdiscmm.errors import SpecError
+from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata.model import Codelist
 from cdiscmm.sdtm.verbs.base import MapContext, Mapped, VerbArgs, clean_text, problems_where, record_verb
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from cdiscmm.errors import SpecError
+from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata.vocabulary import ConditionAddArgs
 from cdiscmm.sdtm.verbs.base import MapContext, Mapped, VerbArgs, clean_text, record_verb
 from cdiscmm.sdtm.verbs.condition import condition_add

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from cdiscmm.errors import SpecError
+from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata.model import Codelist
 from cdiscmm.sdtm.verbs.base import DomainContext, VerbArgs, domain_verb
 

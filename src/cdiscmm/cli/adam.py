@@ -1,0 +1,46 @@
+"""``cdiscmm adam``: SDTM XPT folder (ours or a CRO's) to ADaM datasets as SAS XPORT v5."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cdiscmm.core.errors import InputError, Location, UsageError
+from cdiscmm.metadata.study import select_studies
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``adam`` subcommand."""
+    parser = subparsers.add_parser(
+        "adam",
+        parents=[common],
+        help="build ADaM datasets (ADSL, ...) from SDTM XPT files",
+        description=(
+            "Build ADaM datasets from an SDTM folder of .xpt files. Without --sdtm, each study's "
+            "<out>/<STUDYID>/sdtm/; with --sdtm DIR, that folder (STUDYID read from DM unless --study names it). "
+            "Output: <out>/<STUDYID>/adam/<name>.xpt."
+        ),
+    )
+    parser.add_argument("--sdtm", type=Path, metavar="DIR", help="folder of SDTM .xpt files (ours or anyone's)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and write the ADaM datasets of the chosen studies or of the --sdtm folder."""
+    from cdiscmm.adam.build import run_adam  # the stage loads only when it runs
+
+    if args.sdtm is not None:
+        if args.study and len(args.study) > 1:
+            raise UsageError("--sdtm takes at most one --study", Location(field="--study"))
+        run_adam(args.sdtm, args.out, studyid=args.study[0] if args.study else None)
+        return 0
+    for study in select_studies(args.study):
+        folder = args.out / study.studyid / "sdtm"
+        if not folder.is_dir():
+            raise InputError(
+                "SDTM folder not found",
+                Location(file=str(folder)),
+                expected="the output of `cdiscmm sdtm` for this study, or --sdtm DIR",
+            )
+        run_adam(folder, args.out, studyid=study.studyid)
+    return 0

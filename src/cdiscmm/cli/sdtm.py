@@ -1,0 +1,63 @@
+"""``cdiscmm sdtm``: collected forms to SDTM datasets (SAS XPORT v5); ``cdiscmm sdtm schema``: JSON Schemas."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cdiscmm.core import progress
+from cdiscmm.core.errors import InputError, Location, UsageError
+from cdiscmm.core.paths import mappings_dir
+from cdiscmm.metadata.study import select_studies
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``sdtm`` subcommand and its ``schema`` action."""
+    parser = subparsers.add_parser(
+        "sdtm",
+        parents=[common],
+        help="map collected forms to SDTM datasets (XPT v5)",
+        description=(
+            "Map each study's collected forms (default <out>/<STUDYID>/raw/, or --raw DIR for one study) to SDTM "
+            "with the YAML mappings in mappings/. Output: <out>/<STUDYID>/sdtm/<name>.xpt, <lang>/ copies for "
+            "local-language studies, rejects.csv, issues.csv, reconciliation.csv."
+        ),
+    )
+    parser.add_argument("--raw", type=Path, metavar="DIR", help="folder of collected CSV forms (one study)")
+    parser.set_defaults(func=run)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    schema = actions.add_parser(
+        "schema", help="write the mapping JSON Schemas", description="Write the JSON Schemas of the mapping files."
+    )
+    schema.add_argument(
+        "--out", type=Path, default=mappings_dir() / "schema", metavar="DIR", help="folder (default mappings/schema)"
+    )
+    schema.set_defaults(func=run_schema)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and write the SDTM datasets of the chosen studies."""
+    from cdiscmm.sdtm.build import build_study  # the stage loads only when it runs
+
+    studies = select_studies(args.study)
+    if args.raw is not None and len(studies) != 1:
+        raise UsageError("--raw takes exactly one --study", Location(field="--raw"))
+    for study in studies:
+        raw_dir = args.raw or args.out / study.studyid / "raw"
+        if not raw_dir.is_dir():
+            raise InputError(
+                "raw folder not found",
+                Location(file=str(raw_dir)),
+                expected="the output of `cdiscmm raw` for this study, or --raw DIR",
+            )
+        build_study(study, raw_dir, args.out / study.studyid / "sdtm")
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schemas."""
+    from cdiscmm.sdtm.schema import write_schemas
+
+    for path in write_schemas(args.out):
+        progress.info(f"wrote {path}")
+    return 0

@@ -1,0 +1,1 @@
+"""Shared core: errors and messages, progress, where the bundled specs and mappings live."""

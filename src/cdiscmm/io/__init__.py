@@ -1,0 +1,1 @@
+"""Shared I/O the stages use: the collected-data export reader and SAS XPORT v5 reading and writing."""

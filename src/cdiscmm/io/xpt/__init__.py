@@ -1,0 +1,1 @@
+"""SAS XPORT v5: read and write a Dataset."""

@@ -1,1 +1,0 @@
-"""SAS XPORT version 5 files: writing from a Dataset's metadata, reading back with labels."""
