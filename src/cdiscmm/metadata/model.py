@@ -19,6 +19,10 @@ NAME_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{0,7}$")
 Core = Literal["Req", "Exp", "Perm", "Cond"]
 VariableType = Literal["Char", "Num"]
 Origin = Literal["Collected", "Derived", "Assigned", "Protocol", "Predecessor", "Not Available"]
+#: Define-XML 2.1 def:Origin/@Source: who supplied the value (Define-XML 2.1 specification, section 5.3.11.2).
+OriginSource = Literal["Subject", "Investigator", "Vendor", "Sponsor"]
+#: Define-XML 2.1 RangeCheck/@Comparator values a value-level where-clause may use (ODM 1.3.2 section 4.4.5.1).
+Comparator = Literal["EQ", "NE", "IN", "NOTIN", "LT", "LE", "GT", "GE"]
 
 
 class Term(BaseModel):
@@ -56,6 +60,38 @@ class Codelist(BaseModel):
         return None
 
 
+class WhereCondition(BaseModel):
+    """One condition of a value-level where-clause, e.g. ``PARAMCD IN (PFS, OS)`` (Define-XML WhereClauseDef)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    variable: str = Field(description="Variable of the same dataset the condition tests, e.g. PARAMCD or QNAM")
+    comparator: Comparator = "EQ"
+    values: tuple[str, ...] = Field(min_length=1)
+
+
+class ValueLevelMeta(BaseModel):
+    """The metadata of a variable's values where all conditions hold (Define-XML ValueListDef/ItemRef + ItemDef).
+
+    Fields left None inherit the parent variable's metadata.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    where: list[WhereCondition] = Field(min_length=1)
+    label: str | None = Field(None, description="e.g. the test or parameter the values belong to")
+    type: Literal["text", "integer", "float", "date", "datetime", "partialDate", "durationDatetime"] | None = Field(
+        None, description="Define-XML DataType of the values, when narrower than the variable's"
+    )
+    codelist: str | None = None
+    origin: Origin | None = None
+    origin_source: OriginSource | None = None
+    source: str | None = None
+    method: str | None = None
+    unit: str | None = None
+    comment: str | None = None
+
+
 class VariableMeta(BaseModel):
     """Metadata of one variable: what Define-XML's ItemDef and the XPT header say about it."""
 
@@ -72,11 +108,19 @@ class VariableMeta(BaseModel):
         [], description="Every codelist the standard names for the variable (first = codelist), e.g. RS.RSCAT"
     )
     origin: Origin | None = None
-    source: str | None = Field(None, description="Collected source, e.g. 'AE form, field AETERM'")
+    origin_source: OriginSource | None = Field(
+        None, description="Who supplied the value (def:Origin/@Source): Investigator for CRF data, Sponsor for derived"
+    )
+    source: str | None = Field(
+        None, description="Collected source, e.g. 'AE form, field AETERM'; for a Predecessor, 'DOMAIN.VARIABLE'"
+    )
     method: str | None = Field(None, description="Derivation rule in words (Define-XML MethodDef)")
     display_format: str | None = Field(None, description="SAS display format, e.g. DATE9.")
     length: int | None = Field(None, description="Fixed length; None = maximum actual length in the data")
     comment: str | None = None
+    value_level: list[ValueLevelMeta] = Field(
+        [], description="Value-level metadata by where-clause (e.g. RSORRES by RSTESTCD, AVAL by PARAMCD)"
+    )
 
     @field_validator("name")
     @classmethod
@@ -145,6 +189,11 @@ class DatasetMeta(BaseModel):
     variables: list[VariableMeta]
     comment: str | None = None
 
+    @property
+    def purpose(self) -> str:
+        """Define-XML ItemGroupDef/@Purpose: Tabulation for SDTM, Analysis for ADaM."""
+        return "Analysis" if self.standard.upper().startswith("ADAM") else "Tabulation"
+
     def names(self) -> list[str]:
         """Variable names in metadata order."""
         return [variable.name for variable in sorted(self.variables, key=lambda v: v.order)]
@@ -159,6 +208,26 @@ class DatasetMeta(BaseModel):
     def has(self, name: str) -> bool:
         """True when the dataset declares variable ``name``."""
         return any(variable.name == name for variable in self.variables)
+
+
+class SubmissionMetadata(BaseModel):
+    """The metadata of one folder of submitted datasets, as built: what Define-XML and the guides read.
+
+    Written beside the datasets (``metadata.json``) by the writer step, so a later stage (define, validate,
+    package) reads the model the datasets were built from without re-reading any spec.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    studyid: str
+    standard: str = Field(description="'SDTMIG 3.4' or 'ADaMIG 1.3'")
+    terminology: dict[str, str] = Field(
+        default_factory=dict, description="CT package -> version, e.g. {'SDTM CT': '2025-03-28'}"
+    )
+    datasets: list[DatasetMeta]
+    codelists: list[Codelist] = Field(
+        default_factory=list, description="Every codelist a variable or value level names, with its terms"
+    )
 
 
 @dataclass
