@@ -68,7 +68,9 @@ def load_catalogue(directory: Path | None = None) -> list[Rule]:
     for path in sorted(folder.glob("*.yaml")):
         for rule in load_model(path, Catalogue).rules:
             if rule.id in seen:
-                raise SpecError(f"rule {rule.id} is defined twice (also in {seen[rule.id].name})", Location(file=str(path)))
+                raise SpecError(
+                    f"rule {rule.id} is defined twice (also in {seen[rule.id].name})", Location(file=str(path))
+                )
             if rule.check not in CHECKS:
                 raise SpecError(
                     f"rule {rule.id} names check {rule.check!r}, which the registry does not have",

@@ -52,7 +52,9 @@ def check_paired_missing(run: CheckRun) -> pd.DataFrame:
     for name in run.datasets():
         frame = run.delivery.datasets[name]
         source, target = run.var(name, first), run.var(name, second)
-        if source not in frame.columns or (target not in frame.columns and not run.rule.params.get("absent_is_finding")):
+        if source not in frame.columns or (
+            target not in frame.columns and not run.rule.params.get("absent_is_finding")
+        ):
             run.columns(name, first, second)
             continue
         run.ran_on.append(name)
@@ -77,7 +79,9 @@ def check_functional_dependency(run: CheckRun) -> pd.DataFrame:
         present = filled(frame[key])
         counts = frame.loc[present].groupby(key, sort=False)[dependent].nunique(dropna=False)
         ambiguous = frame[key].isin(counts.index[counts > 1]) & present
-        detail = frame[key].astype(str) + " has several " + dependent + " values; this one " + frame[dependent].astype(str)
+        detail = (
+            frame[key].astype(str) + " has several " + dependent + " values; this one " + frame[dependent].astype(str)
+        )
         parts.append(record_findings(name, frame, ambiguous, key, detail))
     return _concat(parts)
 
@@ -122,10 +126,11 @@ def check_start_after_end(run: CheckRun) -> pd.DataFrame:
 
 @check("seq_unique")
 def check_seq_unique(run: CheckRun) -> pd.DataFrame:
-    """Records sharing USUBJID (POOLID) and --SEQ within a dataset (SDTMIG 4.1.5: --SEQ unique per subject)."""
+    """Records sharing USUBJID and --SEQ (``variables``, for ADaM USUBJID and ASEQ) within a dataset (SDTMIG 3.4
+    section 4.1.5: --SEQ unique per subject)."""
     parts = []
     for name in run.datasets():
-        columns = run.columns(name, "USUBJID", "--SEQ")
+        columns = run.columns(name, *(run.rule.variables or ("USUBJID", "--SEQ")))
         if columns:
             frame = run.delivery.datasets[name]
             duplicated = frame.duplicated(columns, keep=False) & filled(frame[columns[1]])

@@ -166,10 +166,17 @@ def check_epoch_matches_se(run: CheckRun) -> pd.DataFrame:
             run.skipped.append(f"{name}: EPOCH or --DTC/--STDTC absent")
             continue
         run.ran_on.append(name)
-        records = pd.DataFrame({"USUBJID": frame["USUBJID"], "when": _complete_date(frame[dates[0]]),
-                                "EPOCH": frame["EPOCH"], "row": np.arange(len(frame))})
-        joined = records.dropna(subset=["when"]).merge(se[["USUBJID", "start", "end", "EPOCH"]], on="USUBJID",
-                                                       suffixes=("", "_se"))
+        records = pd.DataFrame(
+            {
+                "USUBJID": frame["USUBJID"],
+                "when": _complete_date(frame[dates[0]]),
+                "EPOCH": frame["EPOCH"],
+                "row": np.arange(len(frame)),
+            }
+        )
+        joined = records.dropna(subset=["when"]).merge(
+            se[["USUBJID", "start", "end", "EPOCH"]], on="USUBJID", suffixes=("", "_se")
+        )
         inside = (joined["when"] >= joined["start"]) & ((joined["when"] < joined["end"]) | joined["end"].isna())
         matched = joined.loc[inside].drop_duplicates("row", keep="last")
         wrong = np.zeros(len(frame), dtype=bool)

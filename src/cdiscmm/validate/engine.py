@@ -37,6 +37,17 @@ def check_gx_suite(run: CheckRun) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else empty_findings()
 
 
+def summarise(skipped: list[str]) -> str:
+    """Skip reasons ("AE: AESER absent") with the datasets sharing a reason listed together."""
+    by_reason: dict[str, list[str]] = {}
+    for item in skipped:
+        dataset, _, reason = item.partition(": ")
+        by_reason.setdefault(reason or dataset, []).append(dataset if reason else "")
+    return "; ".join(
+        f"{', '.join(d for d in datasets if d)}: {reason}".lstrip(": ") for reason, datasets in by_reason.items()
+    )
+
+
 def _outcome(rule: Rule, delivery: Delivery) -> RuleOutcome:
     run = CheckRun(delivery, rule)
     try:
@@ -46,7 +57,7 @@ def _outcome(rule: Rule, delivery: Delivery) -> RuleOutcome:
     if len(findings):
         return RuleOutcome("FAIL", findings, ran_on=run.ran_on, skipped=run.skipped)
     if not run.ran_on:
-        reason = "; ".join(run.skipped) or f"no {rule.scope} dataset of {', '.join(rule.datasets)} in the delivery"
+        reason = summarise(run.skipped) or f"no {rule.scope} dataset of {', '.join(rule.datasets)} in the delivery"
         return RuleOutcome("NOT RUN", reason=reason, skipped=run.skipped)
     return RuleOutcome("PASS", ran_on=run.ran_on, skipped=run.skipped)
 
@@ -64,7 +75,7 @@ def validate(delivery: Delivery, rules: list[Rule], engine: str = "native") -> V
     delivery.gx_plan = plan
     started = time.perf_counter()
     if engine == "gx":
-        from cdiscmm.validate.gx import run_plan  # noqa: PLC0415 - GX loads only when its suites run
+        from cdiscmm.validate.gx import run_plan
 
         delivery.gx_findings, gx_timings = run_plan(plan, delivery.datasets)
         timings.update(gx_timings)

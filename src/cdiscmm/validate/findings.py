@@ -73,8 +73,15 @@ def record_findings(
 def dataset_finding(dataset: str, variable: str, detail: str) -> pd.DataFrame:
     """One finding about a dataset or a variable as a whole (a missing dataset or variable)."""
     return pd.DataFrame(
-        {"DATASET": [dataset], "VARIABLE": [variable], "ROW": [np.nan], "USUBJID": [""], "SEQ": [np.nan],
-         "VALUE": [""], "DETAIL": [detail]}
+        {
+            "DATASET": [dataset],
+            "VARIABLE": [variable],
+            "ROW": [np.nan],
+            "USUBJID": [""],
+            "SEQ": [np.nan],
+            "VALUE": [""],
+            "DETAIL": [detail],
+        }
     )
 
 

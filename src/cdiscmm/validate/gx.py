@@ -25,7 +25,7 @@ from cdiscmm.validate.suites import NUMERIC_KINDS, Plan, Planned
 @cache
 def _gx() -> Any:
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
-    import great_expectations as gx  # noqa: PLC0415 - the validate stage pays the import only when GX runs
+    import great_expectations as gx
 
     return gx
 
@@ -33,7 +33,7 @@ def _gx() -> Any:
 def _context() -> Any:
     gx = _gx()
     context = gx.get_context(mode="ephemeral")
-    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
@@ -120,9 +120,7 @@ def run_plan(plan: Plan, datasets: dict[str, pd.DataFrame]) -> tuple[dict[str, l
         views = frames_cache.setdefault(dataset, _views(datasets[dataset]))
         view_frame = views[view or "data"]
         asset = source.add_dataframe_asset(name)
-        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-            batch_parameters={"dataframe": view_frame}
-        )
+        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": view_frame})
         outcome = batch.validate(context.suites.add(suite), result_format={"result_format": "COMPLETE"})
         for result in outcome.results:
             if result.success:

@@ -52,7 +52,11 @@ def evaluate(item: Planned, frame: pd.DataFrame, lengths: pd.DataFrame) -> pd.Da
     """The findings of one planned expectation on ``frame`` (``lengths``: byte length of each character value)."""
     if item.gx_type == "expect_column_to_exist":
         found = item.kwargs["column"] in frame.columns
-        return empty_findings() if found else dataset_finding(item.dataset, item.variable, f"{item.variable} not in {item.dataset}")
+        return (
+            empty_findings()
+            if found
+            else dataset_finding(item.dataset, item.variable, f"{item.variable} not in {item.dataset}")
+        )
     if item.gx_type == "expect_column_values_to_be_in_type_list":
         observed = _type_name(frame[item.kwargs["column"]])
         wanted = TYPE_LISTS["numeric"] if item.kwargs["type_list"] == TYPE_LISTS["numeric"] else TYPE_LISTS["character"]
