@@ -29,7 +29,7 @@ def check_supp_parent(run: CheckRun) -> pd.DataFrame:
         supp = run.delivery.datasets[name]
         unresolved = np.zeros(len(supp), dtype=bool)
         for (domain, idvar), group in supp.groupby(["RDOMAIN", "IDVAR"], sort=False):
-            parent = run.delivery.datasets.get(domain)
+            parent = run.delivery.domain(domain)
             if parent is None or (idvar and idvar not in parent.columns):
                 unresolved[group.index] = True
                 continue

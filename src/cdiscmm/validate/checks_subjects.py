@@ -155,7 +155,8 @@ def check_epoch_in_ta(run: CheckRun) -> pd.DataFrame:
 
 @check("epoch_matches_se")
 def check_epoch_matches_se(run: CheckRun) -> pd.DataFrame:
-    """EPOCH of a dated record equals the EPOCH of the subject's SE element spanning that date (SDTMIG 5.3)."""
+    """EPOCH of a dated record is the EPOCH of an SE element of the subject spanning its date (SDTMIG 3.4 section 5.3;
+    on a transition day either element's epoch is accepted: dates without times cannot order them)."""
     se = run.need("SE", "USUBJID", "SESTDTC", "SEENDTC", "EPOCH").copy()
     se["start"], se["end"] = _complete_date(se["SESTDTC"]), _complete_date(se["SEENDTC"])
     parts = []
@@ -177,10 +178,12 @@ def check_epoch_matches_se(run: CheckRun) -> pd.DataFrame:
         joined = records.dropna(subset=["when"]).merge(
             se[["USUBJID", "start", "end", "EPOCH"]], on="USUBJID", suffixes=("", "_se")
         )
-        inside = (joined["when"] >= joined["start"]) & ((joined["when"] < joined["end"]) | joined["end"].isna())
-        matched = joined.loc[inside].drop_duplicates("row", keep="last")
+        inside = joined.loc[
+            (joined["when"] >= joined["start"]) & ((joined["when"] <= joined["end"]) | joined["end"].isna())
+        ]
+        agrees = (inside["EPOCH"] == inside["EPOCH_se"]).groupby(inside["row"]).any()
         wrong = np.zeros(len(frame), dtype=bool)
-        wrong[matched.loc[matched["EPOCH"] != matched["EPOCH_se"], "row"].to_numpy()] = True
+        wrong[agrees.index[~agrees].to_numpy()] = True
         parts.append(record_findings(name, frame, wrong, "EPOCH", "differs from the SE element of its date"))
     return _concat(parts)
 

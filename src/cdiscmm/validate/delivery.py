@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 METADATA_FILE = "metadata.json"
 SUPP_PREFIX = "SUPP"
+STANDARD_SOURCE = "standard metadata (SDTMIG 3.4, ADaMIG 1.3, SDTM/ADaM CT, sponsor codelists)"
 
 
 @dataclass
@@ -51,23 +52,34 @@ class Delivery:
             names = [name for name in names if name in wanted or (name.startswith(SUPP_PREFIX) and "SUPP--" in wanted)]
         return sorted(names)
 
+    def domain(self, domain: str) -> pd.DataFrame | None:
+        """The records of SDTM domain ``domain``: its dataset, or its split datasets (LBCH, LBHE by DOMAIN) joined."""
+        if domain in self.datasets:
+            return self.datasets[domain]
+        parts = [
+            frame
+            for name, frame in self.datasets.items()
+            if self.kinds[name] == "SDTM"
+            and name.startswith(domain)
+            and "DOMAIN" in frame.columns
+            and frame["DOMAIN"].eq(domain).all()
+        ]
+        return pd.concat(parts, ignore_index=True) if parts else None
+
     def prefix(self, dataset: str) -> str:
         """The SDTM domain prefix of ``dataset`` (its name; RDOMAIN-free for SUPP--), '' for ADaM."""
         return dataset[:2] if self.kinds.get(dataset) == "SDTM" else ""
 
 
-def _read_folder(folder: Path, kind: str, delivery: dict[str, object]) -> None:
+def read_folder(folder: Path, kind: str) -> tuple[dict[str, pd.DataFrame], dict[str, Path]]:
+    """Every ``.xpt`` of ``folder`` by upper-case dataset name (file stem), with its path."""
     if not folder.is_dir():
         raise InputError("folder not found", Location(file=str(folder)), expected=f"a folder of {kind} .xpt files")
     paths = sorted(folder.glob("*.xpt"))
     if not paths:
         raise InputError("no .xpt files", Location(file=str(folder)), expected=f"a folder of {kind} datasets")
-    for path in paths:
-        content = read_xpt(path)
-        name = path.stem.upper()
-        delivery["datasets"][name] = content.data.reset_index(drop=True)
-        delivery["kinds"][name] = kind
-        delivery["files"][name] = path
+    frames = {path.stem.upper(): read_xpt(path).data.reset_index(drop=True) for path in paths}
+    return frames, {path.stem.upper(): path for path in paths}
 
 
 def _submission_metadata(folder: Path) -> SubmissionMetadata | None:
@@ -107,50 +119,75 @@ def _adam_standard_meta(name: str, frame: pd.DataFrame) -> DatasetMeta:
 
 
 def _standard_meta(name: str, kind: str, frame: pd.DataFrame) -> DatasetMeta | None:
+    """The standard's metadata for a dataset: ADaMIG by structure; SDTMIG by name, a split dataset (LBCH) by its
+    DOMAIN value, SUPP-- as SUPPQUAL."""
     if kind == "ADaM":
         return _adam_standard_meta(name, frame)
     standard = sdtmig()
-    key = "SUPPQUAL" if name.startswith(SUPP_PREFIX) else name
-    return standard.get(key)
+    if name.startswith(SUPP_PREFIX):
+        return standard.get("SUPPQUAL")
+    if name not in standard and "DOMAIN" in frame.columns and len(frame):
+        return standard.get(str(frame["DOMAIN"].iloc[0]))
+    return standard.get(name)
 
 
-def load_delivery(sdtm: Path | None, adam: Path | None = None, define: Path | None = None) -> Delivery:
-    """Read every ``.xpt`` of the SDTM and ADaM folders and the metadata to check them against."""
-    if sdtm is None and adam is None:
-        raise InputError("nothing to validate", expected="an SDTM folder, an ADaM folder or both")
-    found: dict[str, object] = {"datasets": {}, "kinds": {}, "files": {}}
+def build_delivery(
+    sdtm: dict[str, pd.DataFrame],
+    adam: dict[str, pd.DataFrame] | None = None,
+    submitted: dict[str, SubmissionMetadata | None] | None = None,
+    sources: dict[str, str] | None = None,
+) -> Delivery:
+    """A delivery of in-memory datasets (names upper-case): the ``submitted`` metadata per kind (SDTM, ADaM) where
+    given, the standard's for every other dataset."""
+    frames = {name: frame.reset_index(drop=True) for name, frame in {**sdtm, **(adam or {})}.items()}
+    kinds = {**dict.fromkeys(sdtm, "SDTM"), **dict.fromkeys(adam or {}, "ADaM")}
+    submitted = submitted or {}
     meta: dict[str, DatasetMeta] = {}
     codelists = []
-    sources: dict[str, str] = {}
-    for folder, kind in ((sdtm, "SDTM"), (adam, "ADaM")):
-        if folder is None:
-            continue
-        _read_folder(folder, kind, found)
-        submitted = _submission_metadata(folder)
-        names = [name for name, their_kind in found["kinds"].items() if their_kind == kind]
-        if submitted is not None:
-            sources[kind] = f"{folder / METADATA_FILE} ({submitted.standard})"
-            by_name = {dataset.name.upper(): dataset for dataset in submitted.datasets}
-            meta.update({name: by_name[name] for name in names if name in by_name})
-            codelists.extend(submitted.codelists)
-        else:
-            sources[kind] = "standard metadata (SDTMIG 3.4, ADaMIG 1.3, SDTM/ADaM CT, sponsor codelists)"
-        for name in names:
-            if name not in meta:
-                standard = _standard_meta(name, kind, found["datasets"][name])
-                if standard is not None:
-                    meta[name] = standard
-    if define is not None and not define.is_file():
-        raise InputError("define.xml not found", Location(file=str(define)))
+    described = dict(sources or {})
+    for kind in sorted(set(kinds.values())):
+        model = submitted.get(kind)
+        if model is not None:
+            by_name = {dataset.name.upper(): dataset for dataset in model.datasets}
+            meta.update({name: by_name[name] for name, k in kinds.items() if k == kind and name in by_name})
+            codelists.extend(model.codelists)
+        described.setdefault(kind, STANDARD_SOURCE)
+    for name, kind in kinds.items():
+        if name not in meta:
+            standard = _standard_meta(name, kind, frames[name])
+            if standard is not None:
+                meta[name] = standard
     registry = all_codelists()
     if codelists:
         known = {codelist.code for codelist in registry}
         registry = CodelistRegistry(
             f"{registry.package} + submitted", [*registry, *(cl for cl in codelists if cl.code not in known)]
         )
-    datasets = found["datasets"]
     studyid = next(
-        (str(frame["STUDYID"].iloc[0]) for frame in datasets.values() if "STUDYID" in frame.columns and len(frame)),
+        (str(frame["STUDYID"].iloc[0]) for frame in frames.values() if "STUDYID" in frame.columns and len(frame)),
         "UNKNOWN",
     )
-    return Delivery(studyid, datasets, found["kinds"], meta, registry, sources, found["files"], define)
+    return Delivery(studyid, frames, kinds, meta, registry, described)
+
+
+def load_delivery(sdtm: Path | None, adam: Path | None = None, define: Path | None = None) -> Delivery:
+    """Read every ``.xpt`` of the SDTM and ADaM folders and the metadata to check them against."""
+    if sdtm is None and adam is None:
+        raise InputError("nothing to validate", expected="an SDTM folder, an ADaM folder or both")
+    if define is not None and not define.is_file():
+        raise InputError("define.xml not found", Location(file=str(define)))
+    frames: dict[str, dict[str, pd.DataFrame]] = {"SDTM": {}, "ADaM": {}}
+    files: dict[str, Path] = {}
+    submitted: dict[str, SubmissionMetadata | None] = {}
+    sources: dict[str, str] = {}
+    for folder, kind in ((sdtm, "SDTM"), (adam, "ADaM")):
+        if folder is None:
+            continue
+        frames[kind], paths = read_folder(folder, kind)
+        files.update(paths)
+        submitted[kind] = _submission_metadata(folder)
+        if submitted[kind] is not None:
+            sources[kind] = f"{folder / METADATA_FILE} ({submitted[kind].standard})"
+    delivery = build_delivery(frames["SDTM"], frames["ADaM"], submitted, sources)
+    delivery.files, delivery.define = files, define
+    return delivery

@@ -76,7 +76,7 @@ def _present(variables: list[VariableMeta], frame: pd.DataFrame) -> list[Variabl
 
 def _plan_dataset(plan: Plan, rule: Rule, name: str, meta: DatasetMeta, frame: pd.DataFrame, codelists) -> None:
     kind = rule.params["expectation"]
-    variables = sorted(meta.variables, key=lambda variable: variable.order)
+    variables = sorted(meta.variables, key=lambda variable: variable.order) if meta else []
     if kind in ("required_present", "expected_present"):
         core = "Req" if kind == "required_present" else "Exp"
         for variable in (v for v in variables if v.core == core):
