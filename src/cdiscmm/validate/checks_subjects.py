@@ -227,8 +227,9 @@ SERIOUSNESS = ("AESCAN", "AESCONG", "AESDISAB", "AESDTH", "AESHOSP", "AESLIFE", 
 
 @check("serious_criteria")
 def check_serious_criteria(run: CheckRun) -> pd.DataFrame:
-    """AESER consistent with its criteria: a criterion Y with AESER not Y, or AESER Y with no criterion Y when
-    ``params.both_ways`` (SDTMIG 3.4 AE assumption 6)."""
+    """AESER consistent with its criteria (SDTMIG 3.4 section 6.2 AE assumption 6): ``params.direction``
+    ``criterion_not_serious`` (a criterion is Y, AESER is not Y) or ``serious_without_criterion`` (AESER Y,
+    no criterion Y)."""
     ae = run.need("AE", "AESER")
     criteria = [name for name in SERIOUSNESS if name in ae.columns]
     if not criteria:
@@ -236,7 +237,6 @@ def check_serious_criteria(run: CheckRun) -> pd.DataFrame:
     run.ran_on.append("AE")
     any_criterion = ae[criteria].eq("Y").any(axis=1)
     serious = equals(ae["AESER"], "Y")
-    parts = [record_findings("AE", ae, any_criterion & ~serious, "AESER", "a criterion is Y")]
-    if run.rule.params.get("both_ways"):
-        parts.append(record_findings("AE", ae, serious & ~any_criterion, "AESER", "no criterion is Y"))
-    return _concat(parts)
+    if run.rule.params["direction"] == "criterion_not_serious":
+        return record_findings("AE", ae, any_criterion & ~serious, "AESER", "a criterion is Y")
+    return record_findings("AE", ae, serious & ~any_criterion, "AESER", "no criterion is Y")
