@@ -18,8 +18,9 @@ from cdiscmm.validate.catalogue import Rule
 
 #: SDTMIG 3.4 section 4.4.1: YYYY[-MM[-DD[Thh[:mm[:ss[.f]]]]]] with a partial date right-truncated, or
 #: a missing component written as a hyphen (``2003---15``, ``--12-15``); an interval ``start/end``.
-_DATE = r"(?:\d{4}|-)(?:-(?:\d{2}|-)(?:-(?:\d{2}|-))?)?"
-_TIME = r"(?:T(?:\d{2}|-)(?::(?:\d{2}|-)(?::\d{2}(?:\.\d+)?)?)?)?"
+_MONTH, _DAY, _HOUR, _MINUTE = r"(?:0[1-9]|1[0-2])", r"(?:0[1-9]|[12]\d|3[01])", r"(?:[01]\d|2[0-3])", r"[0-5]\d"
+_DATE = rf"(?:\d{{4}}|-)(?:-(?:{_MONTH}|-)(?:-(?:{_DAY}|-))?)?"
+_TIME = rf"(?:T(?:{_HOUR}|-)(?::(?:{_MINUTE}|-)(?::{_MINUTE}(?:\.\d+)?)?)?)?"
 ISO8601_DTC = rf"^{_DATE}{_TIME}(?:/{_DATE}{_TIME})?$"
 #: ISO 8601 duration (SDTMIG 4.4.3): PnYnMnDTnHnMnS or PnW.
 _NUMBER = r"\d+(?:\.\d+)?"
