@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam test lint venv lock clean
+.PHONY: all raw sdtm adam validate test lint venv lock clean
 
 all: sdtm adam
 
@@ -29,6 +29,10 @@ sdtm: raw
 
 adam: sdtm
 	$(BIN)/cdiscmm adam $(STUDY_ARG) --out $(OUT)
+
+# QA report per study: <out>/<STUDYID>/validation/report.{html,xlsx,json}; exits 1 when a Reject/Error finding exists.
+validate: $(STAMP)
+	$(BIN)/cdiscmm validate $(STUDY_ARG) --out $(OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
