@@ -214,9 +214,8 @@ def _variable_item(parts: Parts, written: WrittenDataset, variable: VariableMeta
     item = _item_def(oid, variable.name, shape, comment_oid)
     describe(item, variable.label)
     governing = variable_codelist(variable)
-    codelist_oid = context.dictionary_oids.get(variable.name) or (
-        context.codelist_oids.get(governing) if governing else None
-    )
+    dictionary = context.dictionary_oids.get(variable.name) if variable.type == "Char" else None
+    codelist_oid = dictionary or (context.codelist_oids.get(governing) if governing else None)
     _codelist_ref(item, parts, codelist_oid, shape.data_type)
     _origin(item, variable.origin, variable.origin_source, variable.source, variable.method, context)
     if variable.value_level:
