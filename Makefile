@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam bench test lint venv lock clean
+.PHONY: all raw sdtm adam define bench test lint venv lock clean
 
 all: sdtm adam
 
@@ -29,6 +29,9 @@ sdtm: raw
 
 adam: sdtm
 	$(BIN)/cdiscmm adam $(STUDY_ARG) --out $(OUT)
+
+define: adam
+	$(BIN)/cdiscmm define $(STUDY_ARG) --out $(OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

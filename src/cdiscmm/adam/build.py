@@ -20,6 +20,7 @@ from cdiscmm.adam.endpoints import write_endpoints
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.metadata import write_metadata
 from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
 from cdiscmm.metadata.model import Dataset
 
@@ -85,9 +86,10 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], builders: Mapping[str, Builder]
 
 def write_adam(adam: Mapping[str, Dataset], folder: Path) -> list[Path]:
     """Write each dataset as ``<folder>/<name>.xpt`` (lower-case name, SAS XPORT v5), after removing the XPT files
-    of an earlier run (e.g. an ADQS the study no longer yields); return the paths."""
+    of an earlier run (e.g. an ADQS the study no longer yields), and their ``metadata.json``; return the paths."""
     remove_stale_xpt(folder)
-    return [write_xpt(dataset, folder / f"{name.lower()}.xpt") for name, dataset in adam.items()]
+    paths = [write_xpt(dataset, folder / f"{name.lower()}.xpt") for name, dataset in adam.items()]
+    return [*paths, write_metadata(adam.values(), folder)]
 
 
 def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> list[Path]:
