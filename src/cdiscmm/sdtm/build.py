@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -91,6 +92,8 @@ def _read_forms(
     for form in sorted(used | present):
         raw = reader(raw_dir, form)
         rows_read[form] = raw["RAWROW"]
+        if raw.empty:
+            progress.warn(f"{raw_dir / f'{form}.csv'}: form {form} has a header and no rows (kept with 0 rows)")
         if form not in used:
             events.append(reject_form(study.studyid, form, raw, f"no mapping reads form {form}"))
             continue
@@ -136,7 +139,8 @@ def build_datasets(
     mappings = load_domain_mappings(study)
     if "DM" not in mappings:
         raise SpecError("no DM mapping", Location(file=str(study.folder)), expected="dm.yaml (shared or study)")
-    raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader or read_form)
+    reader = reader or partial(read_form, encoding=config.encoding)
+    raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader)
     context = MapContext(config.studyid, standards.ct)
     supp_meta = standards.ig["SUPPQUAL"]
     epochs = [EpochStart(epoch.epoch, epoch.start, epoch.offset_days) for epoch in config.design.epochs]
