@@ -17,6 +17,7 @@ from cdiscmm.adam.adrs import build_adrs
 from cdiscmm.adam.adsl import build_adsl
 from cdiscmm.adam.adtte import build_adtte
 from cdiscmm.adam.endpoints import write_endpoints
+from cdiscmm.adam.report.render import run_report
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
@@ -94,7 +95,8 @@ def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> l
     """Read ``sdtm_folder``, build the ADaM datasets and write them to ``<out_root>/<STUDYID>/adam/``.
 
     Besides the XPT files, ``endpoints.csv`` in the same folder holds the study's endpoint summary
-    (:func:`cdiscmm.adam.endpoints.summarise_endpoints`); its path is the last one returned.
+    (:func:`cdiscmm.adam.endpoints.summarise_endpoints`), and ``report/`` the endpoint report read back from
+    the written files (:func:`cdiscmm.adam.report.render.run_report`: HTML page and one CSV per table).
     ``studyid``, when given, must be DM's STUDYID (so a folder is never written under another study).
     """
     with progress.step(f"reading SDTM {sdtm_folder}"):
@@ -109,6 +111,8 @@ def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> l
     paths = write_adam(adam, folder)
     with progress.step("summarising endpoints"):
         paths.append(write_endpoints(adam, folder / "endpoints.csv"))
+    with progress.step("writing the endpoint report"):
+        paths += run_report(folder, sdtm_folder, folder / "report")
     for path in paths:
         progress.info(f"wrote {path}")
     return paths
