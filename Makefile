@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam validate test lint venv lock clean
+.PHONY: all raw sdtm adam define validate bench test lint venv lock clean
 
 all: sdtm adam
 
@@ -30,8 +30,11 @@ sdtm: raw
 adam: sdtm
 	$(BIN)/cdiscmm adam $(STUDY_ARG) --out $(OUT)
 
+define: adam
+	$(BIN)/cdiscmm define $(STUDY_ARG) --out $(OUT)
+
 # QA report per study: <out>/<STUDYID>/validation/report.{html,xlsx,json}; exits 1 when a Reject/Error finding exists.
-validate: $(STAMP)
+validate: define
 	$(BIN)/cdiscmm validate $(STUDY_ARG) --out $(OUT)
 
 test: $(STAMP)
@@ -49,3 +52,8 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(OUT)/*/ .pytest_cache
+
+# Time every stage on ISA-like cohorts of 1,200, 10,000 and 100,000 subjects against the I/O floor
+# (output/bench/bench.md and bench.json); `make bench QUICK=1` runs only the 1,200 cohort.
+bench: $(STAMP)
+	$(BIN)/cdiscmm bench $(if $(QUICK),--quick,) --out $(OUT)/bench
