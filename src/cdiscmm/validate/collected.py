@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.io.collected import RAWROW, read_codelists, read_dictionary, read_form
 from cdiscmm.validate.catalogue import CheckRun, check
 from cdiscmm.validate.checks_records import _concat, later_than
@@ -136,6 +137,10 @@ def check_collected_code_spelling(run: CheckRun) -> pd.DataFrame:
 
 def iso_dates(values: pd.Series) -> pd.Series:
     """``DD MON YYYY`` (``UN``/``UNK`` unknown parts) as ISO 8601, right-truncated when partial; '' if unparsable."""
+    return compute_on_distinct(_iso_dates, values)
+
+
+def _iso_dates(values: pd.Series) -> pd.Series:
     parts = values.str.strip().str.upper().str.extract(f"^{_DATE}$")
     month = parts["month"].map(_MONTHS)
     day = parts["day"].where(parts["day"].ne("UN"))

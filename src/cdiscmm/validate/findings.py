@@ -22,9 +22,12 @@ class NotRun(Exception):  # noqa: N818 - a rule outcome, raised by a check that 
     """A check cannot run on this delivery (dataset or variable absent); the message is the reason."""
 
 
+_EMPTY = pd.DataFrame({column: pd.Series(dtype=object) for column in FINDING_COLUMNS})
+
+
 def empty_findings() -> pd.DataFrame:
-    """A findings table with no rows."""
-    return pd.DataFrame({column: pd.Series(dtype=object) for column in FINDING_COLUMNS})
+    """A findings table with no rows (one shared frame: findings tables are never changed in place)."""
+    return _EMPTY
 
 
 def seq_variable(dataset: str, frame: pd.DataFrame) -> str | None:

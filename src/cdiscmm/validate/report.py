@@ -67,6 +67,8 @@ def build_report(
         }
         for rule in rules
     ]
+    order = {"FAIL": 0, "NOT RUN": 1, "PASS": 2}
+    rule_rows.sort(key=lambda row: (order[row["status"]], SEVERITIES.index(row["severity"]), row["id"]))
     counts = findings.groupby(["DATASET", "SEVERITY"]).size().unstack(fill_value=0) if len(findings) else None
     for entry in datasets:
         entry["findings"] = {
@@ -99,5 +101,5 @@ def build_report(
 
 def write_json(report: dict[str, Any], path: Path) -> Path:
     """``report.json``: the report dictionary as UTF-8 JSON."""
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.write_text(json.dumps(report, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return path
