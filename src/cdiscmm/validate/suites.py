@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.metadata.model import DatasetMeta, VariableMeta
 from cdiscmm.validate.catalogue import Rule
 
@@ -78,94 +79,111 @@ def _present(variables: list[VariableMeta], frame: pd.DataFrame) -> list[Variabl
     return [variable for variable in variables if variable.name in frame.columns]
 
 
-def _plan_dataset(plan: Plan, rule: Rule, name: str, meta: DatasetMeta, frame: pd.DataFrame, codelists) -> None:
-    kind = rule.params["expectation"]
-    variables = sorted(meta.variables, key=lambda variable: variable.order) if meta else []
-    if kind in ("required_present", "expected_present"):
-        core = "Req" if kind == "required_present" else "Exp"
-        for variable in (v for v in variables if v.core == core):
-            plan.add(rule, name, variable.name, "expect_column_to_exist", column=variable.name)
-    elif kind == "required_not_null":
-        for variable in _present([v for v in variables if v.core == "Req"], frame):
-            plan.add(rule, name, variable.name, "expect_column_values_to_not_be_null", column=variable.name)
-    elif kind == "type":
-        for variable in _present(variables, frame):
-            wanted = "numeric" if variable.type == "Num" else "character"
-            plan.add(
-                rule,
-                name,
+@dataclass
+class Target:
+    """One rule planned on one dataset: what every planner reads."""
+
+    plan: Plan
+    rule: Rule
+    name: str
+    meta: DatasetMeta | None
+    frame: pd.DataFrame
+    codelists: Any
+
+    @property
+    def variables(self) -> list[VariableMeta]:
+        return sorted(self.meta.variables, key=lambda variable: variable.order) if self.meta else []
+
+    def add(self, variable: str, gx_type: str, view: str = "data", **kwargs: Any) -> None:
+        self.plan.add(self.rule, self.name, variable, gx_type, view, **kwargs)
+
+
+def _plan_present(target: Target, core: str) -> None:
+    for variable in (v for v in target.variables if v.core == core):
+        target.add(variable.name, "expect_column_to_exist", column=variable.name)
+
+
+def _plan_not_null(target: Target) -> None:
+    for variable in _present([v for v in target.variables if v.core == "Req"], target.frame):
+        target.add(variable.name, "expect_column_values_to_not_be_null", column=variable.name)
+
+
+def _plan_type(target: Target) -> None:
+    for variable in _present(target.variables, target.frame):
+        wanted = TYPE_LISTS["numeric" if variable.type == "Num" else "character"]
+        target.add(variable.name, "expect_column_values_to_be_in_type_list", column=variable.name, type_list=wanted)
+
+
+def _plan_codelist(target: Target, extensible: bool) -> None:
+    codelists = target.codelists
+    coded = [v for v in target.variables if v.codelist in codelists and not v.name.endswith(RESULTS)]
+    for variable in _present(coded, target.frame):
+        codelist = codelists.get(variable.codelist)
+        if codelist.extensible == extensible:
+            target.add(
+                variable.name, "expect_column_values_to_be_in_set", column=variable.name, value_set=codelist.values()
+            )
+
+
+def _plan_value_level(target: Target) -> None:
+    codelists, frame = target.codelists, target.frame
+    for variable in _present(target.variables, frame):
+        for level in (lv for lv in variable.value_level if lv.codelist in codelists):
+            codelist = codelists.get(level.codelist)
+            usable = all(c.comparator in ("EQ", "IN") and c.variable in frame.columns for c in level.where)
+            if codelist.extensible or not usable:
+                continue
+            condition = " and ".join(f"{c.variable} in {list(c.values)!r}" for c in level.where)
+            target.add(
                 variable.name,
-                "expect_column_values_to_be_in_type_list",
+                "expect_column_values_to_be_in_set",
                 column=variable.name,
-                type_list=TYPE_LISTS[wanted],
+                value_set=codelist.values(),
+                row_condition=condition,
+                condition_parser="pandas",
             )
-    elif kind in ("codelist_nonextensible", "codelist_extensible"):
-        extensible = kind == "codelist_extensible"
-        coded = [v for v in variables if v.codelist and v.codelist in codelists and not v.name.endswith(RESULTS)]
-        for variable in _present(coded, frame):
-            codelist = codelists.get(variable.codelist)
-            if codelist.extensible == extensible:
-                plan.add(
-                    rule,
-                    name,
-                    variable.name,
-                    "expect_column_values_to_be_in_set",
-                    column=variable.name,
-                    value_set=codelist.values(),
-                )
-    elif kind == "value_level_codelist":
-        for variable in _present(variables, frame):
-            for level in (lv for lv in variable.value_level if lv.codelist and lv.codelist in codelists):
-                codelist = codelists.get(level.codelist)
-                if codelist.extensible or not all(c.comparator in ("EQ", "IN") for c in level.where):
-                    continue
-                if any(c.variable not in frame.columns for c in level.where):
-                    continue
-                condition = " and ".join(f"{c.variable} in {list(c.values)!r}" for c in level.where)
-                plan.add(
-                    rule,
-                    name,
-                    variable.name,
-                    "expect_column_values_to_be_in_set",
-                    column=variable.name,
-                    value_set=codelist.values(),
-                    row_condition=condition,
-                    condition_parser="pandas",
-                )
-    elif kind == "key_unique":
-        if meta.keys and all(key in frame.columns for key in meta.keys):
-            plan.add(
-                rule, name, "+".join(meta.keys), "expect_compound_columns_to_be_unique", column_list=list(meta.keys)
-            )
-        else:
-            plan.skip(rule, f"{name}: no keys in the metadata, or a key variable absent")
-    elif kind == "iso8601":
-        for column in (c for c in frame.columns if _char(frame, c)):
-            if column.endswith("DTC"):
-                plan.add(rule, name, column, "expect_column_values_to_match_regex", column=column, regex=ISO8601_DTC)
-            elif column.endswith("DUR"):
-                plan.add(
-                    rule, name, column, "expect_column_values_to_match_regex", column=column, regex=ISO8601_DURATION
-                )
-    elif kind == "byte_length":
-        for column in (c for c in frame.columns if _char(frame, c)):
-            plan.add(
-                rule,
-                name,
-                column,
-                "expect_column_values_to_be_between",
-                view="bytes",
-                column=column,
-                max_value=MAX_VALUE_BYTES,
-            )
-    elif kind == "ascii":
-        templates = rule.variables or ("*",)
-        prefix = name[:2]
-        wanted = {t.replace("--", prefix) for t in templates}
-        for column in (c for c in frame.columns if _char(frame, c) and ("*" in wanted or c in wanted)):
-            plan.add(rule, name, column, "expect_column_values_to_match_regex", column=column, regex=ASCII)
+
+
+def _plan_keys(target: Target) -> None:
+    keys = target.meta.keys if target.meta else []
+    if keys and all(key in target.frame.columns for key in keys):
+        target.add("+".join(keys), "expect_compound_columns_to_be_unique", column_list=list(keys))
     else:
-        raise ValueError(f"unknown expectation kind {kind!r} in rule {rule.id}")
+        target.plan.skip(target.rule, f"{target.name}: no keys in the metadata, or a key variable absent")
+
+
+def _plan_iso8601(target: Target) -> None:
+    for column in (c for c in target.frame.columns if _char(target.frame, c)):
+        pattern = ISO8601_DTC if column.endswith("DTC") else ISO8601_DURATION if column.endswith("DUR") else None
+        if pattern:
+            target.add(column, "expect_column_values_to_match_regex", column=column, regex=pattern)
+
+
+def _plan_bytes(target: Target) -> None:
+    for column in (c for c in target.frame.columns if _char(target.frame, c)):
+        target.add(column, "expect_column_values_to_be_between", view="bytes", column=column, max_value=MAX_VALUE_BYTES)
+
+
+def _plan_ascii(target: Target) -> None:
+    wanted = {template.replace("--", target.name[:2]) for template in target.rule.variables or ("*",)}
+    for column in (c for c in target.frame.columns if _char(target.frame, c) and ("*" in wanted or c in wanted)):
+        target.add(column, "expect_column_values_to_match_regex", column=column, regex=ASCII)
+
+
+#: ``params.expectation`` of a ``gx_suite`` rule -> the planner of its expectations.
+PLANNERS = {
+    "required_present": lambda target: _plan_present(target, "Req"),
+    "expected_present": lambda target: _plan_present(target, "Exp"),
+    "required_not_null": _plan_not_null,
+    "type": _plan_type,
+    "codelist_nonextensible": lambda target: _plan_codelist(target, extensible=False),
+    "codelist_extensible": lambda target: _plan_codelist(target, extensible=True),
+    "value_level_codelist": _plan_value_level,
+    "key_unique": _plan_keys,
+    "iso8601": _plan_iso8601,
+    "byte_length": _plan_bytes,
+    "ascii": _plan_ascii,
+}
 
 
 #: Why a dataset got no expectation of a kind (the rule's NOT RUN reason when no dataset got one).
@@ -187,13 +205,21 @@ def plan_suites(delivery, rules: list[Rule]) -> Plan:
     """The expectations of every ``gx_suite`` rule on every dataset of its scope (NOT RUN reasons kept)."""
     plan = Plan()
     for rule in rules:
+        if rule.params.get("expectation") not in PLANNERS:
+            raise SpecError(
+                f"rule {rule.id}: unknown params.expectation {rule.params.get('expectation')!r}",
+                Location(file="specs/rules", field="params.expectation"),
+                expected=", ".join(PLANNERS),
+            )
         for name in delivery.in_scope(rule):
             meta = delivery.meta.get(name)
             if meta is None and rule.params["expectation"] not in METADATA_FREE:
                 plan.skip(rule, f"{name}: no metadata for this dataset (neither metadata.json nor the standard)")
                 continue
             before = len(plan.expectations)
-            _plan_dataset(plan, rule, name, meta, delivery.datasets[name], delivery.codelists)
+            PLANNERS[rule.params["expectation"]](
+                Target(plan, rule, name, meta, delivery.datasets[name], delivery.codelists)
+            )
             if len(plan.expectations) == before:
                 plan.skip(rule, f"{name}: {NOTHING_TO_CHECK.get(rule.params['expectation'], 'nothing to check')}")
     return plan
