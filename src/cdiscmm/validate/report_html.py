@@ -1,9 +1,9 @@
 """The QA report as one self-contained HTML page: inline CSS and JS, no server, no external URL.
 
 The report dictionary is embedded as JSON; the page's script draws the summary (by severity, dataset, rule),
-the rules table (PASS / FAIL / NOT RUN with the reason) and, on a click, the rule's offending rows, with a
-text filter and column sorting. At most :data:`ROWS_PER_RULE` rows per rule are embedded; the JSON and XLSX
-reports have them all.
+the rules table (PASS / FAIL / NOT RUN with the reason) and, on a click (or ``report.html#rule=SD0013``), the
+rule's offending rows, with a text filter and column sorting. At most :data:`ROWS_PER_RULE` rows per rule are
+embedded; report.json has them all.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ function rules(){
   function apply(){const q=f.value.toLowerCase();rows.forEach(r=>{r._hidden=(fs.value&&r.status!==fs.value)||
     (fv.value&&r.severity!==fv.value)||(q&&!JSON.stringify(r).toLowerCase().includes(q))});draw()}
   [f,fs,fv].forEach(x=>x.oninput=apply)}
-function drill(id){
+function drill(id,scroll){
   const rule=R.rules.find(r=>r.id===id);const rows=R.findings.filter(x=>x.RULE===id).map(x=>Object.assign({},x));
   document.getElementById('drill-title').textContent=id+' \\u2014 '+rule.message+' ('+rule.status+')';
   document.getElementById('drill-note').textContent=rule.description+(rule.findings>rows.length?
@@ -73,8 +73,9 @@ function drill(id){
     ['USUBJID','USUBJID'],['SEQ','SEQ'],['VALUE','Value'],['DETAIL','Detail']],rows);
   q.oninput=()=>{const s=q.value.toLowerCase();
   rows.forEach(r=>{r._hidden=s&&!JSON.stringify(r).toLowerCase().includes(s)});draw()};
-  document.getElementById('drill-section').scrollIntoView()}
+  if(scroll!==false)document.getElementById('drill-section').scrollIntoView()}
 summary();rules();
+if(location.hash.startsWith('#rule='))drill(decodeURIComponent(location.hash.slice(6)),false);
 """
 
 
