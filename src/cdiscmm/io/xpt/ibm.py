@@ -14,9 +14,10 @@ import numpy as np
 
 from cdiscmm.io.xpt.layout import MISSING_BYTES, NUMERIC_MISSING
 
-#: Smallest and largest magnitude an IBM double holds (normalised).
+#: Smallest magnitude an IBM double holds (normalised), and the largest IEEE double below the IBM limit 16^63
+#: (``(1 - 2^-56) * 16^63`` itself rounds up to 16^63 in IEEE, which needs hex exponent 64: out of range).
 IBM_MIN = 16.0**-65
-IBM_MAX = (1.0 - 2.0**-56) * 16.0**63
+IBM_MAX = float(np.nextafter(16.0**63, 0.0))
 
 
 def out_of_range(values: np.ndarray) -> np.ndarray:
