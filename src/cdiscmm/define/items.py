@@ -218,9 +218,9 @@ def _variable_item(parts: Parts, written: WrittenDataset, variable: VariableMeta
     codelist_oid = dictionary or (context.codelist_oids.get(governing) if governing else None)
     _codelist_ref(item, parts, codelist_oid, shape.data_type)
     _origin(item, variable.origin, variable.origin_source, variable.source, variable.method, context)
+    parts.items.append(item)  # before its value-level ItemDefs, so the document reads parent first
     if variable.value_level:
         sub(item, "def:ValueListRef", ValueListOID=_value_level(parts, written, variable, shape, context))
-    parts.items.append(item)
     return _method(parts, f"MT.{dataset}.{variable.name}", variable.origin, variable.method, variable.source)
 
 
