@@ -240,7 +240,7 @@ def add_dataset(parts: Parts, written: WrittenDataset, context: Context) -> None
         Repeating=_repeating(meta),
         IsReferenceData="Yes" if ig_class(meta.class_) == "TRIAL DESIGN" else "No",
         SASDatasetName=meta.name,
-        Domain=meta.name if tabulation and not meta.name.startswith("SUPP") else None,
+        Domain=meta.name if tabulation else None,
         Purpose=meta.purpose,
         def_Structure=meta.structure,
         def_ArchiveLocationID=leaf_id(meta.name),
