@@ -12,8 +12,10 @@ from cdiscmm.cli import main
 from cdiscmm.define.crosscheck import check_define
 from cdiscmm.define.xmlkit import PREFIXES
 from cdiscmm.io.metadata import read_metadata
+from cdiscmm.metadata.standards import all_codelists
 from tests.define.conftest import ARM_XSD, DEFINE_XSD, schema_errors
 
+EXTENDED = "{http://www.cdisc.org/ns/def/v2.1}ExtendedValue"
 STUDY = "ELRA-JP-PMS"  # the smallest bundled study: fewest forms and domains
 
 
@@ -56,3 +58,19 @@ def test_bundled_adam_define_has_the_seed_analysis_results(out: Path) -> None:
     root = etree.parse(str(out / "adam" / "define.xml")).getroot()
     results = set(root.xpath("//arm:AnalysisResult/@OID", namespaces=PREFIXES))
     assert {"AR.ORR", "AR.VGPR", "AR.CR", "AR.PFS6", "AR.OS6", "AR.PFSMED", "AR.CRS", "AR.ICANS"} <= results
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["sdtm", "adam"])
+def test_bundled_codelists_are_ct_terms_or_declared_extensions_of_extensible_lists(out: Path, kind: str) -> None:
+    root = etree.parse(str(out / kind / "define.xml")).getroot()
+    registry = all_codelists()
+    for codelist in root.xpath("//odm:CodeList[odm:Alias]", namespaces=PREFIXES):
+        ct = registry.get(codelist.xpath("string(odm:Alias/@Name)", namespaces=PREFIXES))
+        for item in codelist.xpath("odm:CodeListItem | odm:EnumeratedItem", namespaces=PREFIXES):
+            value = item.get("CodedValue")
+            if item.get(EXTENDED) == "Yes":
+                assert ct.extensible and value not in ct.values(), (ct.code, value)
+            else:
+                assert ct.term(value) is not None, (ct.code, value)
+                assert item.xpath("string(odm:Alias/@Name)", namespaces=PREFIXES) == ct.term(value).code
