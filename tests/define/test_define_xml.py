@@ -188,7 +188,7 @@ def test_value_level_metadata_by_qnam(defined: dict[str, DefineOutput]) -> None:
     assert crs.xpath("def:Origin/@Type", namespaces=PREFIXES) == ["Derived"]
     assert refs[0].get("MethodOID") == "MT.SUPPAE.QVAL.1"
     grade = _attrs(root, "//odm:ItemDef[@OID='IT.SUPPAE.QVAL.2']")
-    assert grade["DataType"] == "integer"
+    assert (grade["DataType"], grade["Length"]) == ("integer", "1")  # "2", measured as a number
     adam = _root(defined["adam"])
     both = _one(adam, "//def:WhereClauseDef[@OID='WC.ADTTE.AVAL.2']/odm:RangeCheck")
     assert (both.get("Comparator"), both.xpath("odm:CheckValue/text()", namespaces=PREFIXES)) == ("IN", ["OS", "TTNT"])
