@@ -95,7 +95,7 @@ def _read_forms(
         raw = reader(raw_dir, form)
         rows_read[form] = raw["RAWROW"]
         if raw.empty:
-            progress.info(f"note: {raw_dir / f'{form}.csv'}: form {form} has a header and no rows (kept with 0 rows)")
+            progress.warn(f"{raw_dir / f'{form}.csv'}: form {form} has a header and no rows (kept with 0 rows)")
         if form not in used:
             events.append(reject_form(study.studyid, form, raw, f"no mapping reads form {form}"))
             continue
