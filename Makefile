@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam define bench test lint venv lock clean
+.PHONY: all raw sdtm adam define validate bench test lint venv lock clean
 
 all: sdtm adam
 
@@ -32,6 +32,10 @@ adam: sdtm
 
 define: adam
 	$(BIN)/cdiscmm define $(STUDY_ARG) --out $(OUT)
+
+# QA report per study: <out>/<STUDYID>/validation/report.{html,xlsx,json}; exits 1 when a Reject/Error finding exists.
+validate: define
+	$(BIN)/cdiscmm validate $(STUDY_ARG) --out $(OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
