@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,37 @@ def canonical_format(text: str) -> str:
     return f"{'$' if text.strip().startswith('$') else ''}{name}{width}.{decimals}"
 
 
+#: SAS XPORT v5 is a sequence of 80-byte records opened by these header records, in this order (SAS TS-140).
+RECORD_BYTES = 80
+_HEADERS: tuple[bytes, ...] = tuple(
+    b"HEADER RECORD*******" + name.ljust(8).encode() + b"HEADER RECORD!!!!!!!"
+    for name in ("LIBRARY", "MEMBER", "DSCRPTR", "NAMESTR", "OBS")
+)
+
+
+def check_structure(path: Path) -> None:
+    """A file that is empty, does not open with the XPORT library header, is not whole 80-byte records or lacks a
+    member, descriptor, NAMESTR or OBS header is an InputError (a reader would fail later with a vaguer message,
+    or read a truncated file without complaint)."""
+    size = path.stat().st_size
+    where = Location(file=str(path))
+    if size == 0:
+        raise InputError("file is empty (0 bytes)", where, expected="a SAS XPORT (.xpt) file")
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data[: len(_HEADERS[0])] != _HEADERS[0]:
+            raise InputError("not a SAS XPORT file (no library header record)", where, expected="SAS XPORT v5")
+        if size % RECORD_BYTES:
+            raise InputError(
+                f"truncated SAS XPORT file ({size} bytes, not a whole number of {RECORD_BYTES}-byte records)", where
+            )
+        position = 0
+        for header in _HEADERS[1:]:
+            position = data.find(header, position)
+            if position < 0:
+                name = header[20:28].decode().strip()
+                raise InputError(f"truncated SAS XPORT file (no {name} header record)", where)
+
+
 def read_xpt(path: Path) -> XptContent:
     """Read ``path``; character columns come back as str with '' for missing, numerics as float.
 
@@ -45,6 +77,7 @@ def read_xpt(path: Path) -> XptContent:
     """
     if not path.is_file():
         raise InputError("file not found", Location(file=str(path)), expected="a SAS XPORT (.xpt) file")
+    check_structure(path)
     try:
         data, meta = pyreadstat.read_xport(str(path), encoding="utf-8")
     except Exception as exc:  # pyreadstat raises its own error types for malformed files
