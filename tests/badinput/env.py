@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,3 +59,35 @@ class Env:
     @staticmethod
     def line(path: Path, number: int) -> bytes:
         return path.read_bytes().split(b"\n")[number - 1]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input: its group, what is wrong, how to make it (edit the sandbox, return the command line), and
+    the regular expressions the one error line must match."""
+
+    id: str
+    group: str
+    what: str
+    make: Callable[[Env], list[str]]
+    expect: tuple[str, ...]
+
+
+def run_sdtm(edit: Callable[[Env], object]) -> Callable[[Env], list[str]]:
+    """Apply ``edit``, then run the SDTM stage on the sandbox."""
+
+    def make(env: Env) -> list[str]:
+        edit(env)
+        return env.sdtm_args()
+
+    return make
+
+
+def run_adam(edit: Callable[[Env], object]) -> Callable[[Env], list[str]]:
+    """Apply ``edit``, then run the ADaM stage on the sandbox's SDTM folder."""
+
+    def make(env: Env) -> list[str]:
+        edit(env)
+        return env.adam_args()
+
+    return make
