@@ -3,8 +3,8 @@
 Order: read every form (exact duplicates rejected), DM first (its reference dates drive --DY and EPOCH
 elsewhere), then every other domain (records of subjects not in DM rejected), then TS from ``study.yaml``.
 Written to ``out_dir``: ``<name>.xpt`` (SAS XPORT v5, labels from the metadata) — the files the ADaM stage
-reads —, ``<lang>/<name>.xpt`` for local-language copies, ``rejects.csv``, ``issues.csv`` and
-``reconciliation.csv``.
+reads —, ``<lang>/<name>.xpt`` for local-language copies, ``metadata.json`` (what define reads),
+``rejects.csv``, ``issues.csv`` and ``reconciliation.csv``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.core.outputs import staged_folder
 from cdiscmm.io.collected import read_form
+from cdiscmm.io.metadata import write_metadata
 from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
 from cdiscmm.metadata import standards as cdisc_standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta
@@ -94,7 +95,7 @@ def _read_forms(
         raw = reader(raw_dir, form)
         rows_read[form] = raw["RAWROW"]
         if raw.empty:
-            progress.info(f"note: {raw_dir / f'{form}.csv'}: form {form} has a header and no rows (kept with 0 rows)")
+            progress.warn(f"{raw_dir / f'{form}.csv'}: form {form} has a header and no rows (kept with 0 rows)")
         if form not in used:
             events.append(reject_form(study.studyid, form, raw, f"no mapping reads form {form}"))
             continue
@@ -204,6 +205,7 @@ def write_build(build: StudyBuild, out_dir: Path) -> list[Path]:
     remove_stale_xpt(out_dir)
     written = [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.datasets.items()]
     written += [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.local.items()]
+    written.append(write_metadata(build.datasets.values(), out_dir))
     tables = (
         ("rejects", build.rejects),
         ("issues", build.issues),
