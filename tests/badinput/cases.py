@@ -23,7 +23,7 @@ def render() -> str:
         "",
         "Generated from `tests/badinput/cases.py` (`python -m tests.badinput.cases > docs/bad-inputs.md`); a test",
         "keeps this page equal to the table. Every case runs `cdiscmm.cli.main` on a copy of a tiny study with one",
-        "thing broken, and must end with exit 2 (never 3, never a traceback) and exactly one line on stderr that",
+        "thing broken, and must end with exit 2 (never 3, never a traceback) and exactly one error line on stderr that",
         "names the file, the line or row and the field. The message patterns show the sandbox folder as `<tmp>`.",
         f"{len(CASES)} cases.",
     ]

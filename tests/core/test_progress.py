@@ -9,12 +9,6 @@ import pytest
 from cdiscmm.core import progress
 
 
-@pytest.fixture(autouse=True)
-def loud() -> None:
-    """Earlier tests may have run the CLI with -q, which sets the module's quiet flag."""
-    progress.set_quiet(False)
-
-
 def test_counted_item_prints_its_count_and_time(capsys: pytest.CaptureFixture[str]) -> None:
     with progress.counted("S1: AE") as tally:
         tally.count = 917
