@@ -11,14 +11,14 @@ import sys
 from collections.abc import Sequence
 
 from cdiscmm import __version__
-from cdiscmm.cli import adam, sdtm, simulate
-from cdiscmm.cli.options import common_options
+from cdiscmm.cli import adam, init, sdtm, simulate
+from cdiscmm.cli.options import apply_project_config, common_options
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, CdiscmmError
 
 #: The subcommands in pipeline order; each module has ``register(subparsers, common)`` and imports its stage
 #: only when the subcommand runs, so ``cdiscmm --help`` loads no stage.
-SUBCOMMANDS = (simulate, sdtm, adam)
+SUBCOMMANDS = (init, simulate, sdtm, adam)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     progress.set_quiet(getattr(args, "quiet", False))
     try:
+        apply_project_config(args)
         return int(args.func(args) or 0)
     except CdiscmmError as error:
         if getattr(args, "debug", False):
