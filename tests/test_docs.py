@@ -1,21 +1,26 @@
-"""docs/mapping-language.md is what the verbs' models give, and every worked example is accepted by the spec model."""
+"""The generated docs are what the code gives (mapping language, ADaM fallbacks); every example parses."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
-from tools import build_mapping_docs
+from tools import build_docs
 
+from cdiscmm.adam.fallbacks import render_markdown
 from cdiscmm.sdtm.spec import DomainMapping, DomainOverride, DomainStep, RecordStep, apply_override
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 
-EXAMPLES = build_mapping_docs.load_examples()
+EXAMPLES = build_docs.load_examples()
 
 
 def test_generated_document_is_up_to_date() -> None:
-    """Regenerate and compare: a verb, an argument or a docstring changed without `python -m tools.build_mapping_docs`
+    """Regenerate and compare: a verb, an argument or a docstring changed without `python -m tools.build_docs`
     fails here."""
-    assert build_mapping_docs.OUTPUT.read_text(encoding="utf-8") == build_mapping_docs.render()
+    assert build_docs.OUTPUT.read_text(encoding="utf-8") == build_docs.render()
+
+
+def test_adam_inputs_table_is_up_to_date() -> None:
+    assert build_docs.ADAM_INPUTS.read_text(encoding="utf-8") == render_markdown()
 
 
 def test_every_verb_has_exactly_one_example() -> None:
@@ -42,6 +47,6 @@ def test_complete_mapping_and_override_examples_parse_and_merge() -> None:
 def test_type_names_read_as_words() -> None:
     from typing import Literal
 
-    assert build_mapping_docs.type_name(list[str] | None) == "list of text or null"
-    assert build_mapping_docs.type_name(Literal["a", "b"]) == "one of `a`, `b`"
-    assert build_mapping_docs.type_name(dict[str, list[int]]) == "mapping text → list of integer"
+    assert build_docs.type_name(list[str] | None) == "list of text or null"
+    assert build_docs.type_name(Literal["a", "b"]) == "one of `a`, `b`"
+    assert build_docs.type_name(dict[str, list[int]]) == "mapping text → list of integer"
