@@ -15,11 +15,18 @@ from cdiscmm.adam.adrs import derive_param_ovr
 from cdiscmm.adam.fallbacks import FALLBACKS, is_optional
 from cdiscmm.adam.sdtm_input import require
 from cdiscmm.adam.spec import load_adam_spec
+from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_BAD_INPUT, InputError
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata import standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
+
+
+@pytest.fixture(autouse=True)
+def _notes_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress, "_quiet", False)  # a CLI test may have run with --quiet
+
 
 NOTE = re.compile(r"note: SDTM ([A-Z0-9]+(?:\.[A-Z0-9_]+)?)(?: QNAM [A-Z0-9_, ]+)? not in the input")
 

@@ -2,10 +2,10 @@
 
 SDTMIG 3.4 §4.1.5 (core): a Required variable is always present, an Expected one is present even when null,
 a Permissible one may be absent, and a domain that was not collected is not submitted. Another sponsor's
-conformant delivery can therefore lack AECAT, AETOXGR, RSEVAL, LBLOBXFL, EPOCH, QS, SUPPAE... The ADaM stage
+conformant delivery can therefore lack AECAT, AETOXGR, AESPID, RSEVAL, EPOCH, QS, SUPPAE... The ADaM stage
 then derives what it can: a derivation whose input is absent is skipped or falls back, as listed in
 :data:`FALLBACKS` (rendered as the table of ``docs/adam-inputs.md``), with one note in the run log. A missing
-SDTMIG Required variable (or a variable the IG does not define) stays an InputError.
+SDTMIG Required or Expected variable (or a variable the IG does not define) stays an InputError.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import pandas as pd
 
 from cdiscmm.metadata import standards
 
-#: Cores that a conformant delivery may leave out (Expected is tolerated too: a delivery that dropped an
-#: all-null Expected column is read the same way, with the same note).
-OPTIONAL_CORES = frozenset({"Perm", "Exp"})
+#: The core a conformant delivery may leave out. Expected variables are present in a conformant delivery (null
+#: where not collected), so an absent one is an error like an absent Required one (e.g. DM.RFSTDTC).
+OPTIONAL_CORES = frozenset({"Perm"})
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ FALLBACKS: tuple[Fallback, ...] = (
 
 
 def is_optional(dataset: str, variable: str) -> bool:
-    """True when SDTMIG 3.4 lets a conformant ``dataset`` leave out ``variable`` (core Perm or Exp)."""
+    """True when SDTMIG 3.4 lets a conformant ``dataset`` leave out ``variable`` (core Perm)."""
     meta = standards.sdtmig().get(dataset)
     if meta is None or not meta.has(variable):
         return False
@@ -108,10 +108,11 @@ def render_markdown() -> str:
         "",
         "SDTMIG 3.4 §4.1.5: a Required variable is always present; an Expected one is present even when null; a",
         "Permissible one may be absent, and a domain not collected is not submitted. `cdiscmm adam --sdtm DIR`",
-        "derives what another sponsor's delivery allows: a Permissible (or Expected) variable or a domain it lacks",
-        "means the derivations below are skipped or fall back, each with one note in the run log",
+        "derives what another sponsor's delivery allows: a Permissible variable or a domain it lacks means",
+        "that the derivations below are skipped or fall back, each with one note in the run log",
         "(`cdiscmm: note: SDTM AE.AETOXGR not in the input; ...`), and ADSL, ADAE, ADRS, ADTTE are still built.",
-        "A missing SDTMIG **Required** variable, or a variable the IG does not define, stays an error (exit 2).",
+        "A missing SDTMIG **Required** or **Expected** variable (a conformant delivery has every Expected variable,",
+        "null where not collected), or a variable the IG does not define, stays an error (exit 2).",
         "A Permissible variable not listed here is read as all missing: the ADaM variables copied from it are",
         "left missing.",
         "",

@@ -8,9 +8,9 @@
 - Each ``SUPP--`` is merged into its parent (:func:`combine_supp`), one column per QNAM, and is not kept
   as a dataset of its own; a SUPP-- without its parent stays as it is.
 
-:func:`require` is how a derivation states what it reads: a missing dataset or SDTMIG Required variable is an
-:class:`InputError` naming the dataset, the variable and the folder; a missing permissible variable is a
-note and an all-missing column (:mod:`cdiscmm.adam.fallbacks`).
+:func:`require` is how a derivation states what it reads: a missing dataset or SDTMIG Required or Expected
+variable is an :class:`InputError` naming the dataset, the variable and the folder; a missing Permissible
+variable is a note and an all-missing column (:mod:`cdiscmm.adam.fallbacks`).
 """
 
 from __future__ import annotations
@@ -140,6 +140,8 @@ def require(datasets: Mapping[str, pd.DataFrame], name: str, variables: Sequence
     for variable in absent:
         progress.info(f"note: SDTM {name}.{variable} not in the input; {fallback_text(f'{name}.{variable}')}")
     frame = datasets[name]
+    if not absent:
+        return frame
     return frame.assign(**{variable: absent_column(name, variable, frame.index) for variable in absent})
 
 
