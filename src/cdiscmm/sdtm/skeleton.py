@@ -55,6 +55,8 @@ def render_study_yaml(studyid: str, title: str, sponsor: str, region: Region, la
         f"sponsor: {_quoted(sponsor)}\n"
         f"region: {region}\n"
         f"language: {language}\n"
+        "# encoding of the collected CSV export: utf-8 (default), cp932, shift_jis or gb18030\n"
+        "encoding: utf-8\n"
         "# the SDTM domains mapped: remove a domain the study does not collect\n"
         f"domains: [{', '.join(domains)}]\n"
         f"{DEFAULT_DESIGN}"
