@@ -146,10 +146,10 @@ def render(examples: dict[str, Any] | None = None) -> str:
         "## Record verbs",
         "",
     ]
-    for verb in RECORD_VERBS.values():
+    for verb in sorted(RECORD_VERBS.values(), key=lambda verb: verb.name):
         lines += _verb_section(verb, "record verb", verbs[verb.name])
     lines += ["## Domain verbs", ""]
-    for verb in DOMAIN_VERBS.values():
+    for verb in sorted(DOMAIN_VERBS.values(), key=lambda verb: verb.name):
         lines += _verb_section(verb, "domain verb", verbs[verb.name])
     lines += ["## File structure", ""]
     for where, model in STRUCTURE:
