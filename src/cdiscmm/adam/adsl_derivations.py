@@ -325,8 +325,9 @@ def derive_vars_dthdt(adsl: pd.DataFrame, sdtm: Sdtm) -> pd.DataFrame:
     ``2024`` -> 2024-01-01 (DTHDTF 'M'); DTHDTF is missing for a complete date. No DM.DTHDTC: missing.
     """
     dm = optional(sdtm, "DM", [KEY, "DTHDTC"], "DTHDT, DTHDTF left missing")
-    if dm is None:
-        return _missing(adsl, ["DTHDT", "DTHDTF"], {"DTHDT": "Num", "DTHDTF": "Char"})
+    if dm is None:  # a date column, all missing (NaT), so that later date comparisons hold
+        missing = _missing(adsl, ["DTHDTF"], {"DTHDTF": "Char"})
+        return missing.assign(DTHDT=pd.Series(pd.NaT, index=adsl.index, dtype="datetime64[us]"))
     dated = derive_vars_dt(dm[[KEY, "DTHDTC"]], "DTH", "DTHDTC", highest_imputation="M", date_imputation="first")
     return _by_subject(adsl, dated[[KEY, "DTHDT", "DTHDTF"]])
 
@@ -357,8 +358,11 @@ def derive_var_dthdt_not_before_alive(adsl: pd.DataFrame, sdtm: Sdtm, spec: Vari
     04-06). A complete death date is never changed; DTHDTF keeps the imputation level. The known-alive dates
     are kept in the hidden column :data:`ALIVE_COLUMN` for :func:`derive_var_lstalvdt` (read once).
     """
-    alive = pd.Series(derive_var_extreme_dt(adsl[[KEY]], sdtm, spec)[spec.name].to_numpy(), index=adsl.index)
+    dates = derive_var_extreme_dt(adsl[[KEY]], sdtm, spec)[spec.name]  # all-missing (not dates) without sources
+    alive = pd.Series(pd.to_datetime(dates).to_numpy(), index=adsl.index)
     imputed = adsl["DTHDTF"].notna() & adsl["DTHDT"].notna()
+    if not imputed.any():  # nothing to move (also when the delivery has no DM.DTHDTC: DTHDT all missing)
+        return adsl.assign(**{ALIVE_COLUMN: alive})
     later = imputed & (alive > adsl["DTHDT"]).fillna(False).astype(bool)
     return adsl.assign(DTHDT=adsl["DTHDT"].mask(later, alive), **{ALIVE_COLUMN: alive})
 

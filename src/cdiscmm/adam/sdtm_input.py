@@ -8,8 +8,9 @@
 - Each ``SUPP--`` is merged into its parent (:func:`combine_supp`), one column per QNAM, and is not kept
   as a dataset of its own; a SUPP-- without its parent stays as it is.
 
-:func:`require` is how a derivation states what it reads: a missing dataset or variable is an
-:class:`InputError` naming the dataset, the variable and the folder.
+:func:`require` is how a derivation states what it reads: a missing dataset or SDTMIG Required or Expected
+variable is an :class:`InputError` naming the dataset, the variable and the folder; a missing Permissible
+variable is a note and an all-missing column (:mod:`cdiscmm.adam.fallbacks`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cdiscmm.adam.fallbacks import absent_column, absent_optional, fallback_text
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.xpt.read import read_xpt
@@ -113,7 +115,11 @@ def read_sdtm_folder(path: Path) -> SdtmData:
 
 
 def require(datasets: Mapping[str, pd.DataFrame], name: str, variables: Sequence[str]) -> pd.DataFrame:
-    """Dataset ``name``, which must exist and have ``variables``; otherwise InputError naming both (and the folder)."""
+    """Dataset ``name``, which must exist and have ``variables``; otherwise InputError naming both (and the folder).
+
+    A variable SDTMIG lets a conformant delivery leave out (:func:`~cdiscmm.adam.fallbacks.is_optional`) is
+    not an error: it is added all-missing, with a note saying what the derivations do without it.
+    """
     where = _where(datasets, name)
     if name not in datasets:
         folder = getattr(datasets, "folder", None)
@@ -123,13 +129,20 @@ def require(datasets: Mapping[str, pd.DataFrame], name: str, variables: Sequence
             expected=f"{name.lower()}.xpt with {', '.join(variables)}" if variables else f"{name.lower()}.xpt",
         )
     missing = [variable for variable in variables if variable not in datasets[name].columns]
-    if missing:
+    absent = absent_optional(datasets, name, missing)
+    required = [variable for variable in missing if variable not in absent]
+    if required:
         raise InputError(
-            f"SDTM {name} has no variable {', '.join(missing)}",
-            Location(file=where, field=missing[0]),
-            expected=f"{name}.{missing[0]} (needed for ADaM)",
+            f"SDTM {name} has no variable {', '.join(required)}",
+            Location(file=where, field=required[0]),
+            expected=f"{name}.{required[0]} (needed for ADaM)",
         )
-    return datasets[name]
+    for variable in absent:
+        progress.info(f"note: SDTM {name}.{variable} not in the input; {fallback_text(f'{name}.{variable}')}")
+    frame = datasets[name]
+    if not absent:
+        return frame
+    return frame.assign(**{variable: absent_column(name, variable, frame.index) for variable in absent})
 
 
 def optional(
