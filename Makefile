@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam test lint venv lock clean
+.PHONY: all raw sdtm adam define bench test lint venv lock clean
 
 all: sdtm adam
 
@@ -30,6 +30,9 @@ sdtm: raw
 adam: sdtm
 	$(BIN)/cdiscmm adam $(STUDY_ARG) --out $(OUT)
 
+define: adam
+	$(BIN)/cdiscmm define $(STUDY_ARG) --out $(OUT)
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
@@ -45,3 +48,8 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(OUT)/*/ .pytest_cache
+
+# Time every stage on ISA-like cohorts of 1,200, 10,000 and 100,000 subjects against the I/O floor
+# (output/bench/bench.md and bench.json); `make bench QUICK=1` runs only the 1,200 cohort.
+bench: $(STAMP)
+	$(BIN)/cdiscmm bench $(if $(QUICK),--quick,) --out $(OUT)/bench

@@ -21,6 +21,8 @@ from cdiscmm.adam.report.render import run_report
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.core.outputs import staged_folder
+from cdiscmm.io.metadata import write_metadata
 from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
 from cdiscmm.metadata.model import Dataset
 
@@ -86,9 +88,10 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], builders: Mapping[str, Builder]
 
 def write_adam(adam: Mapping[str, Dataset], folder: Path) -> list[Path]:
     """Write each dataset as ``<folder>/<name>.xpt`` (lower-case name, SAS XPORT v5), after removing the XPT files
-    of an earlier run (e.g. an ADQS the study no longer yields); return the paths."""
+    of an earlier run (e.g. an ADQS the study no longer yields), and their ``metadata.json``; return the paths."""
     remove_stale_xpt(folder)
-    return [write_xpt(dataset, folder / f"{name.lower()}.xpt") for name, dataset in adam.items()]
+    paths = [write_xpt(dataset, folder / f"{name.lower()}.xpt") for name, dataset in adam.items()]
+    return [*paths, write_metadata(adam.values(), folder)]
 
 
 def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> list[Path]:
@@ -98,6 +101,7 @@ def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> l
     (:func:`cdiscmm.adam.endpoints.summarise_endpoints`), and ``report/`` the endpoint report read back from
     the written files (:func:`cdiscmm.adam.report.render.run_report`: HTML page and one CSV per table).
     ``studyid``, when given, must be DM's STUDYID (so a folder is never written under another study).
+    The folder is replaced only when every file is written (:func:`cdiscmm.core.outputs.staged_folder`).
     """
     with progress.step(f"reading SDTM {sdtm_folder}"):
         sdtm = read_sdtm_folder(sdtm_folder)
@@ -106,13 +110,15 @@ def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> l
         raise InputError(
             f"DM STUDYID is {found}, not {studyid}", Location(file=str(sdtm_folder), field="STUDYID"), expected=studyid
         )
-    adam = build_adam(sdtm)
     folder = out_root / found / "adam"
-    paths = write_adam(adam, folder)
-    with progress.step("summarising endpoints"):
-        paths.append(write_endpoints(adam, folder / "endpoints.csv"))
-    with progress.step("writing the endpoint report"):
-        paths += run_report(folder, sdtm_folder, folder / "report")
+    with staged_folder(folder) as staging:
+        adam = build_adam(sdtm)
+        written = write_adam(adam, staging)
+        with progress.step("summarising endpoints"):
+            written.append(write_endpoints(adam, staging / "endpoints.csv"))
+        with progress.step("writing the endpoint report"):
+            written += run_report(staging, sdtm_folder, staging / "report")
+    paths = [folder / path.relative_to(staging) for path in written]
     for path in paths:
         progress.info(f"wrote {path}")
     return paths

@@ -17,18 +17,21 @@ EXIT_INTERNAL = 3
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: a file, and within it a line (specs) or a data row (collected data), a field."""
+    """Where a problem is: a file, and within it a line (and character column) or a data row, a field."""
 
     file: str | None = None
     line: int | None = None
     row: int | None = None
     field: str | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []
         where = self.file or ""
         if self.line is not None:
             where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
         if where:
             parts.append(where)
         if self.row is not None:

@@ -21,6 +21,9 @@ Region = Literal["PMDA", "NMPA", "FDA"]
 #: DM reference-date variables a design rule can fill (SDTMIG 3.4 DM specification).
 ReferenceVariable = Literal["RFSTDTC", "RFENDTC", "RFXSTDTC", "RFXENDTC", "RFICDTC", "RFPENDTC", "DTHDTC"]
 #: Arm Null Reason, codelist C142179 (ARMNULRS), SDTM CT 2025-03-28.
+#: Encodings of real EDC exports a study may declare (Python codec names): UTF-8, Japanese CP932 / Shift_JIS
+#: (JIS X 0208 with the Microsoft extensions), Chinese GB18030 (GB 18030-2005).
+Encoding = Literal["utf-8", "cp932", "shift_jis", "gb18030"]
 ArmNullReason = Literal["ASSIGNED, NOT TREATED", "NOT ASSIGNED", "SCREEN FAILURE", "UNPLANNED TREATMENT"]
 
 
@@ -115,6 +118,9 @@ class StudyConfig(_Strict):
     sponsor: str
     region: Region
     language: Literal["en", "ja", "zh"] = Field("en", description="Language of collected free text (ISO 639-1)")
+    encoding: Encoding = Field(
+        "utf-8", description="Encoding of the collected CSV export (utf-8, cp932, shift_jis or gb18030)"
+    )
     domains: list[str] | None = Field(
         None, description="SDTM domains mapped for this study (default: every mapping file found)"
     )

@@ -3,21 +3,24 @@
 Order: read every form (exact duplicates rejected), DM first (its reference dates drive --DY and EPOCH
 elsewhere), then every other domain (records of subjects not in DM rejected), then TS from ``study.yaml``.
 Written to ``out_dir``: ``<name>.xpt`` (SAS XPORT v5, labels from the metadata) — the files the ADaM stage
-reads —, ``<lang>/<name>.xpt`` for local-language copies, ``rejects.csv``, ``issues.csv`` and
-``reconciliation.csv``.
+reads —, ``<lang>/<name>.xpt`` for local-language copies, ``metadata.json`` (what define reads),
+``rejects.csv``, ``issues.csv`` and ``reconciliation.csv``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
+from cdiscmm.core.outputs import staged_folder
 from cdiscmm.io.collected import read_form
+from cdiscmm.io.metadata import write_metadata
 from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
 from cdiscmm.metadata import standards as cdisc_standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta
@@ -91,6 +94,8 @@ def _read_forms(
     for form in sorted(used | present):
         raw = reader(raw_dir, form)
         rows_read[form] = raw["RAWROW"]
+        if raw.empty:
+            progress.info(f"note: {raw_dir / f'{form}.csv'}: form {form} has a header and no rows (kept with 0 rows)")
         if form not in used:
             events.append(reject_form(study.studyid, form, raw, f"no mapping reads form {form}"))
             continue
@@ -136,7 +141,8 @@ def build_datasets(
     mappings = load_domain_mappings(study)
     if "DM" not in mappings:
         raise SpecError("no DM mapping", Location(file=str(study.folder)), expected="dm.yaml (shared or study)")
-    raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader or read_form)
+    reader = reader or partial(read_form, encoding=config.encoding)
+    raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader)
     context = MapContext(config.studyid, standards.ct)
     supp_meta = standards.ig["SUPPQUAL"]
     epochs = [EpochStart(epoch.epoch, epoch.start, epoch.offset_days) for epoch in config.design.epochs]
@@ -195,6 +201,7 @@ def write_build(build: StudyBuild, out_dir: Path) -> list[Path]:
     remove_stale_xpt(out_dir)
     written = [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.datasets.items()]
     written += [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.local.items()]
+    written.append(write_metadata(build.datasets.values(), out_dir))
     tables = (
         ("rejects", build.rejects),
         ("issues", build.issues),
@@ -216,11 +223,15 @@ def build_study(
     standards: Standards | None = None,
     reader: Reader | None = None,
 ) -> dict[str, Dataset]:
-    """Build and write ``study``'s SDTM datasets to ``out_dir``; return the English datasets by name."""
-    with progress.step(f"{study.studyid}: mapping SDTM"):
-        build = build_datasets(study, raw_dir, standards=standards, reader=reader)
-    with progress.step(f"{study.studyid}: writing SDTM"):
-        written = write_build(build, out_dir)
+    """Build and write ``study``'s SDTM datasets to ``out_dir``; return the English datasets by name.
+
+    The files are written into a staging folder that replaces ``out_dir`` only when all are written
+    (:func:`cdiscmm.core.outputs.staged_folder`): a failed run leaves the previous outputs as they were."""
+    with staged_folder(out_dir) as staging:
+        with progress.step(f"{study.studyid}: mapping SDTM"):
+            build = build_datasets(study, raw_dir, standards=standards, reader=reader)
+        with progress.step(f"{study.studyid}: writing SDTM"):
+            written = write_build(build, staging)
     rejected = int(build.reconciliation["ROWS_REJECTED"].sum())
     progress.info(
         f"{study.studyid}: {len(build.datasets)} datasets, {rejected} rows rejected, {len(written)} files in {out_dir}"
