@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam define bench test lint venv lock clean
+.PHONY: all raw sdtm adam define package bench test lint venv lock clean
 
 all: sdtm adam
 
@@ -32,6 +32,11 @@ adam: sdtm
 
 define: adam
 	$(BIN)/cdiscmm define $(STUDY_ARG) --out $(OUT)
+
+# The submission package of one region (REGION=pmda|nmpa|fda), checked; exit 1 with the reasons when refused.
+REGION ?= pmda
+package: define
+	$(BIN)/cdiscmm package --region $(REGION) $(STUDY_ARG) --out $(OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -11,14 +11,14 @@ import sys
 from collections.abc import Sequence
 
 from cdiscmm import __version__
-from cdiscmm.cli import adam, bench, define, sdtm, simulate
+from cdiscmm.cli import adam, bench, define, package, sdtm, simulate
 from cdiscmm.cli.options import common_options
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, CdiscmmError
 
 #: The subcommands in pipeline order; each module has ``register(subparsers, common)`` and imports its stage
 #: only when the subcommand runs, so ``cdiscmm --help`` loads no stage.
-SUBCOMMANDS = (simulate, sdtm, adam, define, bench)
+SUBCOMMANDS = (simulate, sdtm, adam, define, package, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,9 +4,10 @@ Order: the planned files are written into a staging folder beside the target; th
 caller's checkers (validation, strict XPT checker, define checks: stages the command line runs, since a stage
 never imports another) run on that assembled tree; the findings are judged against the profile and the study's
 explanations; the cSDRG and ADRG (PDF in the m5 tree, HTML under ``review/`` with the endpoint report) are
-written from the judged findings; the manifest comes last. Then the staging folder replaces
-``<out>/<STUDYID>/package/<region>/`` — or, when the package is refused, ``<region>-refused/``, so a refused
-build never replaces an accepted one. An interrupted or failed run leaves both untouched.
+written from the judged findings; the manifest (with the verdict) comes last. Then the staging folder replaces
+``<out>/<STUDYID>/package/<region>/`` (:func:`cdiscmm.core.outputs.staged_folder`): an interrupted or failed
+run leaves the previous package untouched. A refused package is written too (its guides list why), its
+manifest says ``"verdict": "refused"`` and the command line exits 1.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cdiscmm.core import progress
+from cdiscmm.core.outputs import staged_folder
 from cdiscmm.core.paths import docs_dir, mappings_dir, specs_dir
-from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package
-from cdiscmm.package.atomic import replace_folder, staging_folder
+from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package, study_tree
 from cdiscmm.package.checks import Judged, check_tree, judge
+from cdiscmm.package.define_check import check_define
 from cdiscmm.package.findings import Finding, load_explanations
 from cdiscmm.package.guides.content import GuideInputs, build_adrg, build_csdrg
 from cdiscmm.package.guides.render import render_html, render_pdf
@@ -97,11 +99,14 @@ def build_package(
     profile = load_profile(region)
     translations = load_translations(profile.datasets.labels) if profile.datasets.labels != "en" else None
     explanations = load_explanations(mappings_dir() / inputs.studyid.lower())
-    home = out_root / inputs.studyid / "package"
-    with staging_folder(home, region) as root:
+    target = out_root / inputs.studyid / "package" / region
+    with staged_folder(target) as root:
         files, findings = plan_package(profile, inputs, {}, translations)
         _write(root, files)
         findings += check_tree(files, root, profile)
+        for key, guide in (("sdtm", "csdrg.pdf"), ("adam", "adrg.pdf")):
+            folder = study_tree(profile, inputs)[key]
+            findings += check_define(root / folder, folder, frozenset({guide}))
         summaries = []
         for checker in checkers or []:
             summary, found = checker(root)
@@ -143,6 +148,4 @@ def build_package(
         }
         manifest = build_manifest(header, written, _inputs(inputs), _specs(inputs.studyid, region))
         (root / MANIFEST_FILE).write_bytes(dump_manifest(manifest))
-        target = home / (f"{region}-refused" if refused else region)
-        replace_folder(root, target)
     return PackageResult(target, judged, summaries)

@@ -1,6 +1,7 @@
 """Render a reviewer's guide as one HTML page and as PDF (fpdf2, fonts embedded, no browser).
 
-PDF rules: A4 portrait, the guide's language decides the font — DejaVu Sans for English, a CJK TrueType
+PDF rules: A4 portrait, the guide's language decides the font — DejaVu Sans for English (Debian's, else the
+copy matplotlib ships), a CJK TrueType
 font for Chinese and Japanese (WenQuanYi Micro Hei, Debian ``fonts-wqy-microhei``, or Noto Sans CJK,
 ``fonts-noto-cjk``); a missing font is an InputError naming the Debian package, never a PDF of empty boxes.
 Tables wrap their cells. The PDF's creation date is the one given (the package uses the creation date of the
@@ -13,6 +14,7 @@ import html
 from datetime import datetime
 from pathlib import Path
 
+import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -21,7 +23,10 @@ from cdiscmm.package.guides.content import Guide, Table
 
 #: Candidate font files per script, first found wins (Debian paths).
 FONTS: dict[str, tuple[str, ...]] = {
-    "latin": ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",),
+    "latin": (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"),
+    ),
     "cjk": (
         "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
         "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
