@@ -98,6 +98,9 @@ class Translations(_Strict):
     name: str
     datasets: dict[str, str]
     variables: dict[str, str]
+    terms: dict[str, str] = Field(
+        default_factory=dict, description="other English terms a guide prints (TS parameters, dataset classes)"
+    )
 
     @field_validator("datasets", "variables")
     @classmethod
@@ -116,6 +119,10 @@ class Translations(_Strict):
     def variable(self, english: str) -> str | None:
         """The translation of a variable label, or None when the file has none."""
         return self.variables.get(english)
+
+    def term(self, english: str) -> str:
+        """The translation of a term a guide prints, or the English term when the file has none."""
+        return self.terms.get(english, english)
 
 
 def load_profile(region: str, root: Path | None = None) -> RegionProfile:

@@ -24,7 +24,7 @@ from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.yamlio import load_model
 from cdiscmm.package.assemble import PackageFile
 from cdiscmm.package.checks import Judged
-from cdiscmm.package.profile import RegionProfile
+from cdiscmm.package.profile import RegionProfile, Translations
 from cdiscmm.package.relabel import count_records, read_labels, variable_names
 from cdiscmm.package.versions import ct_versions, standard_versions
 
@@ -73,6 +73,11 @@ class GuideInputs:
     judged: list[Judged]
     validation_summary: str
     data_choices: str
+    translations: Translations | None = None
+
+    def term(self, english: str) -> str:
+        """``english`` in the guide's language (TS parameter names, dataset classes), when translated."""
+        return self.translations.term(english) if self.translations else english
 
 
 def load_text(language: str) -> dict[str, str]:
@@ -94,16 +99,20 @@ def _classes(folder: Path) -> dict[str, str]:
     return {item["name"]: item.get("class", "") for item in datasets}
 
 
-def inventory(files: list[PackageFile], folder: Path, text: dict[str, str]) -> Table:
-    """One row per dataset of the package folder: name, label as submitted, class, records, variables, bytes."""
-    classes = _classes(folder)
+def inventory(files: list[PackageFile], folder: Path, text: dict[str, str], inputs: GuideInputs) -> Table:
+    """One row per dataset of the package folder (local-language copies as ``ja/AE``): name, label as submitted,
+    class, records, variables, bytes."""
+    classes = {name: inputs.term(value) for name, value in _classes(folder).items()}
     rows = []
-    for file in [file for file in files if file.kind == "dataset"]:
-        name = PurePosixPath(file.path).stem.upper()
+    for file in [file for file in files if file.kind.endswith("dataset")]:
+        path = PurePosixPath(file.path)
+        local = f"{path.parent.name}/" if file.kind == "local-dataset" else ""
+        name = f"{local}{path.stem.upper()}"
         label, _ = read_labels(file.content, file.path)
         variables = len(variable_names(file.content, file.path))
         records = count_records(file.content, file.path)
-        rows.append([name, label, classes.get(name, ""), str(records), str(variables), str(len(file.content))])
+        kind = classes.get(path.stem.upper(), "")
+        rows.append([name, label, kind, str(records), str(variables), str(len(file.content))])
     columns = [text[key] for key in ("h_dataset", "h_label", "h_class", "h_records", "h_variables", "h_bytes")]
     return Table(columns, rows)
 
@@ -141,7 +150,7 @@ def derivation_summary(datasets: list[str], text: dict[str, str]) -> Table:
     return Table([text["h_dataset"], text["h_structure"], text["h_keys"], text["h_derived"]], rows)
 
 
-def trial_summary(sdtm: Path, text: dict[str, str]) -> tuple[str, Table]:
+def trial_summary(sdtm: Path, text: dict[str, str], inputs: GuideInputs) -> tuple[str, Table]:
     """The protocol title and the TS parameters (TSPARM, TSVAL joined per parameter) of the study's TS dataset."""
     path = sdtm / "ts.xpt"
     if not path.is_file():
@@ -151,7 +160,7 @@ def trial_summary(sdtm: Path, text: dict[str, str]) -> tuple[str, Table]:
         lambda values: "; ".join(v for v in values if v)
     )
     title = " ".join(ts.loc[ts["TSPARMCD"].eq("TITLE"), "TSVAL"])
-    rows = [[parm, value] for (_, parm), value in grouped.items()]
+    rows = [[inputs.term(parm), value] for (_, parm), value in grouped.items()]
     return title, Table([text["h_parameter"], text["h_value"]], rows)
 
 
@@ -228,7 +237,7 @@ def _common(inputs: GuideInputs, text: dict[str, str], purpose: str) -> list[Blo
     local = {"ja": text["local_ja"], "zh": text["local_zh"]}.get(
         profile.datasets.local_language or "", text["local_none"]
     )
-    title, design = trial_summary(inputs.sdtm, text)
+    title, design = trial_summary(inputs.sdtm, text, inputs)
     return [
         Block(text["s_intro"]),
         Block(text["s_purpose"], [text[purpose].format(studyid=inputs.studyid, agency=profile.agency)]),
@@ -241,9 +250,13 @@ def _common(inputs: GuideInputs, text: dict[str, str], purpose: str) -> list[Blo
 
 
 def _folder_files(inputs: GuideInputs, folder: str) -> list[PackageFile]:
-    tree = inputs.profile.tree
-    prefix = getattr(tree, folder).format(study=inputs.studyid.lower()) + "/"
-    return [file for file in inputs.files if file.path.startswith(prefix) and "/" not in file.path[len(prefix) :]]
+    """The files of one m5 folder, with its local-language sub-folder (PMDA ja/)."""
+    prefix = getattr(inputs.profile.tree, folder).format(study=inputs.studyid.lower()) + "/"
+    return [
+        file
+        for file in inputs.files
+        if file.path.startswith(prefix) and ("/" not in file.path[len(prefix) :] or file.kind == "local-dataset")
+    ]
 
 
 def build_csdrg(inputs: GuideInputs) -> Guide:
@@ -258,7 +271,7 @@ def build_csdrg(inputs: GuideInputs) -> Guide:
     blocks = _common(inputs, text, "purpose_csdrg")
     blocks += [
         Block(text["s_datasets_sdtm"]),
-        Block(text["s_inventory"], tables=[inventory(files, inputs.sdtm, text)]),
+        Block(text["s_inventory"], tables=[inventory(files, inputs.sdtm, text, inputs)]),
         Block(text["s_mapping"], tables=[mapping_summary(inputs.studyid, domains, text)]),
         *data_choice_blocks(inputs.data_choices, text["s_choices"]),
         conformance(inputs, text),
@@ -277,7 +290,7 @@ def build_adrg(inputs: GuideInputs) -> Guide:
     blocks = _common(inputs, text, "purpose_adrg")
     blocks += [
         Block(text["s_datasets_adam"]),
-        Block(text["s_inventory"], tables=[inventory(files, inputs.adam, text)]),
+        Block(text["s_inventory"], tables=[inventory(files, inputs.adam, text, inputs)]),
         Block(text["s_derivations"], tables=[derivation_summary(datasets, text)]),
         conformance(inputs, text),
         Block(text["s_programs"], [text["programs_text"].format(programs=", ".join(programs) or text["none"])]),

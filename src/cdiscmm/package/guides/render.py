@@ -80,7 +80,7 @@ def _widths(table: Table) -> tuple[float, ...]:
     longest = [
         max([len(column), *(len(row[index]) for row in table.rows)]) for index, column in enumerate(table.columns)
     ]
-    bounded = [min(max(length, 8), 40) for length in longest]
+    bounded = [min(max(length, 10), 40) for length in longest]
     return tuple(length / sum(bounded) for length in bounded)
 
 
