@@ -130,6 +130,7 @@ def test_fda_reports_a_non_ascii_value_without_replacing_it(tmp_path: Path) -> N
     assert [(f.rule, f.severity, f.variable, f.count) for f in findings] == [("PKG-ASCII", "Error", "AETERM", 1)]
     assert path.read_bytes() == before
     assert not check_dataset(file, tmp_path, load_profile("nmpa"))
+    assert [f.severity for f in check_dataset(file, tmp_path, load_profile("pmda"))] == ["Error"]
 
 
 def test_define_leaves_and_stylesheet_are_checked_against_the_folder(tmp_path: Path) -> None:

@@ -97,3 +97,11 @@ def test_a_killed_run_leaves_the_previous_package(small_study_out: Path) -> None
     assert staged, "the run ended before it wrote its staging folder"
     assert verify_package(root) == []
     assert json.loads((root / "manifest.json").read_text(encoding="utf-8")) == before
+
+
+@pytest.mark.skipif(not CJK_FONT, reason="Debian fonts-wqy-microhei (CJK font for the Chinese guide) not installed")
+def test_nmpa_guide_prints_trial_summary_and_classes_in_chinese(small_study_out: Path) -> None:
+    package(small_study_out, "nmpa")
+    guide = (small_study_out / SMALL_STUDY / "package" / "nmpa" / "review" / "csdrg.html").read_text(encoding="utf-8")
+    assert "<td>试验标题</td>" in guide and "<td>Trial Title</td>" not in guide
+    assert "<td>AE</td><td>不良事件</td><td>事件类</td>" in guide

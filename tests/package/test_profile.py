@@ -30,7 +30,7 @@ def test_region_specific_rules() -> None:
     )
     assert (pmda.datasets.local_language, pmda.datasets.local_folder) == ("ja", "ja")
     assert (nmpa.datasets.labels, nmpa.guides.language, nmpa.guides.encoding_statement) == ("zh", "zh", "required")
-    assert fda.datasets.ascii_only_values and not pmda.datasets.ascii_only_values
+    assert fda.datasets.ascii_only_values and pmda.datasets.ascii_only_values and not nmpa.datasets.ascii_only_values
 
 
 @pytest.mark.parametrize("language", ["ja", "zh"])

@@ -113,6 +113,7 @@ def build_package(
             summaries.append(summary)
             findings += found
         judged = judge(findings, profile, explanations)
+        language = profile.guides.translations if profile.guides.language != "en" else None
         guide_inputs = GuideInputs(
             inputs.studyid,
             profile,
@@ -122,6 +123,7 @@ def build_package(
             judged,
             "; ".join(summaries) or "-",
             _data_choices(),
+            load_translations(language) if language else None,
         )
         with progress.step("writing the reviewer's guides"):
             guides = {"csdrg": build_csdrg(guide_inputs), "adrg": build_adrg(guide_inputs)}
