@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam define package bench test lint venv lock clean
+.PHONY: all raw sdtm adam define validate package bench test lint venv lock clean
 
 all: sdtm adam
 
@@ -33,7 +33,12 @@ adam: sdtm
 define: adam
 	$(BIN)/cdiscmm define $(STUDY_ARG) --out $(OUT)
 
-# The submission package of one region (REGION=pmda|nmpa|fda), checked; exit 1 with the reasons when refused.
+# QA report per study: <out>/<STUDYID>/validation/report.{html,xlsx,json}; exits 1 when a Reject/Error finding exists.
+validate: define
+	$(BIN)/cdiscmm validate $(STUDY_ARG) --out $(OUT)
+
+# The submission package of one region (REGION=pmda|nmpa|fda), validated and checked on the assembled tree;
+# exit 1 with the reasons when a gateway would refuse it.
 REGION ?= pmda
 package: define
 	$(BIN)/cdiscmm package --region $(REGION) $(STUDY_ARG) --out $(OUT)

@@ -26,3 +26,11 @@ def small_study_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for step in steps:
         assert main([*step, "-q"]) == 0, step
     return root
+
+
+@pytest.fixture(autouse=True)
+def progress_not_quiet() -> None:
+    """Each test starts with progress messages on: ``cdiscmm ... -q`` in an earlier test sets a process-wide flag."""
+    from cdiscmm.core import progress
+
+    progress.set_quiet(False)

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         if not raw_dir.is_dir():
             raise InputError(
                 "raw folder not found",
-                Location(file=str(raw_dir)),
+                Location(file=str(raw_dir), field="--raw" if args.raw is not None else "--out"),
                 expected="the output of `cdiscmm raw` for this study, or --raw DIR",
             )
         build_study(study, raw_dir, args.out / study.studyid / "sdtm")

@@ -74,9 +74,11 @@ def load_domain_mappings(study: StudyRef) -> dict[str, LoadedMapping]:
     wanted = study.config.domains or sorted(set(shared) | set(own))
     missing = [domain for domain in wanted if domain not in shared and domain not in own]
     if missing:
+        study_file = study.folder / "study.yaml"
+        _, lines = read_yaml(study_file)
         raise SpecError(
-            f"domains: no mapping file for {missing[0]}",
-            Location(file=str(study.folder / "study.yaml")),
+            f"no mapping file for {missing[0]}",
+            Location(file=str(study_file), line=lines.get(("domains",)), field="domains"),
             expected=f"{missing[0].lower()}.yaml in {shared_dir} or {study.folder}",
         )
     result: dict[str, LoadedMapping] = {}
