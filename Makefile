@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam define validate bench test lint docs venv lock clean
+.PHONY: all raw sdtm adam define validate package bench test lint docs venv lock clean
 
 all: sdtm adam
 
@@ -36,6 +36,12 @@ define: adam
 # QA report per study: <out>/<STUDYID>/validation/report.{html,xlsx,json}; exits 1 when a Reject/Error finding exists.
 validate: define
 	$(BIN)/cdiscmm validate $(STUDY_ARG) --out $(OUT)
+
+# The submission package of one region (REGION=pmda|nmpa|fda), validated and checked on the assembled tree;
+# exit 1 with the reasons when a gateway would refuse it.
+REGION ?= pmda
+package: define
+	$(BIN)/cdiscmm package --region $(REGION) $(STUDY_ARG) --out $(OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

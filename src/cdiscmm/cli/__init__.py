@@ -12,14 +12,32 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from cdiscmm import __version__
-from cdiscmm.cli import adam, bench, define, init, sdtm, simulate, validate
+from cdiscmm.cli import (
+    adam,
+    bench,
+    define,
+    init,
+    package,
+    sdtm,
+    simulate,
+    validate,
+)
 from cdiscmm.cli.options import apply_project_config, common_options
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, CdiscmmError
 
 #: The subcommands in pipeline order; each module has ``register(subparsers, common)`` and imports its stage
 #: only when the subcommand runs, so ``cdiscmm --help`` loads no stage.
-SUBCOMMANDS = (init, simulate, sdtm, adam, validate, define, bench)
+SUBCOMMANDS = (
+    init,
+    simulate,
+    sdtm,
+    adam,
+    validate,
+    define,
+    package,
+    bench,
+)
 
 
 class Parser(argparse.ArgumentParser):
