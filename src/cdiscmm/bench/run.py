@@ -17,7 +17,7 @@ SEED = 7
 SIZES: tuple[int, ...] = (1_200, 10_000, 100_000)
 QUICK_SIZES: tuple[int, ...] = (1_200,)
 #: Pipeline stages in order; those after ``read`` run when the command line has their subcommand.
-PIPELINE: tuple[str, ...] = ("sdtm", "adam", "validate", "define", "package")
+PIPELINE: tuple[str, ...] = ("sdtm", "adam", "define", "validate", "package")
 #: Exit codes that mean the stage finished (validate exits 1 when it has findings).
 FINISHED = {0, 1}
 _STAMP = ".bench-cohort"
