@@ -20,6 +20,7 @@ from cdiscmm.adam.dates import compute_dt_from_dtc, compute_duration, derive_var
 from cdiscmm.adam.sdtm_input import optional, require
 from cdiscmm.adam.spec import ExtremeDate, RecordSelection, Rule, VariableSpec
 from cdiscmm.core import progress
+from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.core.errors import InputError, Location
 
 Sdtm = Mapping[str, pd.DataFrame]
@@ -52,6 +53,10 @@ def compute_dtm_from_dtc(dtc: pd.Series) -> pd.DataFrame:
     time was missing, ``M`` when minutes were. Seconds imputed as 00 are not flagged: ADaMIG 1.3 §3.1.3
     allows leaving ``S`` out when only hours and minutes are collected (admiral ``ignore_seconds_flag``).
     """
+    return compute_on_distinct(_dtm_from_dtc_distinct, dtc)
+
+
+def _dtm_from_dtc_distinct(dtc: pd.Series) -> pd.DataFrame:
     parts = dtc.astype("str").str.extract(_DTM_PARTS)
     text = parts["date"] + "T" + parts["hour"].fillna("00") + ":" + parts["minute"].fillna("00")
     text = text + ":" + parts["second"].fillna("00")
