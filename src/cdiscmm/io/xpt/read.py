@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mmap
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ import pandas as pd
 import pyreadstat
 
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.xpt.check import require_readable
 
 
 @dataclass
@@ -39,45 +39,13 @@ def canonical_format(text: str) -> str:
     return f"{'$' if text.strip().startswith('$') else ''}{name}{width}.{decimals}"
 
 
-#: SAS XPORT v5 is a sequence of 80-byte records opened by these header records, in this order (SAS TS-140).
-RECORD_BYTES = 80
-_HEADERS: tuple[bytes, ...] = tuple(
-    b"HEADER RECORD*******" + name.ljust(8).encode() + b"HEADER RECORD!!!!!!!"
-    for name in ("LIBRARY", "MEMBER", "DSCRPTR", "NAMESTR", "OBS")
-)
-
-
-def check_structure(path: Path) -> None:
-    """A file that is empty, does not open with the XPORT library header, is not whole 80-byte records or lacks a
-    member, descriptor, NAMESTR or OBS header is an InputError (a reader would fail later with a vaguer message,
-    or read a truncated file without complaint)."""
-    size = path.stat().st_size
-    where = Location(file=str(path))
-    if size == 0:
-        raise InputError("file is empty (0 bytes)", where, expected="a SAS XPORT (.xpt) file")
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if data[: len(_HEADERS[0])] != _HEADERS[0]:
-            raise InputError("not a SAS XPORT file (no library header record)", where, expected="SAS XPORT v5")
-        if size % RECORD_BYTES:
-            raise InputError(
-                f"truncated SAS XPORT file ({size} bytes, not a whole number of {RECORD_BYTES}-byte records)", where
-            )
-        position = 0
-        for header in _HEADERS[1:]:
-            position = data.find(header, position)
-            if position < 0:
-                name = header[20:28].decode().strip()
-                raise InputError(f"truncated SAS XPORT file (no {name} header record)", where)
-
-
 def read_xpt(path: Path) -> XptContent:
-    """Read ``path``; character columns come back as str with '' for missing, numerics as float.
+    """Read ``path``; character columns come back as str with '' for missing, numerics as float. The file is first
+    checked for TS-140 structure (:func:`cdiscmm.io.xpt.check.require_readable`).
 
     Numeric variables with a SAS date format are returned as datetime64 (pyreadstat converts them).
     """
-    if not path.is_file():
-        raise InputError("file not found", Location(file=str(path)), expected="a SAS XPORT (.xpt) file")
-    check_structure(path)
+    require_readable(path)  # a truncated or corrupt file is named as such, not left to pyreadstat's message
     try:
         data, meta = pyreadstat.read_xport(str(path), encoding="utf-8")
     except Exception as exc:  # pyreadstat raises its own error types for malformed files
