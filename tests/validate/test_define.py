@@ -67,3 +67,20 @@ def test_define_against_the_datasets(delivery, rule_id: str, expected) -> None:
 def test_without_define_the_rules_do_not_run_and_say_why() -> None:
     outcome = _outcome(rule("CDM-DEFDS"), build_delivery({"DM": dm("A")}))
     assert (outcome.status, outcome.reason) == ("NOT RUN", "no define.xml given")
+
+
+def test_sdtm_and_adam_defines_are_both_checked(delivery, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from cdiscmm.validate.run import _define_outcome
+
+    adam_define = tmp_path / "adam-define.xml"
+    adam_define.write_text(
+        DEFINE.replace('Purpose="Tabulation"', 'Purpose="Analysis"').replace('Name="DM"', 'Name="ADSL"'),
+        encoding="utf-8",
+    )
+    both = build_delivery({"DM": delivery.datasets["DM"]}, {"ADSL": pd.DataFrame({"USUBJID": ["A"]})})
+    outcome = _define_outcome(rule("CDM-DEFDS"), both, [delivery.define, adam_define])
+    assert outcome.status == "FAIL"
+    assert sorted(outcome.findings["DATASET"]) == ["AE", "AE"]  # each define lists an AE with no file
+    assert sorted(set(outcome.ran_on)) == ["ADSL", "DM"]

@@ -62,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
                     Location(file=str(root)),
                     expected="the output of `cdiscmm raw/sdtm/adam`, or --sdtm DIR",
                 )
-            define = root / "sdtm" / "define.xml"
-            inputs.define = define if define.is_file() else None
+            inputs.define, inputs.adam_define = (
+                path if path.is_file() else None
+                for path in (root / "sdtm" / "define.xml", root / "adam" / "define.xml")
+            )
             runs.append((inputs, study.studyid))
     failing = 0
     for inputs, _ in runs:

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from cdiscmm.core import progress
 from cdiscmm.validate.catalogue import Rule, load_catalogue
 from cdiscmm.validate.collected import load_collected
-from cdiscmm.validate.delivery import load_delivery
+from cdiscmm.validate.delivery import Delivery, load_delivery
 from cdiscmm.validate.engine import _outcome, validate
 from cdiscmm.validate.findings import RuleOutcome
 from cdiscmm.validate.report import build_report, write_json
@@ -29,6 +31,25 @@ class Inputs:
     adam: Path | None = None
     define: Path | None = None
     raw: Path | None = None
+    #: A second define.xml, for the ADaM folder when ``define`` is the SDTM one (each folder has its own).
+    adam_define: Path | None = None
+
+
+def _define_outcome(rule: Rule, delivery: Delivery, defines: list[Path]) -> RuleOutcome:
+    """One define rule over every given define.xml: FAIL if any fails, PASS if any ran, else NOT RUN (reasons)."""
+    results = []
+    for path in defines:
+        delivery.define = path
+        results.append(_outcome(rule, delivery))
+    found = [result.findings for result in results if len(result.findings)]
+    ran_on = [name for result in results for name in result.ran_on]
+    if found:
+        return RuleOutcome("FAIL", pd.concat(found, ignore_index=True), ran_on=ran_on)
+    if ran_on:
+        return RuleOutcome("PASS", ran_on=ran_on)
+    return RuleOutcome(
+        "NOT RUN", reason="; ".join(f"{path.name}: {r.reason}" for path, r in zip(defines, results, strict=True))
+    )
 
 
 def validate_study(
@@ -57,8 +78,9 @@ def validate_study(
             result = validate(delivery, rules, engine)
         timings.update(result.timings)
         outcomes.update(result.outcomes)
-        if inputs.define is not None:
-            outcomes.update({rule.id: _outcome(rule, delivery) for rule in rules if rule.scope == "define"})
+        defines = [path for path in (inputs.define, inputs.adam_define) if path is not None]
+        for rule in (rule for rule in rules if rule.scope == "define" and defines):
+            outcomes[rule.id] = _define_outcome(rule, delivery, defines)
         datasets += [
             {
                 "name": name,
@@ -88,7 +110,12 @@ def validate_study(
         timings["collected"] = time.perf_counter() - started
     for rule in rules:
         if rule.id not in outcomes:
-            given = {"SDTM": inputs.sdtm, "ADaM": inputs.adam, "collected": inputs.raw, "define": inputs.define}
+            given = {
+                "SDTM": inputs.sdtm,
+                "ADaM": inputs.adam,
+                "collected": inputs.raw,
+                "define": inputs.define or inputs.adam_define,
+            }
             missing = (
                 "no define.xml given"
                 if rule.scope == "define" and given["define"] is None
