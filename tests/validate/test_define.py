@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cdiscmm.validate.catalogue import CHECKS, CheckRun
 from cdiscmm.validate.delivery import build_delivery
 from cdiscmm.validate.engine import _outcome
+from cdiscmm.validate.run import _define_outcome
 from tests.validate.helpers import dm, rule
 
 DEFINE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -70,10 +72,6 @@ def test_without_define_the_rules_do_not_run_and_say_why() -> None:
 
 
 def test_sdtm_and_adam_defines_are_both_checked(delivery, tmp_path: Path) -> None:
-    import pandas as pd
-
-    from cdiscmm.validate.run import _define_outcome
-
     adam_define = tmp_path / "adam-define.xml"
     adam_define.write_text(
         DEFINE.replace('Purpose="Tabulation"', 'Purpose="Analysis"').replace('Name="DM"', 'Name="ADSL"'),
