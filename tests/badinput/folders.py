@@ -111,7 +111,7 @@ FOLDERS: tuple[Case, ...] = (
         "cli-unknown-study",
         "command line",
         "--study names no study",
-        lambda env: ["sdtm", "--study", "NOPE", "--out", str(env.out), "-q"],
+        lambda env: ["sdtm", "--study", "NOPE", "--mappings", str(env.mappings), "--out", str(env.out), "-q"],
         (r"field --study: unknown study NOPE .*; expected one of .*ELRA-JP-PMS",),
     ),
     Case(
