@@ -1,7 +1,8 @@
 """The ADaM stage's input: a folder of SDTM XPT files (ours or anyone's), read into DataFrames.
 
 - Every ``*.xpt`` directly in the folder is read (names case-insensitive: ``dm.xpt`` and ``DM.XPT`` both
-  give ``DM``); sub-folders such as the local-language copies (``ja/``) are not read.
+  give ``DM``); sub-folders such as the local-language copies (``ja/``) are not read. A folder without XPT files
+  is read from its Dataset-JSON files (``*.json`` but ``metadata.json``), as ``--format json`` writes them.
 - Character values: SAS has no missing character value, XPT stores blanks. A value that is ``''`` after
   reading becomes missing (NaN of pandas' ``str`` dtype), so ``isna()`` means "missing" for character
   and numeric variables alike. Numeric variables with a SAS date format arrive as ``datetime64``.
@@ -21,6 +22,8 @@ import pandas as pd
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.datasetjson import read_dataset_json
+from cdiscmm.io.metadata import METADATA_FILE
 from cdiscmm.io.xpt.read import read_xpt
 
 SUPP_PREFIX = "SUPP"
@@ -98,14 +101,22 @@ def read_sdtm_folder(path: Path) -> SdtmData:
     if not path.is_dir():
         raise InputError("SDTM folder not found", Location(file=str(path)), expected="a folder of SDTM .xpt files")
     files = sorted(file for file in path.iterdir() if file.is_file() and file.suffix.lower() == ".xpt")
+    read = read_xpt
+    if not files:  # a folder written with --format json: its Dataset-JSON files
+        files = sorted(file for file in path.glob("*.json") if file.name != METADATA_FILE)
+        read = read_dataset_json
     if not files:
-        raise InputError("no .xpt files in the SDTM folder", Location(file=str(path)))
+        raise InputError(
+            "no .xpt files in the SDTM folder",
+            Location(file=str(path)),
+            expected="SDTM .xpt files, or the Dataset-JSON .json files `--format json` writes",
+        )
     frames: dict[str, pd.DataFrame] = {}
     for file in files:
         name = file.stem.upper()
         if name in frames:
             raise InputError(f"two files for dataset {name}", Location(file=str(file)), expected="one file per dataset")
-        frames[name] = _blank_to_missing(read_xpt(file).data)
+        frames[name] = _blank_to_missing(read(file).data)
     for name in [name for name in frames if name.startswith(SUPP_PREFIX) and name[len(SUPP_PREFIX) :] in frames]:
         parent = name[len(SUPP_PREFIX) :]
         frames[parent] = combine_supp(frames[parent], frames.pop(name), str(path / f"{name.lower()}.xpt"))
