@@ -176,13 +176,3 @@ def write_xpt(dataset: Dataset, path: Path, created: datetime | None = None) -> 
     """Write ``dataset`` to ``path`` as XPT v5 (header datetime from :func:`header_timestamp` of ``created``);
     return the path. The bytes go to a temporary file beside ``path`` that is renamed over it when complete."""
     return replace_file(path, xpt_bytes(dataset, path, created))
-
-
-def remove_stale_xpt(folder: Path) -> list[Path]:
-    """Delete the XPT files a previous run left in ``folder`` and its language subfolders (``ja/``, ``zh/``), so
-    that a dataset the current run no longer produces cannot be mistaken for part of it; return what was removed.
-    Only ``*.xpt`` files are touched."""
-    stale = sorted(folder.glob("*.xpt")) + sorted(folder.glob("*/*.xpt")) if folder.is_dir() else []
-    for path in stale:
-        path.unlink()
-    return stale
