@@ -14,13 +14,14 @@ SMALL_STUDY = "EQUE-CN-RWS"
 
 @pytest.fixture(scope="session")
 def small_study_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Output root holding ``EQUE-CN-RWS/{raw,sdtm,adam}`` built by ``cdiscmm raw generate | sdtm | adam``."""
+    """Output root holding ``EQUE-CN-RWS/{raw,sdtm,adam}`` built by ``cdiscmm raw generate | sdtm | adam | define``."""
     root = tmp_path_factory.mktemp("small-study")
     raw = root / SMALL_STUDY / "raw"
     steps = [
         ["raw", "generate", "--study", SMALL_STUDY, "--subjects", "40", "--seed", "3", "--out", str(raw)],
         ["sdtm", "--study", SMALL_STUDY, "--raw", str(raw), "--out", str(root)],
         ["adam", "--study", SMALL_STUDY, "--out", str(root)],
+        ["define", "--study", SMALL_STUDY, "--out", str(root)],
     ]
     for step in steps:
         assert main([*step, "-q"]) == 0, step

@@ -81,39 +81,13 @@ def _study_title(metadata: SubmissionMetadata, written: list[WrittenDataset]) ->
     return metadata.studyid
 
 
-def build_define(
-    metadata: SubmissionMetadata,
-    written: list[WrittenDataset],
-    spec: DefineSpec,
-    results: AnalysisResults | None,
-    created: datetime,
-) -> etree._Element:
-    """The ODM root of the define of ``written`` (in metadata order); ``results`` adds ARM (ADaM only)."""
-    standards, ig_oid = _standards(metadata)
-    documents = _documents(spec, metadata)
-    dictionaries = {
-        variable: codelist_oid(dictionary.id) for dictionary in spec.dictionaries for variable in dictionary.variables
-    }
-    collected = next((document.id for document in documents if document.kind == "annotated-crf"), None)
-    context = Context(
-        codelist_oids={codelist.code: codelist_oid(codelist.code) for codelist in metadata.codelists},
-        dictionary_oids=dictionaries,
-        collected_document=collected,
-        standard_oid=ig_oid,
-    )
-    parts = Parts()
-    for dataset in written:
-        add_dataset(parts, dataset, context)
-    supplemental = [document for document in documents if document.kind == "supplemental"]
-    arm = None
-    if results is not None:
-        by_name = {dataset.meta.name: dataset for dataset in written}
-        arm = analysis_result_displays(parts, results, by_name, [document.id for document in supplemental])
-
+def _odm(metadata: SubmissionMetadata, written: list[WrittenDataset], created: datetime) -> etree._Element:
+    """ODM / Study / GlobalVariables / MetaDataVersion, still without content; returns the MetaDataVersion."""
+    name, _ = _ig(metadata.standard)
     root = element(
         "ODM",
         FileType="Snapshot",
-        FileOID=f"DEF.{metadata.studyid}.{_ig(metadata.standard)[0]}",
+        FileOID=f"DEF.{metadata.studyid}.{name}",
         CreationDateTime=created.strftime("%Y-%m-%dT%H:%M:%S"),
         ODMVersion="1.3.2",
         Originator="cdiscmm",
@@ -126,34 +100,73 @@ def build_define(
     sub(global_variables, "StudyName").text = metadata.studyid
     sub(global_variables, "StudyDescription").text = _study_title(metadata, written)
     sub(global_variables, "ProtocolName").text = metadata.studyid
-    version = sub(
+    return sub(
         study,
         "MetaDataVersion",
-        OID=f"MDV.{metadata.studyid}.{_ig(metadata.standard)[0]}",
+        OID=f"MDV.{metadata.studyid}.{name}",
         Name=f"{metadata.studyid} {metadata.standard}",
         Description=f"Data definitions of the {metadata.standard} datasets of study {metadata.studyid}",
         def_DefineVersion=DEFINE_VERSION,
     )
-    version.append(standards)
+
+
+def _codelists(metadata: SubmissionMetadata, spec: DefineSpec, parts: Parts) -> list[etree._Element]:
+    """The CodeLists the ItemDefs reference: CT and sponsor codelists, then external dictionaries."""
+    codelists: list[etree._Element] = []
+    for codelist in metadata.codelists:
+        oid = codelist_oid(codelist.code)
+        if oid in parts.codelist_types:
+            package = next((name for name in metadata.terminology if codelist.source.startswith(name)), None)
+            standard = standard_oid(package, metadata.terminology[package]) if package else None
+            codelists.append(codelist_element(codelist, parts.codelist_types[oid], standard))
+    for dictionary in spec.dictionaries:
+        oid = codelist_oid(dictionary.id)
+        if oid in parts.codelist_types:
+            codelists.append(dictionary_element(dictionary, parts.codelist_types[oid]))
+    return codelists
+
+
+def build_define(
+    metadata: SubmissionMetadata,
+    written: list[WrittenDataset],
+    spec: DefineSpec,
+    results: AnalysisResults | None,
+    created: datetime,
+) -> etree._Element:
+    """The ODM root of the define of ``written`` (in metadata order); ``results`` adds ARM (ADaM only)."""
+    standards, ig_oid = _standards(metadata)
+    documents = _documents(spec, metadata)
     annotated = [document for document in documents if document.kind == "annotated-crf"]
+    supplemental = [document for document in documents if document.kind == "supplemental"]
+    context = Context(
+        codelist_oids={codelist.code: codelist_oid(codelist.code) for codelist in metadata.codelists},
+        dictionary_oids={
+            variable: codelist_oid(dictionary.id)
+            for dictionary in spec.dictionaries
+            for variable in dictionary.variables
+        },
+        collected_document=annotated[0].id if annotated else None,
+        standard_oid=ig_oid,
+    )
+    parts = Parts()
+    for dataset in written:
+        add_dataset(parts, dataset, context)
+    arm = None
+    if results is not None:
+        by_name = {dataset.meta.name: dataset for dataset in written}
+        arm = analysis_result_displays(parts, results, by_name, [document.id for document in supplemental])
+
+    version = _odm(metadata, written, created)
+    version.append(standards)
     for node in (_document_list("def:AnnotatedCRF", annotated), _document_list("def:SupplementalDoc", supplemental)):
         if node is not None:
             version.append(node)
     version.extend(parts.value_lists + parts.where_clauses + parts.item_groups + parts.items)
-    for codelist in metadata.codelists:
-        oid = codelist_oid(codelist.code)
-        if oid in parts.codelist_types:
-            package = next(iter(p for p in metadata.terminology if codelist.source.startswith(p)), None)
-            standard = standard_oid(package, metadata.terminology[package]) if package else None
-            version.append(codelist_element(codelist, parts.codelist_types[oid], standard))
-    for dictionary in spec.dictionaries:
-        oid = codelist_oid(dictionary.id)
-        if oid in parts.codelist_types:
-            version.append(dictionary_element(dictionary, parts.codelist_types[oid]))
+    version.extend(_codelists(metadata, spec, parts))
     version.extend(parts.methods + parts.comments + [_leaf(document) for document in documents])
     if arm is not None:
         version.append(arm)
-    return root
+    return version.getroottree().getroot()
 
 
 def creation_time(files: list[Path]) -> datetime:

@@ -157,6 +157,23 @@ def _effective(variable: VariableMeta, level: ValueLevelMeta) -> tuple[str | Non
     return level.origin, level.origin_source, level.source, level.method
 
 
+def _level_shape(values: pd.Series, variable: VariableMeta, level: ValueLevelMeta, parent: Shape) -> Shape:
+    """The shape of a value level's records: numbers measured as numbers when the level says integer/float (e.g.
+    a numeric QVAL), the stated DataType when the data alone would say otherwise, the parent's when no record."""
+    if values.empty:
+        return parent
+    if level.type in ("integer", "float"):
+        numeric = variable.model_copy(update={"type": "Num", "display_format": None})
+        shape = shape_of(pd.to_numeric(values, errors="coerce"), numeric)
+    else:
+        shape = shape_of(values, variable)
+    if level.type is None or level.type == shape.data_type:
+        return shape
+    measured = level.type in ("text", "integer", "float")
+    digits = (shape.significant_digits or 0) if level.type == "float" else None
+    return Shape(level.type, shape.length if measured else None, digits, shape.display_format)
+
+
 def _value_level(parts: Parts, written: WrittenDataset, variable: VariableMeta, parent: Shape, context: Context) -> str:
     """The ValueListDef of ``variable``: one ItemRef + WhereClauseDef + ItemDef per value level."""
     dataset = written.meta.name
@@ -165,14 +182,7 @@ def _value_level(parts: Parts, written: WrittenDataset, variable: VariableMeta, 
     for number, level in enumerate(variable.value_level, start=1):
         oid = f"{item_oid(dataset, variable.name)}.{number}"
         rows = where_mask(written.data, level.where)
-        shape = shape_of(written.data.loc[rows, variable.name], variable) if rows.any() else parent
-        if level.type and level.type != shape.data_type:
-            shape = Shape(
-                level.type,
-                shape.length if level.type in ("text", "integer", "float") else None,
-                shape.significant_digits if level.type == "float" else None,
-                shape.display_format,
-            )
+        shape = _level_shape(written.data.loc[rows, variable.name], variable, level, parent)
         origin, _, source, method = _effective(variable, level)
         method_oid = _method(parts, f"MT.{dataset}.{variable.name}.{number}", origin, method, source)
         ref = sub(value_list, "ItemRef", ItemOID=oid, OrderNumber=number, Mandatory="No", MethodOID=method_oid)
@@ -218,9 +228,9 @@ def _variable_item(parts: Parts, written: WrittenDataset, variable: VariableMeta
     codelist_oid = dictionary or (context.codelist_oids.get(governing) if governing else None)
     _codelist_ref(item, parts, codelist_oid, shape.data_type)
     _origin(item, variable.origin, variable.origin_source, variable.source, variable.method, context)
+    parts.items.append(item)  # before its value-level ItemDefs, so the document reads parent first
     if variable.value_level:
         sub(item, "def:ValueListRef", ValueListOID=_value_level(parts, written, variable, shape, context))
-    parts.items.append(item)
     return _method(parts, f"MT.{dataset}.{variable.name}", variable.origin, variable.method, variable.source)
 
 
@@ -240,7 +250,7 @@ def add_dataset(parts: Parts, written: WrittenDataset, context: Context) -> None
         Repeating=_repeating(meta),
         IsReferenceData="Yes" if ig_class(meta.class_) == "TRIAL DESIGN" else "No",
         SASDatasetName=meta.name,
-        Domain=meta.name if tabulation and not meta.name.startswith("SUPP") else None,
+        Domain=meta.name if tabulation else None,
         Purpose=meta.purpose,
         def_Structure=meta.structure,
         def_ArchiveLocationID=leaf_id(meta.name),

@@ -4,7 +4,8 @@ Rules (Define-XML 2.1 specification §4.3.1 and §5.3.9; FDA Study Data TCG §4.
 - a numeric variable with a SAS date/datetime/time display format is ``date``/``datetime``/``time`` and keeps
   the format as def:DisplayFormat; no Length;
 - other numerics are ``integer`` when every value is whole (Length = most digits, sign included), else ``float``
-  (Length = most digits, SignificantDigits = most decimals, after rounding to :data:`MAX_DECIMALS`);
+  (SignificantDigits = most decimals, after rounding to :data:`MAX_DECIMALS`; Length = most whole digits plus
+  SignificantDigits, the width every value fits in);
 - a character ``--DTC`` is ``date``/``datetime`` when every value is complete, ``partialDate``/``partialDatetime``
   otherwise; ``--DUR`` is ``durationDatetime``; no Length for them;
 - every other character variable is ``text`` with Length = the longest value in bytes (at least 1).
@@ -68,7 +69,10 @@ def _numeric_shape(column: pd.Series, variable: VariableMeta) -> Shape:
     signs = (values < 0).astype(int)
     if decimals.max() == 0:
         return Shape("integer", length=int((whole_digits + signs).max()))
-    return Shape("float", length=int((whole_digits + decimals).max()), significant_digits=int(decimals.max()))
+    # the w.d that fits every value: the most whole digits (sign included) plus the most decimals
+    return Shape(
+        "float", length=int((whole_digits + signs).max() + decimals.max()), significant_digits=int(decimals.max())
+    )
 
 
 def _text(column: pd.Series) -> pd.Series:

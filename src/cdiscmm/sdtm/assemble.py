@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from cdiscmm.core.errors import InputError, Location, SpecError
+from cdiscmm.core.errors import InputError, Location, SpecError, located
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.sdtm.loader import LoadedMapping
 from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events, row_events
@@ -158,11 +158,12 @@ def _map_source(
         if not meta.has(target):
             raise SpecError(
                 f"{target} is not a variable of {domain} in {meta.standard}",
-                loaded.where(source.key, target),
+                replace(loaded.where(source.key, target), field=target),
                 expected=f"one of {', '.join(meta.names())}",
             )
         core = meta.variable(target).core
-        mapped = _run_record_step(step, rows, replace(context, core=core))
+        with located(replace(loaded.where(source.key, target), field=target)):
+            mapped = _run_record_step(step, rows, replace(context, core=core))
         values = mapped.values
         if meta.variable(target).type == "Num":
             values, number_problems = _as_number(values, step, required=core == "Req")
@@ -172,7 +173,8 @@ def _map_source(
             frame[LOCAL_PREFIX + target] = mapped.local
         problems_found.append(mapped.problems)
     for qnam, supp in source.supp.items():
-        mapped = _run_record_step(supp.supp_qual.value, rows, context)
+        with located(replace(loaded.where(source.key, qnam), field=qnam)):
+            mapped = _run_record_step(supp.supp_qual.value, rows, context)
         frame[SUPP_PREFIX + qnam] = mapped.values
         if mapped.local is not None:  # collected local-language text of the qualifier (e.g. AEOTHTRT)
             frame[LOCAL_PREFIX + SUPP_PREFIX + qnam] = mapped.local
@@ -340,7 +342,14 @@ def finish_domain(
         if not meta.has(target):
             raise SpecError(f"derive: {target} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
         name, args = step.verb()
-        frame[target] = DOMAIN_VERBS[name].function(frame, args, context)
+        try:
+            frame[target] = DOMAIN_VERBS[name].function(frame, args, context)
+        except KeyError as absent:  # a domain verb reads a variable no source maps (e.g. VISITNUM)
+            raise SpecError(
+                f"derive: {target} ({name}) reads {absent.args[0]}, which no source of {domain} maps",
+                Location(file=str(loaded.files[-1]), field=target),
+                expected=f"{absent.args[0]} under the variables of a source of {domain}",
+            ) from None
     if post_derive is not None:
         frame = post_derive(frame)
     idvar = seq_variable if meta.has(seq_variable) else None

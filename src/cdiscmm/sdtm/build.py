@@ -149,15 +149,19 @@ def build_datasets(
 
     dm_loaded = mappings["DM"]
     dm_meta = _meta(standards, "DM", dm_loaded.files[-1])
-    dm_mapped = map_domain(dm_loaded, raws, dm_meta, context)
-    dm_frame, dm_events = apply_dm_rules(dm_mapped.frame, config.design, raws, config.studyid)
+    with progress.counted(f"{config.studyid}: DM") as tally:
+        dm_mapped = map_domain(dm_loaded, raws, dm_meta, context)
+        dm_frame, dm_events = apply_dm_rules(dm_mapped.frame, config.design, raws, config.studyid)
+        tally.count = len(dm_frame)
     events += [dm_mapped.events, dm_events]
     frames = {"DM": dm_frame}
     for domain, loaded in mappings.items():
         if domain == "DM":
             continue
-        mapped = map_domain(loaded, raws, _meta(standards, domain, loaded.files[-1]), context)
-        frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_frame["USUBJID"], config.studyid, domain)
+        with progress.counted(f"{config.studyid}: {domain}") as tally:
+            mapped = map_domain(loaded, raws, _meta(standards, domain, loaded.files[-1]), context)
+            frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_frame["USUBJID"], config.studyid, domain)
+            tally.count = len(frames[domain])
         events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
 
     events.append(check_death_consistency(frames, config.studyid))
@@ -232,7 +236,7 @@ def build_study(
         with progress.step(f"{study.studyid}: writing SDTM"):
             written = write_build(build, staging, formats)
     rejected = int(build.reconciliation["ROWS_REJECTED"].sum())
-    progress.info(
-        f"{study.studyid}: {len(build.datasets)} datasets, {rejected} rows rejected, {len(written)} files in {out_dir}"
-    )
+    progress.info(f"{study.studyid}: {len(build.datasets)} datasets, {len(written)} files in {out_dir}")
+    progress.info(f"{study.studyid}: {rejected} rows rejected, listed in {out_dir / 'rejects.csv'}")
+    progress.info(f"{study.studyid}: {len(build.issues)} values queried, listed in {out_dir / 'issues.csv'}")
     return build.datasets
