@@ -112,7 +112,7 @@ FOLDERS: tuple[Case, ...] = (
         "command line",
         "--study names no study",
         lambda env: ["sdtm", "--study", "NOPE", "--out", str(env.out), "-q"],
-        (r"field --study: unknown study NOPE; expected one of .*ELRA-JP-PMS",),
+        (r"field --study: unknown study NOPE in mappings folder <tmp>/mappings; expected one of .*ELRA-JP-PMS",),
     ),
     Case(
         "cli-raw-two-studies",

@@ -10,6 +10,9 @@ Rules (region profile):
   need ASCII dataset and variable labels (Reject). Values of the variables the profile lists (PMDA SD1029:
   --TEST, --TESTCD, PARAM, PARAMCD, QLABEL, QNAM) are checked in the alphanumeric datasets (Warning).
 - Size (PKG-SIZE, Warning): a dataset above ``max_dataset_bytes`` (PMDA: consult before submitting).
+- Transport format: every dataset passes the strict XPT v5 checker (:func:`cdiscmm.io.xpt.check.check_xpt`,
+  SAS TS-140 and the v5 submission limits); a structure finding (unreadable file) is a Reject, any other an
+  Error. ASCII is left to PKG-ASCII above, which counts records and quotes a value.
 - Verdict: a finding whose severity the profile refuses, or one it wants explained without an explanation in
   the study's explanations file, refuses the package.
 """
@@ -22,6 +25,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from cdiscmm.io.xpt.check import check_xpt
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.package.assemble import PackageFile
 from cdiscmm.package.findings import Explanations, Finding
@@ -71,6 +75,9 @@ def check_dataset(file: PackageFile, root: Path, profile: RegionProfile) -> list
     if len(file.content) > rules.max_dataset_bytes:
         message = f"{len(file.content)} bytes (above {rules.max_dataset_bytes})"
         findings.append(Finding("PKG-SIZE", "Warning", file.path, "", message))
+    for problem in check_xpt(root / file.path):
+        severity = "Reject" if problem.kind == "structure" else "Error"
+        findings.append(Finding(problem.rule, severity, file.path, problem.location.field or "", problem.message))
     if file.kind != "dataset":
         return findings
     if profile.datasets.labels == "en":

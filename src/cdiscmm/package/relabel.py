@@ -1,6 +1,7 @@
 """Rewrite the dataset and variable labels of a SAS XPORT v5 file in place of the English ones, data untouched.
 
-SAS TS-140 layout of a one-member transport file (80-byte records): record 7 (offset 480) holds the member's
+SAS TS-140 layout of a one-member transport file (80-byte records; offsets from :mod:`cdiscmm.io.xpt.layout` and
+the strict checker): record 7 (offset 480) holds the member's
 modification date, 16 blanks and the 40-byte dataset label; record 8 is the NAMESTR header with the variable
 count in columns 55-58; the 140-byte NAMESTR records follow from offset 640, each with the 8-byte name at
 offset 8 and the 40-byte label at offset 16. A label is written as UTF-8 bytes padded with blanks; one longer
@@ -14,12 +15,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.xpt.check import MEMBER_LABEL, NAMESTR_HEAD
+from cdiscmm.io.xpt.layout import NAMESTR_LENGTH, RECORD
 
-_RECORD = 80
-_DATASET_LABEL = 6 * _RECORD + 32
-_NAMESTR_HEADER = 7 * _RECORD
-_NAMESTR_START = 8 * _RECORD
-_NAMESTR_LENGTH = 140
+_RECORD = RECORD
+_DATASET_LABEL = MEMBER_LABEL + 32
+_NAMESTR_HEADER = NAMESTR_HEAD
+_NAMESTR_START = NAMESTR_HEAD + RECORD
+_NAMESTR_LENGTH = NAMESTR_LENGTH
 _LABEL = 40
 
 
