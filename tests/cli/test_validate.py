@@ -10,6 +10,7 @@ import pytest
 
 from cdiscmm import cli
 from cdiscmm.core.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_VALIDATION
+from cdiscmm.io.datasetjson import write_dataset_json
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset
 from cdiscmm.metadata.standards import sdtmig
@@ -76,3 +77,17 @@ def test_folder_without_datasets_is_bad_input(tmp_path: Path, capsys: pytest.Cap
     assert cli.main(["validate", "--sdtm", str(tmp_path / "empty"), "--out", str(tmp_path)]) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert "no .xpt files" in err and "Traceback" not in err
+
+
+def test_dataset_json_delivery_is_validated_like_xpt(tmp_path: Path) -> None:
+    standard = sdtmig()["DM"]
+    frame = _dm("X")
+    meta = standard.model_copy(update={"variables": [v for v in standard.variables if v.name in frame.columns]})
+    (tmp_path / "sdtm").mkdir()
+    write_dataset_json(Dataset(meta, frame[meta.names()]), tmp_path / "sdtm" / "dm.json")
+    assert (
+        cli.main(["validate", "--sdtm", str(tmp_path / "sdtm"), "--out", str(tmp_path / "out"), "-q"])
+        == EXIT_VALIDATION
+    )
+    report = json.loads((tmp_path / "out" / "S1" / "validation" / "report.json").read_text(encoding="utf-8"))
+    assert [(f["RULE"], f["VALUE"]) for f in report["findings"] if f["SEVERITY"] == "Reject"] == [("CT2001", "X")]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.datasetjson import read_dataset_json
 from cdiscmm.io.metadata import METADATA_FILE, read_metadata
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import Codelist, DatasetMeta, SubmissionMetadata, VariableMeta
@@ -71,13 +72,20 @@ class Delivery:
 
 
 def read_folder(folder: Path, kind: str) -> tuple[dict[str, pd.DataFrame], dict[str, Path]]:
-    """Every ``.xpt`` of ``folder`` by upper-case dataset name (file stem), with its path."""
+    """Every dataset of ``folder`` by upper-case name (file stem): its ``.xpt`` files, or for a Dataset-JSON
+    delivery (no ``.xpt``) its ``.json`` files other than ``metadata.json``."""
     if not folder.is_dir():
         raise InputError("folder not found", Location(file=str(folder)), expected=f"a folder of {kind} .xpt files")
     paths = sorted(folder.glob("*.xpt"))
+    reader = read_xpt
     if not paths:
-        raise InputError("no .xpt files", Location(file=str(folder)), expected=f"a folder of {kind} datasets")
-    frames = {path.stem.upper(): read_xpt(path).data.reset_index(drop=True) for path in paths}
+        paths = sorted(path for path in folder.glob("*.json") if path.name != METADATA_FILE)
+        reader = read_dataset_json
+    if not paths:
+        raise InputError(
+            "no .xpt files", Location(file=str(folder)), expected=f"a folder of {kind} datasets (.xpt or Dataset-JSON)"
+        )
+    frames = {path.stem.upper(): reader(path).data.reset_index(drop=True) for path in paths}
     return frames, {path.stem.upper(): path for path in paths}
 
 
