@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from cdiscmm.bench.measure import StageTiming, python_module, run_child
 from cdiscmm.core import progress
+from cdiscmm.metadata.study import select_studies
 
 STUDY = "ISA-OBS-RRMM"
 SEED = 7
@@ -81,6 +82,8 @@ def run_cohort(out: Path, subjects: int, stages: Sequence[str]) -> CohortResult:
     for stage in stages:
         progress.info(f"bench: {subjects} subjects, {stage}")
         command = python_module("cdiscmm", stage, "--study", STUDY, "--out", str(root), "-q")
+        if stage == "package":
+            command += ["--region", select_studies([STUDY])[0].config.region.lower()]
         timing = run_child(stage, subjects, command, logs / f"{stage}.log")
         timings.append(timing)
         if timing.exit_code not in FINISHED:
