@@ -1,4 +1,4 @@
-"""``cdiscmm package`` on bad usage and missing inputs: one line, exit 2 (the built package is tested in tests/package)."""
+"""``cdiscmm package`` on bad usage and missing inputs: one line, exit 2 (built packages: tests/package)."""
 
 from __future__ import annotations
 
