@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam define validate package bench test lint venv lock clean
+.PHONY: all raw sdtm adam define validate package bench test lint docs venv lock clean
 
 all: sdtm adam
 
@@ -49,6 +49,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+
+# Regenerate the docs the code states (docs/mapping-language.md, docs/adam-inputs.md); tests/test_docs.py fails
+# when they drift.
+docs: $(STAMP)
+	$(BIN)/python -m tools.build_docs
 
 # Refresh the lock after changing dependencies in pyproject.toml (newest versions that satisfy it, for every
 # Python >= 3.11); commit both files together. tests/test_lock.py fails when they disagree.

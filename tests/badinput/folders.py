@@ -39,21 +39,21 @@ FOLDERS: tuple[Case, ...] = (
         "SDTM folder",
         "ae.xpt cut short (size not a multiple of 80 bytes)",
         run_adam(lambda env: (env.sdtm / "ae.xpt").write_bytes((env.sdtm / "ae.xpt").read_bytes()[:-37])),
-        (r"<tmp>/sdtm/ae\.xpt: truncated SAS XPORT file",),
+        (r"<tmp>/sdtm/ae\.xpt: not a valid SAS XPORT v5 file: XPT001 file size \d+ is not a whole number",),
     ),
     Case(
         "sdtm-truncated-headers",
         "SDTM folder",
         "dm.xpt cut inside its headers",
         run_adam(lambda env: (env.sdtm / "dm.xpt").write_bytes((env.sdtm / "dm.xpt").read_bytes()[:400])),
-        (r"<tmp>/sdtm/dm\.xpt: truncated SAS XPORT file",),
+        (r"<tmp>/sdtm/dm\.xpt: not a valid SAS XPORT v5 file: XPT001 file ends inside its header records",),
     ),
     Case(
         "sdtm-not-xpt",
         "SDTM folder",
         "a CSV file named dm.xpt",
         run_adam(lambda env: (env.sdtm / "dm.xpt").write_text("STUDYID,USUBJID\nS,1\n")),
-        (r"<tmp>/sdtm/dm\.xpt: not a SAS XPORT file \(no library header record\)",),
+        (r"<tmp>/sdtm/dm\.xpt: not a valid SAS XPORT v5 file: XPT002 not a SAS XPORT file \(no library header",),
     ),
     Case(
         "sdtm-empty-xpt",
@@ -112,7 +112,7 @@ FOLDERS: tuple[Case, ...] = (
         "command line",
         "--study names no study",
         lambda env: ["sdtm", "--study", "NOPE", "--out", str(env.out), "-q"],
-        (r"field --study: unknown study NOPE; expected one of .*ELRA-JP-PMS",),
+        (r"field --study: unknown study NOPE in mappings folder <tmp>/mappings; expected one of .*ELRA-JP-PMS",),
     ),
     Case(
         "cli-raw-two-studies",

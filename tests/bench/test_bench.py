@@ -5,6 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
+import pyreadstat
+
 from cdiscmm.bench.measure import StageTiming, run_child
 from cdiscmm.bench.report import evaluate_targets, write_report
 from cdiscmm.bench.run import CohortResult
@@ -64,3 +67,20 @@ def test_quick_run_has_no_large_cohort_targets(tmp_path: Path) -> None:
     markdown, data = write_report(results, tmp_path)
     assert "| 1,200 | sdtm | 30.0 | 30.0 | 100 | 3.00 |" in markdown.read_text(encoding="utf-8")
     assert '"floor_cpu_s": 10.0' in data.read_text(encoding="utf-8")
+
+
+def test_probes_read_the_collected_forms_and_time_the_floor(tmp_path: Path) -> None:
+    from cdiscmm.bench.probe import floor, read_collected
+    from cdiscmm.metadata.study import select_studies
+    from cdiscmm.simulate.generate import generate_study
+
+    raw = tmp_path / "raw"
+    generate_study(select_studies(["ISA-OBS-RRMM"])[0], raw, subjects=3, seed=7)
+    assert read_collected(raw) > 0
+    datasets = tmp_path / "sdtm"
+    datasets.mkdir()
+    dm = pd.DataFrame({"USUBJID": ["S1", "S2"], "AGE": [50.0, 60.0]})
+    pyreadstat.write_xport(dm, datasets / "dm.xpt", file_format_version=5, table_name="DM")
+    summary = floor(raw, tmp_path / "scratch", [datasets])
+    assert summary["datasets"] == 1
+    assert [path.name for path in (tmp_path / "scratch").iterdir()] == ["0-dm.xpt"]

@@ -75,7 +75,7 @@ def _table(results: list[CohortResult]) -> pd.DataFrame:
                     "CPU s": f"{cpu:.1f}",
                     "peak RSS MB": f"{timing.peak_rss_mb:,.0f}",
                     "CPU / floor": f"{cpu / result.floor_cpu_s:.2f}"
-                    if result.floor_cpu_s and timing.stage != "generate"
+                    if result.floor_cpu_s and not timing.stage.startswith("generate")
                     else "",
                 }
             )

@@ -17,7 +17,7 @@ SEED = 7
 SIZES: tuple[int, ...] = (1_200, 10_000, 100_000)
 QUICK_SIZES: tuple[int, ...] = (1_200,)
 #: Pipeline stages in order; those after ``read`` run when the command line has their subcommand.
-PIPELINE: tuple[str, ...] = ("sdtm", "adam", "validate", "define", "package")
+PIPELINE: tuple[str, ...] = ("sdtm", "adam", "define", "validate", "package")
 #: Exit codes that mean the stage finished (validate exits 1 when it has findings).
 FINISHED = {0, 1}
 _STAMP = ".bench-cohort"
@@ -47,7 +47,7 @@ def _generate(root: Path, subjects: int, logs: Path) -> StageTiming:
     command += ["--out", str(raw), "-q"]
     if (raw / _STAMP).is_file() and (raw / _STAMP).read_text(encoding="utf-8") == stamp:
         return StageTiming(
-            stage="generate", subjects=subjects, wall_s=0, cpu_s=0, peak_rss_mb=0, exit_code=0, command=command
+            stage="generate (reused)", subjects=subjects, wall_s=0, cpu_s=0, peak_rss_mb=0, exit_code=0, command=command
         )
     shutil.rmtree(raw, ignore_errors=True)
     timing = run_child("generate", subjects, command, logs / "generate.log")

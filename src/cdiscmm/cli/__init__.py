@@ -12,14 +12,32 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from cdiscmm import __version__
-from cdiscmm.cli import adam, bench, define, package, sdtm, simulate, validate
-from cdiscmm.cli.options import common_options
+from cdiscmm.cli import (
+    adam,
+    bench,
+    define,
+    init,
+    package,
+    sdtm,
+    simulate,
+    validate,
+)
+from cdiscmm.cli.options import apply_project_config, common_options
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, CdiscmmError
 
 #: The subcommands in pipeline order; each module has ``register(subparsers, common)`` and imports its stage
 #: only when the subcommand runs, so ``cdiscmm --help`` loads no stage.
-SUBCOMMANDS = (simulate, sdtm, adam, validate, define, package, bench)
+SUBCOMMANDS = (
+    init,
+    simulate,
+    sdtm,
+    adam,
+    validate,
+    define,
+    package,
+    bench,
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -49,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # a usage error exits 2 here with one line (Parser.error)
     progress.set_quiet(getattr(args, "quiet", False))
     try:
+        apply_project_config(args)
         return int(args.func(args) or 0)
     except CdiscmmError as error:
         if getattr(args, "debug", False):

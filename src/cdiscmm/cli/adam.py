@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from cdiscmm.core.errors import InputError, Location, UsageError
+from cdiscmm.metadata.project import ProjectConfig
 from cdiscmm.metadata.study import select_studies
 
 
@@ -16,8 +17,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         parents=[common],
         help="build ADaM datasets (ADSL, ...) from SDTM XPT files",
         description=(
-            "Build ADaM datasets from an SDTM folder of .xpt files. Without --sdtm, each study's "
-            "<out>/<STUDYID>/sdtm/; with --sdtm DIR, that folder (STUDYID read from DM unless --study names it). "
+            "Build ADaM datasets from an SDTM folder of .xpt files. Without --sdtm, each study's SDTM folder "
+            "of the config file, else <out>/<STUDYID>/sdtm/; with --sdtm DIR, that folder (STUDYID read from DM "
+            "unless --study names it). "
             "Output: <out>/<STUDYID>/adam/<name>.xpt."
         ),
     )
@@ -34,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--sdtm takes at most one --study", Location(field="--study"))
         run_adam(args.sdtm, args.out, studyid=args.study[0] if args.study else None)
         return 0
-    for study in select_studies(args.study):
-        folder = args.out / study.studyid / "sdtm"
+    project = getattr(args, "project", None) or ProjectConfig()
+    for study in select_studies(args.study, getattr(args, "mappings", None)):
+        folder = project.sdtm_for(study.studyid) or args.out / study.studyid / "sdtm"
         if not folder.is_dir():
             raise InputError(
                 "SDTM folder not found",

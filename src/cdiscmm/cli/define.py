@@ -37,7 +37,7 @@ def _folders(args: argparse.Namespace) -> list[Path]:
                 raise InputError("folder not found", Location(file=str(folder)), expected="a folder of .xpt files")
         return given
     folders: list[Path] = []
-    for study in select_studies(args.study):
+    for study in select_studies(args.study, getattr(args, "mappings", None)):
         found = [
             args.out / study.studyid / kind for kind in ("sdtm", "adam") if (args.out / study.studyid / kind).is_dir()
         ]

@@ -342,7 +342,14 @@ def finish_domain(
         if not meta.has(target):
             raise SpecError(f"derive: {target} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
         name, args = step.verb()
-        frame[target] = DOMAIN_VERBS[name].function(frame, args, context)
+        try:
+            frame[target] = DOMAIN_VERBS[name].function(frame, args, context)
+        except KeyError as absent:  # a domain verb reads a variable no source maps (e.g. VISITNUM)
+            raise SpecError(
+                f"derive: {target} ({name}) reads {absent.args[0]}, which no source of {domain} maps",
+                Location(file=str(loaded.files[-1]), field=target),
+                expected=f"{absent.args[0]} under the variables of a source of {domain}",
+            ) from None
     if post_derive is not None:
         frame = post_derive(frame)
     idvar = seq_variable if meta.has(seq_variable) else None

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from cdiscmm.core.distinct import compute_on_distinct
-from cdiscmm.core.iso8601 import format_iso8601
+from cdiscmm.core.iso8601 import extract_fixed_width, format_iso8601
 from cdiscmm.metadata.vocabulary import DateFormat
 
 MONTHS: dict[str, str] = {
@@ -39,8 +39,11 @@ def _unknown_to_na(values: pd.Series) -> pd.Series:
 
 def _parse_dd_mon_yyyy(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """``12 MAR 2024``, ``UN MAR 2024``, ``UN UNK 2019``; case and spacing are not significant."""
-    parts = values.str.upper().str.extract(
-        r"^\s*(?P<day>\d{1,2}|[A-Z-]{2,7})[\s-]+(?P<month>[A-Z]{3}|[A-Z-]{2,7})[\s-]+(?P<year>\d{4}|[A-Z-]{2,7})\s*$"
+    parts = extract_fixed_width(
+        values.str.upper(),
+        r"^\s*(?P<day>\d{1,2}|[A-Z-]{2,7})[\s-]+(?P<month>[A-Z]{3}|[A-Z-]{2,7})[\s-]+(?P<year>\d{4}|[A-Z-]{2,7})\s*$",
+        r"^(?:\d{2}|[A-Z]{2}) [A-Z]{3} (?:\d{4}|[A-Z]{4})$",
+        {"day": (0, 2), "month": (3, 6), "year": (7, 11)},
     )
     day, month, year = (_unknown_to_na(parts[name]) for name in ("day", "month", "year"))
     bad_month = month.notna() & ~month.isin(MONTHS)
@@ -70,16 +73,22 @@ def _numeric_parts(parts: pd.DataFrame, values: pd.Series) -> tuple[pd.DataFrame
 
 def _parse_yyyy_mm_dd(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """``2024-03-12``, ``2024-03``, ``2024``, with ``UN``/``UK`` for unknown parts (``2024-UN-UN``)."""
-    parts = values.str.upper().str.extract(
-        r"^\s*(?P<year>\d{4}|UNKN|UNK|UK|UN)(?:[-/](?P<month>\d{1,2}|UNK|UK|UN))?(?:[-/](?P<day>\d{1,2}|UNK|UK|UN))?\s*$"
+    parts = extract_fixed_width(
+        values.str.upper(),
+        r"^\s*(?P<year>\d{4}|UNKN|UNK|UK|UN)(?:[-/](?P<month>\d{1,2}|UNK|UK|UN))?(?:[-/](?P<day>\d{1,2}|UNK|UK|UN))?\s*$",
+        r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$",
+        {"year": (0, 4), "month": (5, 7), "day": (8, 10)},
     )
     return _numeric_parts(parts, values)
 
 
 def _parse_dd_mm_yyyy(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """``12/03/2024`` (day first), ``UN/03/2024``, ``UN/UN/2024``."""
-    parts = values.str.upper().str.extract(
-        r"^\s*(?P<day>\d{1,2}|UNK|UK|UN)[/.](?P<month>\d{1,2}|UNK|UK|UN)[/.](?P<year>\d{4}|UNKN|UNK|UK)\s*$"
+    parts = extract_fixed_width(
+        values.str.upper(),
+        r"^\s*(?P<day>\d{1,2}|UNK|UK|UN)[/.](?P<month>\d{1,2}|UNK|UK|UN)[/.](?P<year>\d{4}|UNKN|UNK|UK)\s*$",
+        r"^\d{2}/\d{2}/\d{4}$",
+        {"day": (0, 2), "month": (3, 5), "year": (6, 10)},
     )
     return _numeric_parts(parts, values)
 
@@ -95,8 +104,11 @@ DATE_FORMATS: dict[str, Callable[[pd.Series], tuple[pd.DataFrame, pd.Series]]] =
 
 def _parse_time(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """``14:30``, ``14:30:05``, ``14:UN`` (minute unknown), ``UN:UN`` (time unknown)."""
-    parts = values.str.upper().str.extract(
-        r"^\s*(?P<hour>\d{1,2}|UNK|UK|UN)(?::(?P<minute>\d{2}|UNK|UK|UN))?(?::(?P<second>\d{2}|UNK|UK|UN))?\s*$"
+    parts = extract_fixed_width(
+        values.str.upper(),
+        r"^\s*(?P<hour>\d{1,2}|UNK|UK|UN)(?::(?P<minute>\d{2}|UNK|UK|UN))?(?::(?P<second>\d{2}|UNK|UK|UN))?\s*$",
+        r"^\d{2}(?::\d{2}(?::\d{2})?)?$",
+        {"hour": (0, 2), "minute": (3, 5), "second": (6, 8)},
     )
     hour, minute, second = (_unknown_to_na(parts[name]) for name in ("hour", "minute", "second"))
     hour = hour.str.zfill(2)

@@ -62,7 +62,7 @@ def load_catalogue(directory: Path | None = None) -> list[Rule]:
 
     A duplicated rule id or a check the registry does not have is a SpecError naming the file.
     """
-    from cdiscmm.validate import collected, engine  # noqa: F401 - the check modules fill CHECKS on import
+    from cdiscmm.validate import checks_define, collected, engine  # noqa: F401 - the check modules fill CHECKS
 
     folder = directory or specs_dir() / RULES_DIR
     rules: list[Rule] = []

@@ -12,18 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import ValidationError
 
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.metadata import METADATA_FILE, read_metadata
 from cdiscmm.io.xpt.read import read_xpt
-from cdiscmm.metadata.model import DatasetMeta, SubmissionMetadata, VariableMeta
+from cdiscmm.metadata.model import Codelist, DatasetMeta, SubmissionMetadata, VariableMeta
 from cdiscmm.metadata.standards import ADAMIG_STANDARD, adamig, all_codelists, sdtmig
 from cdiscmm.metadata.terminology import CodelistRegistry
 
 if TYPE_CHECKING:
     from cdiscmm.validate.catalogue import Rule
 
-METADATA_FILE = "metadata.json"
 SUPP_PREFIX = "SUPP"
 STANDARD_SOURCE = "standard metadata (SDTMIG 3.4, ADaMIG 1.3, SDTM/ADaM CT, sponsor codelists)"
 
@@ -83,17 +82,8 @@ def read_folder(folder: Path, kind: str) -> tuple[dict[str, pd.DataFrame], dict[
 
 
 def _submission_metadata(folder: Path) -> SubmissionMetadata | None:
-    path = folder / METADATA_FILE
-    if not path.is_file():
-        return None
-    try:
-        return SubmissionMetadata.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        raise InputError(
-            f"metadata does not match the model: {problem['msg']}",
-            Location(file=str(path), field=".".join(str(part) for part in problem["loc"])),
-        ) from None
+    """The folder's ``metadata.json`` when the delivery has one (a sponsor's usually does not)."""
+    return read_metadata(folder) if (folder / METADATA_FILE).is_file() else None
 
 
 def _adam_structure(name: str, frame: pd.DataFrame) -> str:
@@ -158,10 +148,15 @@ def build_delivery(
             if standard is not None:
                 meta[name] = standard
     registry = all_codelists()
-    if codelists:
-        known = {codelist.code for codelist in registry}
+    if codelists:  # the submitted codelists (with their sponsor extensions) win over the standard's
+        by_code: dict[str, Codelist] = {}
+        for codelist in codelists:  # SDTM and ADaM folders may both list one: keep the one with more terms
+            if codelist.code not in by_code or len(codelist.terms) > len(by_code[codelist.code].terms):
+                by_code[codelist.code] = codelist
+        codelists = list(by_code.values())
+        submitted_codes = set(by_code)
         registry = CodelistRegistry(
-            f"{registry.package} + submitted", [*registry, *(cl for cl in codelists if cl.code not in known)]
+            f"submitted + {registry.package}", [*codelists, *(cl for cl in registry if cl.code not in submitted_codes)]
         )
     studyid = next(
         (str(frame["STUDYID"].iloc[0]) for frame in frames.values() if "STUDYID" in frame.columns and len(frame)),

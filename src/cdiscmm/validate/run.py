@@ -57,6 +57,8 @@ def validate_study(
             result = validate(delivery, rules, engine)
         timings.update(result.timings)
         outcomes.update(result.outcomes)
+        if inputs.define is not None:
+            outcomes.update({rule.id: _outcome(rule, delivery) for rule in rules if rule.scope == "define"})
         datasets += [
             {
                 "name": name,

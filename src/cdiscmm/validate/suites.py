@@ -28,6 +28,9 @@ _CLOCK = rf"(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
 ISO8601_DURATION = rf"^-?P(?:{_NUMBER}W|(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}D)?{_CLOCK})$"
 ASCII = r"^[\x20-\x7E]*$"
 MAX_VALUE_BYTES = 200
+#: Result variables: their codelist applies only where value-level metadata names it (a numeric lab result in
+#: LBSTRESC is not outside a codelist), so they are checked by CT2004, not at variable level.
+RESULTS = ("ORRES", "STRESC")
 #: pandas dtype kinds of an XPT numeric and character column.
 NUMERIC_KINDS = ("f", "i", "u", "M")
 
@@ -98,7 +101,8 @@ def _plan_dataset(plan: Plan, rule: Rule, name: str, meta: DatasetMeta, frame: p
             )
     elif kind in ("codelist_nonextensible", "codelist_extensible"):
         extensible = kind == "codelist_extensible"
-        for variable in _present([v for v in variables if v.codelist and v.codelist in codelists], frame):
+        coded = [v for v in variables if v.codelist and v.codelist in codelists and not v.name.endswith(RESULTS)]
+        for variable in _present(coded, frame):
             codelist = codelists.get(variable.codelist)
             if codelist.extensible == extensible:
                 plan.add(

@@ -193,8 +193,17 @@ def check_xpt(path: Path, *, ascii_only: bool = False) -> list[XptFinding]:
     values (e.g. FDA and PMDA English datasets). An empty list means the file passes every rule."""
     found = _Findings(path)
     content = path.read_bytes()
-    if len(content) % RECORD or len(content) < NAMESTR_HEAD + 2 * RECORD:
+    if not content:
+        found.add("XPT001", "file is empty (0 bytes)", kind="structure")
+        return list(found)
+    if not content.startswith(LIBRARY_HEADER[:48]):
+        found.add("XPT002", "not a SAS XPORT file (no library header record)", kind="structure")
+        return list(found)
+    if len(content) % RECORD:
         found.add("XPT001", f"file size {len(content)} is not a whole number of 80-byte records (truncated)",
+                  kind="structure")  # fmt: skip
+    elif len(content) < NAMESTR_HEAD + 2 * RECORD:
+        found.add("XPT001", f"file ends inside its header records at byte {len(content)} (truncated)",
                   kind="structure")  # fmt: skip
         if len(content) < NAMESTR_HEAD + RECORD:
             return list(found)
