@@ -6,7 +6,7 @@ datasets and the ADaM datasets already built (ADAE, ADRS, ADTTE, ADQS plug in he
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +23,7 @@ from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.core.outputs import staged_folder
 from cdiscmm.io.metadata import write_metadata
-from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
+from cdiscmm.io.write import DEFAULT_FORMATS, write_datasets
 from cdiscmm.metadata.model import Dataset
 
 #: A builder: (SDTM datasets, ADaM datasets built so far) -> its dataset, or None (skipped, with a note)
@@ -87,15 +87,17 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], builders: Mapping[str, Builder]
     return adam
 
 
-def write_adam(adam: Mapping[str, Dataset], folder: Path) -> list[Path]:
-    """Write each dataset as ``<folder>/<name>.xpt`` (lower-case name, SAS XPORT v5), after removing the XPT files
-    of an earlier run (e.g. an ADQS the study no longer yields), and their ``metadata.json``; return the paths."""
-    remove_stale_xpt(folder)
-    paths = [write_xpt(dataset, folder / f"{name.lower()}.xpt") for name, dataset in adam.items()]
+def write_adam(adam: Mapping[str, Dataset], folder: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> list[Path]:
+    """Write each dataset as ``<folder>/<name>.xpt`` (lower-case name, SAS XPORT v5) and/or ``.json``
+    (Dataset-JSON v1.1), after removing the files of an earlier run (e.g. an ADQS the study no longer yields), and
+    their ``metadata.json``; return the paths."""
+    paths = write_datasets(adam, folder, formats)
     return [*paths, write_metadata(adam.values(), folder)]
 
 
-def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> list[Path]:
+def run_adam(
+    sdtm_folder: Path, out_root: Path, studyid: str | None = None, formats: Iterable[str] = DEFAULT_FORMATS
+) -> list[Path]:
     """Read ``sdtm_folder``, build the ADaM datasets and write them to ``<out_root>/<STUDYID>/adam/``.
 
     Besides the XPT files, ``endpoints.csv`` in the same folder holds the study's endpoint summary
@@ -114,7 +116,7 @@ def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> l
     folder = out_root / found / "adam"
     with staged_folder(folder) as staging:
         adam = build_adam(sdtm)
-        written = write_adam(adam, staging)
+        written = write_adam(adam, staging, formats)
         with progress.step("summarising endpoints"):
             written.append(write_endpoints(adam, staging / "endpoints.csv"))
         with progress.step("writing the endpoint report"):

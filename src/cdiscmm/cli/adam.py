@@ -20,21 +20,30 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
             "Build ADaM datasets from an SDTM folder of .xpt files. Without --sdtm, each study's SDTM folder "
             "of the config file, else <out>/<STUDYID>/sdtm/; with --sdtm DIR, that folder (STUDYID read from DM "
             "unless --study names it). "
-            "Output: <out>/<STUDYID>/adam/<name>.xpt."
+            "Output: <out>/<STUDYID>/adam/<name>.xpt (or .json with --format json)."
         ),
     )
     parser.add_argument("--sdtm", type=Path, metavar="DIR", help="folder of SDTM .xpt files (ours or anyone's)")
+    parser.add_argument(
+        "--format",
+        default="xpt",
+        metavar="FMT",
+        help="dataset file format(s): xpt (SAS XPORT v5, default), json (CDISC Dataset-JSON v1.1) or xpt,json",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the ADaM datasets of the chosen studies or of the --sdtm folder."""
     from cdiscmm.adam.build import run_adam  # the stage loads only when it runs
+    from cdiscmm.io.write import parse_formats
+
+    formats = parse_formats(args.format)
 
     if args.sdtm is not None:
         if args.study and len(args.study) > 1:
             raise UsageError("--sdtm takes at most one --study", Location(field="--study"))
-        run_adam(args.sdtm, args.out, studyid=args.study[0] if args.study else None)
+        run_adam(args.sdtm, args.out, studyid=args.study[0] if args.study else None, formats=formats)
         return 0
     project = getattr(args, "project", None) or ProjectConfig()
     for study in select_studies(args.study, getattr(args, "mappings", None)):
@@ -45,5 +54,5 @@ def run(args: argparse.Namespace) -> int:
                 Location(file=str(folder)),
                 expected="the output of `cdiscmm sdtm` for this study, or --sdtm DIR",
             )
-        run_adam(folder, args.out, studyid=study.studyid)
+        run_adam(folder, args.out, studyid=study.studyid, formats=formats)
     return 0

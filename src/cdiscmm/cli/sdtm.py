@@ -26,6 +26,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         ),
     )
     parser.add_argument("--raw", type=Path, metavar="DIR", help="folder of collected CSV forms (one study)")
+    parser.add_argument(
+        "--format",
+        default="xpt",
+        metavar="FMT",
+        help="dataset file format(s): xpt (SAS XPORT v5, default), json (CDISC Dataset-JSON v1.1) or xpt,json",
+    )
     parser.set_defaults(func=run)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     schema = actions.add_parser(
@@ -39,7 +45,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the SDTM datasets of the chosen studies."""
+    from cdiscmm.io.write import parse_formats
     from cdiscmm.sdtm.build import build_study  # the stage loads only when it runs
+
+    formats = parse_formats(args.format)
 
     studies = select_studies(args.study, getattr(args, "mappings", None))
     if args.raw is not None and len(studies) != 1:
@@ -54,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
                 expected="the output of `cdiscmm raw` for this study, --raw DIR, or studies: {ID: {raw: DIR}} in "
                 "cdiscmm.yaml",
             )
-        build_study(study, raw_dir, args.out / study.studyid / "sdtm")
+        build_study(study, raw_dir, args.out / study.studyid / "sdtm", formats=formats)
     return 0
 
 

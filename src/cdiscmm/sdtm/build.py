@@ -9,7 +9,7 @@ reads —, ``<lang>/<name>.xpt`` for local-language copies, ``metadata.json`` (w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -21,7 +21,7 @@ from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.core.outputs import staged_folder
 from cdiscmm.io.collected import read_form
 from cdiscmm.io.metadata import write_metadata
-from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
+from cdiscmm.io.write import DEFAULT_FORMATS, write_datasets
 from cdiscmm.metadata import standards as cdisc_standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyRef
@@ -198,13 +198,11 @@ def build_datasets(
     return StudyBuild(datasets, local, rejects, issues, reconciliation, fields)
 
 
-def write_build(build: StudyBuild, out_dir: Path) -> list[Path]:
-    """Write the datasets (XPT v5), the local-language copies and the four CSV reports (rejects, issues,
-    reconciliation, field coverage); return the paths. XPT files of an earlier run are removed first."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_xpt(out_dir)
-    written = [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.datasets.items()]
-    written += [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.local.items()]
+def write_build(build: StudyBuild, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> list[Path]:
+    """Write the datasets (XPT v5 and/or Dataset-JSON, :mod:`cdiscmm.io.write`), the local-language copies and the
+    four CSV reports (rejects, issues, reconciliation, field coverage); return the paths. Dataset files of an
+    earlier run are removed first."""
+    written = write_datasets({**build.datasets, **build.local}, out_dir, formats)
     written.append(write_metadata(build.datasets.values(), out_dir))
     tables = (
         ("rejects", build.rejects),
@@ -226,6 +224,7 @@ def build_study(
     *,
     standards: Standards | None = None,
     reader: Reader | None = None,
+    formats: Iterable[str] = DEFAULT_FORMATS,
 ) -> dict[str, Dataset]:
     """Build and write ``study``'s SDTM datasets to ``out_dir``; return the English datasets by name.
 
@@ -235,7 +234,7 @@ def build_study(
         with progress.step(f"{study.studyid}: mapping SDTM"):
             build = build_datasets(study, raw_dir, standards=standards, reader=reader)
         with progress.step(f"{study.studyid}: writing SDTM"):
-            written = write_build(build, staging)
+            written = write_build(build, staging, formats)
     rejected = int(build.reconciliation["ROWS_REJECTED"].sum())
     progress.info(f"{study.studyid}: {len(build.datasets)} datasets, {len(written)} files in {out_dir}")
     progress.info(f"{study.studyid}: {rejected} rows rejected, listed in {out_dir / 'rejects.csv'}")
