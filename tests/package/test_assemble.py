@@ -12,7 +12,7 @@ from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package
-from cdiscmm.package.checks import check_dataset, check_names, judge
+from cdiscmm.package.checks import check_dataset, check_names, check_tree, judge
 from cdiscmm.package.define_check import check_define
 from cdiscmm.package.findings import Explanation, Explanations, Finding
 from cdiscmm.package.profile import load_profile, load_translations
@@ -58,6 +58,14 @@ def study(root: Path, leaves: tuple[str, ...] = ("ae.xpt",)) -> StudyInputs:
     return StudyInputs("TEST-PKG", sdtm, adam)
 
 
+def written(root: Path, files: list[PackageFile]) -> Path:
+    """``files`` written under ``root`` (as the package step writes them before checking); ``root``."""
+    for file in files:
+        (root / file.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / file.path).write_bytes(file.content)
+    return root
+
+
 def paths(files: list[PackageFile]) -> set[str]:
     return {file.path for file in files}
 
@@ -91,6 +99,23 @@ def test_a_label_without_translation_stays_english_and_is_a_finding(tmp_path: Pa
     _, findings = plan_package(load_profile("nmpa"), inputs, {}, load_translations("zh"))
     assert [(f.rule, f.severity, f.message) for f in findings] == [
         ("PKG-LABEL", "Reject", "no Simplified Chinese dataset label for 'Made-up Domain'")
+    ]
+
+
+def test_japanese_dataset_must_have_the_english_structure(tmp_path: Path) -> None:
+    inputs = study(tmp_path)
+    profile = load_profile("pmda")
+    files, _ = plan_package(profile, inputs, {})
+    assert not check_tree(files, written(tmp_path / "first", files), profile)
+    ae = pd.DataFrame({"STUDYID": ["TEST-PKG"], "AETERM": ["悪心"]})
+    write(inputs.sdtm / "ja" / "ae.xpt", "AE", "Adverse Events", ae)
+    write(inputs.sdtm / "ja" / "cm.xpt", "CM", "Concomitant/Prior Medications", ae.rename(columns={"AETERM": "CMTRT"}))
+    files, _ = plan_package(profile, inputs, {})
+    findings = check_tree(files, written(tmp_path / "second", files), profile)
+    found = sorted((f.rule, f.where.rsplit("/", 1)[-1], f.message[:25]) for f in findings)
+    assert found == [
+        ("PKG-LOCAL", "ae.xpt", "variables or types differ"),
+        ("PKG-LOCAL", "cm.xpt", "no English dataset of the"),
     ]
 
 

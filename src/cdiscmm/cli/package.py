@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             finding = item.finding
             where = ", ".join(part for part in (finding.where, finding.variable) if part)
             print(f"cdiscmm: refused: {where}: {finding.rule} {finding.message} ({item.refuses})", file=sys.stderr)
-        verdict = f"refused ({len(result.refusals)} reasons)" if result.refusals else "accepted"
+        verdict = f"refused ({len(result.refusals)} reason(s))" if result.refusals else "accepted"
         progress.info(f"package {result.folder}: {verdict}")
         code = max(code, EXIT_VALIDATION if result.refusals else 0)
     return code

@@ -13,6 +13,9 @@ Rules (region profile):
 - Transport format: every dataset passes the strict XPT v5 checker (:func:`cdiscmm.io.xpt.check.check_xpt`,
   SAS TS-140 and the v5 submission limits); a structure finding (unreadable file) is a Reject, any other an
   Error. ASCII is left to PKG-ASCII above, which counts records and quotes a value.
+- Local-language datasets (PKG-LOCAL, Error; PMDA TCG: the Japanese dataset has the structure of the
+  alphanumeric one except the lengths of Japanese items): same variables, in the same order, of the same types as
+  the English dataset of the same name, which must exist.
 - Verdict: a finding whose severity the profile refuses, or one it wants explained without an explanation in
   the study's explanations file, refuses the package.
 """
@@ -30,7 +33,7 @@ from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.package.assemble import PackageFile
 from cdiscmm.package.findings import Explanations, Finding
 from cdiscmm.package.profile import RegionProfile
-from cdiscmm.package.relabel import read_labels
+from cdiscmm.package.relabel import read_labels, variable_types
 
 _NON_ASCII = r"[^\x00-\x7f]"
 
@@ -103,12 +106,28 @@ def check_dataset(file: PackageFile, root: Path, profile: RegionProfile) -> list
     return findings
 
 
+def check_local(file: PackageFile, files: dict[str, PackageFile]) -> list[Finding]:
+    """PKG-LOCAL findings of one local-language dataset against its English dataset (module rules)."""
+    path = PurePosixPath(file.path)
+    english = files.get(str(path.parent.parent / path.name))
+    if english is None:
+        return [Finding("PKG-LOCAL", "Error", file.path, "", "no English dataset of the same name")]
+    local, reference = variable_types(file.content, file.path), variable_types(english.content, english.path)
+    if local != reference:
+        message = f"variables or types differ from {english.path}: {local} vs {reference}"
+        return [Finding("PKG-LOCAL", "Error", file.path, "", message)]
+    return []
+
+
 def check_tree(files: list[PackageFile], root: Path, profile: RegionProfile) -> list[Finding]:
     """Every region rule of this module on the package written under ``root``."""
     findings = check_names(files, profile)
+    by_path = {file.path: file for file in files}
     for file in files:
         if file.kind.endswith("dataset"):
             findings += check_dataset(file, root, profile)
+        if file.kind == "local-dataset":
+            findings += check_local(file, by_path)
     return findings
 
 

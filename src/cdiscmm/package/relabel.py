@@ -53,6 +53,15 @@ def variable_names(content: bytes, where: str = "XPT") -> list[str]:
     return [content[start + 8 : start + 16].decode("ascii").strip() for start in starts]
 
 
+def variable_types(content: bytes, where: str = "XPT") -> list[tuple[str, int]]:
+    """(name, NAMESTR ntype: 1 numeric, 2 character) of each variable, in NAMESTR order."""
+    starts = [_NAMESTR_START + index * _NAMESTR_LENGTH for index in range(_check_layout(content, where))]
+    names = variable_names(content, where)
+    return [
+        (name, int.from_bytes(content[start : start + 2], "big")) for name, start in zip(names, starts, strict=True)
+    ]
+
+
 def created(content: bytes, where: str = "XPT") -> datetime:
     """The library's creation date-time (first real header, columns 65-80, ``ddMMMyy:hh:mm:ss``), read as UTC."""
     text = content[_RECORD + 64 : 2 * _RECORD].decode("ascii", errors="replace")

@@ -176,7 +176,7 @@ def conformance(inputs: GuideInputs, text: dict[str, str]) -> Block:
         [
             item.finding.rule,
             item.finding.severity,
-            item.finding.where,
+            item.finding.where.split(f"/{inputs.studyid.lower()}/", 1)[-1],
             item.finding.variable,
             str(item.finding.count),
             item.finding.message,
