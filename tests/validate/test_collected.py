@@ -63,3 +63,12 @@ def test_collected_defect_is_found_at_its_row_and_field(export: Path, rule_id: s
 def test_collected_dates_become_right_truncated_iso8601() -> None:
     values = pd.Series(["05 JAN 2021", "UN MAR 2021", "UN UNK 2019", "2021-01-05", ""])
     assert iso_dates(values).tolist() == ["2021-01-05", "2021-03", "2019", "", ""]
+
+
+def test_export_in_a_declared_encoding_is_read_in_it(export: Path) -> None:
+    """Regression: validation read every export as UTF-8, so a cp932 (Shift_JIS) export failed to decode."""
+    form = pd.read_csv(export / "ae.csv", dtype=str, keep_default_na=False)
+    form.loc[0, "AETERM"] = "悪心"
+    form.to_csv(export / "ae.csv", index=False, encoding="cp932")
+    collected = load_collected(export, "cp932")
+    assert collected.forms["ae"].loc[0, "AETERM"] == "悪心"

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from cdiscmm.package.build import build_package
 
     code = 0
-    for study in select_studies(args.study):
+    for study in select_studies(args.study, args.mappings):
         home = args.out / study.studyid
         if args.verify:
             code = max(code, _verify(home / "package" / args.region))

@@ -45,18 +45,21 @@ def run(args: argparse.Namespace) -> int:
     from cdiscmm.validate.run import Inputs, validate_study  # the stage loads only when it runs
 
     explicit = Inputs(args.sdtm, args.adam, args.define, args.raw)
-    if any(vars(explicit).values()):
+    if explicit.given():
         if args.study and len(args.study) > 1:
             raise UsageError(
                 "--sdtm/--adam/--raw validate one delivery; give at most one --study", Location(field="--study")
             )
+        if args.study:
+            explicit.encoding = select_studies(args.study, args.mappings)[0].config.encoding
         runs = [(explicit, None)]
     else:
         runs = []
-        for study in select_studies(args.study):
+        for study in select_studies(args.study, args.mappings):
             root = args.out / study.studyid
             inputs = Inputs(_folder(root / "sdtm"), _folder(root / "adam"), None, _folder(root / "raw"))
-            if not any(vars(inputs).values()):
+            inputs.encoding = study.config.encoding
+            if not inputs.given():
                 raise UsageError(
                     f"nothing to validate under {root}",
                     Location(file=str(root)),

@@ -58,11 +58,11 @@ class Collected:
         return rows if field_type == "*" else rows.loc[rows["TYPE"] == field_type]
 
 
-def load_collected(folder: Path) -> Collected:
-    """Every form the data dictionary lists, read as exported."""
-    dictionary = read_dictionary(folder)
-    forms = {form: read_form(folder, form) for form in dictionary["FORM"].drop_duplicates()}
-    return Collected(forms, dictionary, read_codelists(folder), folder)
+def load_collected(folder: Path, encoding: str = "utf-8") -> Collected:
+    """Every form the data dictionary lists, read as exported in the study's declared ``encoding``."""
+    dictionary = read_dictionary(folder, encoding)
+    forms = {form: read_form(folder, form, encoding) for form in dictionary["FORM"].drop_duplicates()}
+    return Collected(forms, dictionary, read_codelists(folder, encoding), folder)
 
 
 def form_findings(form: str, frame: pd.DataFrame, mask: pd.Series, field: str, detail: str | pd.Series) -> pd.DataFrame:

@@ -33,6 +33,12 @@ class Inputs:
     raw: Path | None = None
     #: A second define.xml, for the ADaM folder when ``define`` is the SDTM one (each folder has its own).
     adam_define: Path | None = None
+    #: The collected export's encoding (study.yaml ``encoding``).
+    encoding: str = "utf-8"
+
+    def given(self) -> bool:
+        """True when any folder or file to validate is given."""
+        return any(path is not None for path in (self.sdtm, self.adam, self.define, self.raw, self.adam_define))
 
 
 def _define_outcome(rule: Rule, delivery: Delivery, defines: list[Path]) -> RuleOutcome:
@@ -98,7 +104,7 @@ def validate_study(
     started = time.perf_counter()
     if inputs.raw is not None:
         with progress.step("checking collected data"):
-            collected = load_collected(inputs.raw)
+            collected = load_collected(inputs.raw, inputs.encoding)
             for rule in (rule for rule in rules if rule.scope == "collected"):
                 outcomes[rule.id] = _outcome(rule, collected)
         if studyid == "UNKNOWN":
