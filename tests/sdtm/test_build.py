@@ -12,6 +12,7 @@ from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import DatasetMeta
 from cdiscmm.metadata.study import load_study
 from cdiscmm.sdtm.build import Standards, build_datasets, write_build
+from cdiscmm.sdtm.verbs import DOMAIN_VERBS
 from tests.sdtm.conftest import AGEU, SEV, Registry, ae_meta, read_csv_form, variables
 
 STUDY = """\
@@ -267,3 +268,29 @@ def test_mapping_comments_reach_the_variable_metadata(study: tuple[Path, Path]) 
     shared.write_text(SHARED_AE + "comments: {AEFOO: x}\n", encoding="utf-8")
     with pytest.raises(SpecError, match="comments: AEFOO is not a variable of AE"):
         build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+
+
+def test_built_dataset_carries_its_define_metadata(study: tuple[Path, Path]) -> None:
+    """Origin, who supplied it, source, method and SUPP-- value level come from the mapping with the dataset."""
+    folder, raw = study
+    build = build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+    ae = build.datasets["AE"].meta
+    aeterm, aeseq = ae.variable("AETERM"), ae.variable("AESEQ")
+    assert (aeterm.origin, aeterm.origin_source, aeterm.source) == (
+        "Collected",
+        "Investigator",
+        "ae form, field AETERM_EN, AETERM",
+    )
+    assert (aeseq.origin, aeseq.origin_source, aeseq.source) == ("Derived", "Sponsor", None)
+    assert aeseq.method == DOMAIN_VERBS["derive_seq"].doc
+    qval = build.datasets["SUPPAE"].meta.variable("QVAL")
+    described = {level.where[0].values[0]: level for level in qval.value_level}
+    assert list(described) == ["AETERM1", "AETOCI"]
+    assert [condition.variable for level in qval.value_level for condition in level.where] == ["QNAM", "QNAM"]
+    assert (described["AETOCI"].label, described["AETOCI"].origin, described["AETOCI"].origin_source) == (
+        "Tocilizumab Given",
+        "Collected",
+        "Investigator",
+    )
+    assert described["AETOCI"].source == "ae form, field TOCI"
+    assert described["AETERM1"].label == aeterm.label

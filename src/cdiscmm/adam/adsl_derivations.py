@@ -9,7 +9,6 @@ note when the dataset is not delivered; DM and EX are required (:func:`cdiscmm.a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -21,6 +20,7 @@ from cdiscmm.adam.sdtm_input import optional, require
 from cdiscmm.adam.spec import ExtremeDate, RecordSelection, Rule, VariableSpec
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.metadata.model import split_variable_reference
 
 Sdtm = Mapping[str, pd.DataFrame]
 KEY = "USUBJID"
@@ -86,7 +86,8 @@ def derive_vars_predecessor(adsl: pd.DataFrame, sdtm: Sdtm, variables: list[Vari
 
 def _dm_source(spec: VariableSpec) -> bool:
     """True for a Predecessor whose source is exactly one DM variable (``DM.AGE``, not a SUPPDM description)."""
-    return spec.origin == "Predecessor" and re.fullmatch(r"DM\.[A-Z][A-Z0-9_]{0,7}", spec.source or "") is not None
+    reference = split_variable_reference(spec.source)
+    return spec.origin == "Predecessor" and reference is not None and reference[0] == "DM"
 
 
 def _selection_dates(sdtm: Sdtm, selection: RecordSelection, required: bool, name: str) -> pd.DataFrame | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from cdiscmm.adam.dates import DurationUnit
 from cdiscmm.adam.tte import CensorSource, EventSource
@@ -30,13 +30,16 @@ from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.core.paths import specs_dir
 from cdiscmm.metadata import standards
 from cdiscmm.metadata.model import (
-    NAME_PATTERN,
-    Core,
+    ORIGIN_SOURCES,
     DatasetMeta,
     Origin,
+    SasName,
     StandardVariableMeta,
+    ValueLevelMeta,
     VariableMeta,
     VariableType,
+    WhereCondition,
+    split_variable_reference,
 )
 from cdiscmm.metadata.yamlio import load_model
 
@@ -299,41 +302,28 @@ class DrugClass(BaseModel):
     drugs: list[str] = []
 
 
-class VariableSpec(BaseModel):
-    """One variable of a dataset spec.
+class VariableSpec(VariableMeta):
+    """One variable of a dataset spec: the metadata model's variable plus the data its derivation reads.
 
     For a standard variable give no label or type (the loader fills them from ADaMIG / SDTMIG). The
     optional rule sections (``rule``, ``categories``, ``lookup``, ``extreme``, ``record_value``,
-    ``drug_classes``) are the
-    data the variable's derivation reads; ``method`` states the same rule in words for Define-XML.
+    ``drug_classes``) are the data the variable's derivation reads; ``method`` states the same rule in
+    words for Define-XML. ``order`` is the variable's position in the spec (set by :class:`AdamDatasetSpec`).
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
-    label: str | None = None
+    label: str | None = None  # a standard variable's label and type are filled from the standard by the loader
     type: VariableType | None = None
+    order: int = 0
     length: int | None = Field(None, gt=0, le=200)
-    display_format: str | None = None
-    codelist: str | None = None
     origin: Origin
-    source: str | None = Field(None, description="Predecessor variable, e.g. DM.AGE")
-    method: str | None = Field(None, description="The derivation rule in words (Define-XML MethodDef)")
-    core: Core | None = None
-    comment: str | None = None
     rule: Rule | None = None
     categories: Categories | None = None
     lookup: Lookup | None = None
     extreme: ExtremeDate | None = None
     record_value: RecordValue | None = None
     drug_classes: dict[str, DrugClass] | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name_is_sas_v5(cls, value: str) -> str:
-        if not NAME_PATTERN.match(value):
-            raise ValueError(f"variable name {value!r} is not 1-8 upper-case letters, digits or _")
-        return value
 
     @model_validator(mode="after")
     def _origin_has_source_or_method(self) -> VariableSpec:
@@ -342,6 +332,10 @@ class VariableSpec(BaseModel):
         if self.origin in ("Derived", "Assigned") and not self.method:
             raise ValueError(f"{self.name}: a {self.origin} variable states its method")
         return self
+
+    def to_meta(self) -> VariableMeta:
+        """The metadata model's part of this (resolved) variable: every :class:`VariableMeta` field."""
+        return VariableMeta.model_validate(self.model_dump(include=set(VariableMeta.model_fields)))
 
 
 class ScoreSpec(BaseModel):
@@ -382,7 +376,7 @@ class ParameterSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    paramcd: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,7}$")
+    paramcd: SasName
     param: str = Field(max_length=200)
     paramn: int
     parcat1: str | None = None
@@ -422,6 +416,8 @@ class AdamDatasetSpec(BaseModel):
             raise ValueError("a PARAMCD is declared twice")
         if self.subclass == "TIME-TO-EVENT" and any(parameter.tte is None for parameter in self.parameters):
             raise ValueError("every parameter of a TIME-TO-EVENT dataset has a 'tte' section")
+        for order, variable in enumerate(self.variables, start=1):
+            variable.order = order
         return self
 
     def variable(self, name: str) -> VariableSpec:
@@ -450,24 +446,7 @@ class AdamDatasetSpec(BaseModel):
         ).astype({"PARAMCD": "str", "PARAM": "str", "PARAMN": "int64", "PARCAT1": "str"})
 
     def to_dataset_meta(self) -> DatasetMeta:
-        """The :class:`DatasetMeta` of this spec (labels and types already filled by the loader)."""
-        variables = [
-            VariableMeta(
-                name=spec.name,
-                label=spec.label or "",
-                type=spec.type or "Char",
-                order=order,
-                core=spec.core,
-                codelist=spec.codelist,
-                origin=spec.origin,
-                source=spec.source,
-                method=spec.method,
-                display_format=spec.display_format,
-                length=spec.length,
-                comment=spec.comment,
-            )
-            for order, spec in enumerate(self.variables, start=1)
-        ]
+        """The :class:`DatasetMeta` of this spec (variables already resolved by the loader)."""
         return DatasetMeta(
             name=self.name,
             label=self.label,
@@ -476,7 +455,7 @@ class AdamDatasetSpec(BaseModel):
             structure=self.structure,
             standard=standards.ADAMIG_STANDARD,
             keys=self.keys,
-            variables=variables,
+            variables=[variable.to_meta() for variable in self.variables],
             comment=self.comment,
         )
 
@@ -527,9 +506,10 @@ def _standard_for(name: str, lookup: tuple[str, ...]) -> StandardVariableMeta | 
 
 def _predecessor_for(source: str | None) -> VariableMeta | None:
     """The variable a Predecessor source names: SDTMIG (``DM.AGE``) or our ADSL (``ADSL.EFFFL``), else None."""
-    if not source or not re.fullmatch(r"[A-Z]{2,8}\.[A-Z][A-Z0-9_]{0,7}", source):
+    reference = split_variable_reference(source)
+    if reference is None:
         return None
-    dataset, variable = source.split(".")
+    dataset, variable = reference
     meta = load_adam_spec("ADSL").to_dataset_meta() if dataset == "ADSL" else standards.sdtmig().get(dataset)
     if meta is None or not meta.has(variable):
         return None
@@ -568,7 +548,27 @@ def resolve_variable(spec: VariableSpec, lookup: tuple[str, ...]) -> tuple[Varia
             return spec, f"{spec.name} is not a standard variable: state its label and type"
         update = {"label": spec.label, "type": spec.type}
     update["display_format"] = _display_format(spec, update["type"])
+    update["origin_source"] = spec.origin_source or ORIGIN_SOURCES.get(spec.origin)
     return spec.model_copy(update=update), None
+
+
+#: Variables whose values are described per parameter (Define-XML value-level metadata of a BDS dataset).
+PARAMETER_VALUE_VARIABLES: tuple[str, ...] = ("AVAL", "AVALC")
+
+
+def compute_parameter_value_level(parameters: list[ParameterSpec]) -> list[ValueLevelMeta]:
+    """One value level per parameter: where PARAMCD EQ the code, labelled by PARAM, with the parameter's method.
+
+    ADaMIG 1.3 §4.2 (BDS): AVAL/AVALC mean what PARAMCD says, so Define-XML describes them by PARAMCD.
+    """
+    return [
+        ValueLevelMeta(
+            where=[WhereCondition(variable="PARAMCD", values=(parameter.paramcd,))],
+            label=parameter.param,
+            method=parameter.method,
+        )
+        for parameter in parameters
+    ]
 
 
 def resolve_spec(spec: AdamDatasetSpec, path: Path) -> AdamDatasetSpec:
@@ -576,8 +576,11 @@ def resolve_spec(spec: AdamDatasetSpec, path: Path) -> AdamDatasetSpec:
     lookup = STANDARD_LOOKUP[(spec.class_, spec.subclass)]
     resolved: list[VariableSpec] = []
     problems: list[str] = []
+    by_parameter = compute_parameter_value_level(spec.parameters)
     for variable in spec.variables:
         filled, problem = resolve_variable(variable, lookup)
+        if by_parameter and filled.name in PARAMETER_VALUE_VARIABLES and not filled.value_level:
+            filled = filled.model_copy(update={"value_level": by_parameter})
         resolved.append(filled)
         if problem:
             problems.append(problem)

@@ -17,9 +17,10 @@ import pandas as pd
 
 from cdiscmm.core.errors import InputError, Location, SpecError
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
+from cdiscmm.sdtm.describe import Qualifier, describe_variables, mapped_qualifiers, supp_value_level, with_value_level
 from cdiscmm.sdtm.loader import LoadedMapping
 from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events, row_events
-from cdiscmm.sdtm.spec import DomainStep, Join, Source, SuppQualArgs, Unpivot, VerbStep
+from cdiscmm.sdtm.spec import DomainStep, Join, Source, Unpivot, VerbStep
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 from cdiscmm.sdtm.verbs.base import DomainContext, MapContext, Mapped, clean_text, problems_where
 from cdiscmm.sdtm.verbs.condition import condition_add
@@ -287,23 +288,97 @@ def has_local_text(frame: pd.DataFrame) -> bool:
     return any(column.startswith(LOCAL_PREFIX) for column in frame)
 
 
-def _origins(loaded: LoadedMapping) -> dict[str, tuple[str, str]]:
-    origins: dict[str, tuple[str, str]] = {}
-    for source in loaded.mapping.sources:
-        for target, step in source.variables.items():
-            name, args = step.verb()
-            verb = RECORD_VERBS[name]
-            fields = ", ".join(args.fields())
-            origins.setdefault(target, (verb.origin, f"{source.form} form{', field ' + fields if fields else ''}"))
-    for target, step in loaded.mapping.derive.items():
-        origins[target] = ("Derived", DOMAIN_VERBS[step.verb()[0]].doc)
-    return origins
-
-
 def _typed(values: pd.Series, variable: VariableMeta) -> pd.Series:
     if variable.type == "Num":
         return pd.to_numeric(values, errors="coerce").astype("Float64")
     return values.astype("string")
+
+
+def _with_mapping_keys(loaded: LoadedMapping, meta: DatasetMeta) -> DatasetMeta:
+    """``meta`` with the mapping's ``keys`` when it states them (each must be a variable of the domain)."""
+    if loaded.mapping.keys is None:
+        return meta
+    unknown = [key for key in loaded.mapping.keys if not meta.has(key)]
+    if unknown:
+        raise SpecError(
+            f"keys: {unknown[0]} is not a variable of {loaded.mapping.domain}",
+            Location(file=str(loaded.files[-1])),
+            expected=f"one of {', '.join(meta.names())}",
+        )
+    return meta.model_copy(update={"keys": list(loaded.mapping.keys)})
+
+
+def _derive(frame: pd.DataFrame, loaded: LoadedMapping, meta: DatasetMeta, context: DomainContext) -> pd.DataFrame:
+    """Run the domain verbs in mapping order, --SEQ first when the mapping does not state it; adds columns."""
+    domain = loaded.mapping.domain
+    steps: dict[str, DomainStep] = dict(loaded.mapping.derive)
+    seq_variable = f"{domain}SEQ"
+    if meta.has(seq_variable) and seq_variable not in steps:
+        steps = {seq_variable: DomainStep(derive_seq=DeriveSeqArgs()), **steps}
+    for target, step in steps.items():
+        if not meta.has(target):
+            raise SpecError(f"derive: {target} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
+        name, args = step.verb()
+        frame[target] = DOMAIN_VERBS[name].function(frame, args, context)
+    return frame
+
+
+def _supp_records(
+    frame: pd.DataFrame, meta: DatasetMeta, qualifiers: dict[str, Qualifier], idvar: str | None
+) -> tuple[list[pd.DataFrame], list[Qualifier]]:
+    """SUPP-- records of text over 200 bytes (cut from ``frame`` in place) and of the mapping's qualifiers, and the
+    qualifiers they hold (a continuation such as AETERM1 is labelled by its variable, SDTMIG 3.4 §4.5.3.2)."""
+    parts: list[pd.DataFrame] = []
+    emitted: list[Qualifier] = []
+
+    def add(values: pd.Series, qualifier: Qualifier) -> None:
+        parts.append(
+            supp_qual(
+                frame,
+                values,
+                qnam=qualifier.qnam,
+                qlabel=qualifier.label,
+                qorig=qualifier.qorig,
+                qeval=qualifier.qeval,
+                idvar=idvar,
+            )
+        )
+        emitted.append(qualifier)
+
+    for variable in [variable for variable in meta.variables if variable.name in frame and variable.type == "Char"]:
+        parent, continuations = split_long_text(frame[variable.name])
+        frame[variable.name] = parent
+        for number in continuations.columns:
+            qnam = compute_split_qnam(variable.name, int(number))
+            add(continuations[number], Qualifier(qnam, variable.label, "CRF", None, "Collected"))
+    # a QNAM several sources fill (e.g. LINENUM from priortx and subtx) is one column: emitted once (first spec)
+    for qnam, qualifier in qualifiers.items():
+        values, continuations = split_long_text(frame[SUPP_PREFIX + qnam])
+        add(values, qualifier)
+        for number in continuations.columns:
+            add(continuations[number], replace(qualifier, qnam=compute_split_qnam(qnam, int(number))))
+    return parts, emitted
+
+
+def _shaped(frame: pd.DataFrame, meta: DatasetMeta, order: list[str]) -> tuple[pd.DataFrame, list[VariableMeta]]:
+    """The domain's variables in SDTMIG order, typed, records sorted by ``order``: Req and Exp always present,
+    Perm only when mapped (SDTMIG 3.4 §4.1.2)."""
+    keep = [
+        variable
+        for variable in sorted(meta.variables, key=lambda v: v.order)
+        if variable.name in frame or variable.core in ("Req", "Exp")
+    ]
+    data = pd.DataFrame(
+        {
+            variable.name: _typed(frame[variable.name], variable)
+            if variable.name in frame
+            else pd.Series(pd.NA, index=frame.index, dtype="Float64" if variable.type == "Num" else "string")
+            for variable in keep
+        },
+        index=frame.index,
+    )
+    order = [name for name in order if name in data] or ["USUBJID"]
+    return data.sort_values(order, kind="stable").reset_index(drop=True), keep
 
 
 def finish_domain(
@@ -320,111 +395,26 @@ def finish_domain(
     ``post_derive`` runs after the domain verbs (DM uses it for AGEU, which follows a derived AGE).
     """
     domain = loaded.mapping.domain
-    if loaded.mapping.keys is not None:
-        unknown = [key for key in loaded.mapping.keys if not meta.has(key)]
-        if unknown:
-            raise SpecError(
-                f"keys: {unknown[0]} is not a variable of {domain}",
-                Location(file=str(loaded.files[-1])),
-                expected=f"one of {', '.join(meta.names())}",
-            )
-        meta = meta.model_copy(update={"keys": list(loaded.mapping.keys)})
+    meta = _with_mapping_keys(loaded, meta)
     frame = frame.copy()
     frame["STUDYID"] = studyid
     frame["DOMAIN"] = domain
-    steps: dict[str, DomainStep] = dict(loaded.mapping.derive)
-    seq_variable = f"{domain}SEQ"
-    if meta.has(seq_variable) and seq_variable not in steps:
-        steps = {seq_variable: DomainStep(derive_seq=DeriveSeqArgs()), **steps}
-    for target, step in steps.items():
-        if not meta.has(target):
-            raise SpecError(f"derive: {target} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
-        name, args = step.verb()
-        frame[target] = DOMAIN_VERBS[name].function(frame, args, context)
+    frame = _derive(frame, loaded, meta, context)
     if post_derive is not None:
         frame = post_derive(frame)
+    seq_variable = f"{domain}SEQ"
     idvar = seq_variable if meta.has(seq_variable) else None
-    supp_parts: list[pd.DataFrame] = []
-    targets = [variable for variable in meta.variables if variable.name in frame]
-    for variable in targets:
-        if variable.type != "Char":
-            continue
-        parent, continuations = split_long_text(frame[variable.name])
-        frame[variable.name] = parent
-        for number in continuations.columns:
-            supp_parts.append(
-                supp_qual(
-                    frame,
-                    continuations[number],
-                    qnam=compute_split_qnam(variable.name, int(number)),
-                    qlabel=variable.label,
-                    qorig="CRF",
-                    qeval=None,
-                    idvar=idvar,
-                )
-            )
-    # a QNAM several sources fill (e.g. LINENUM from priortx and subtx) is one column: emit it once (first spec)
-    supp_specs: dict[str, SuppQualArgs] = {}
-    for source in loaded.mapping.sources:
-        for qnam, supp in source.supp.items():
-            supp_specs.setdefault(qnam, supp.supp_qual)
-    for qnam, spec in supp_specs.items():
-        values, continuations = split_long_text(frame[SUPP_PREFIX + qnam])
-        supp_parts.append(
-            supp_qual(frame, values, qnam=qnam, qlabel=spec.qlabel, qorig=spec.qorig, qeval=spec.qeval, idvar=idvar)
-        )
-        for number in continuations.columns:
-            supp_parts.append(
-                supp_qual(
-                    frame,
-                    continuations[number],
-                    qnam=compute_split_qnam(qnam, int(number)),
-                    qlabel=spec.qlabel,
-                    qorig=spec.qorig,
-                    qeval=spec.qeval,
-                    idvar=idvar,
-                )
-            )
-    origins = _origins(loaded)
-    keep = [
-        variable
-        for variable in sorted(meta.variables, key=lambda v: v.order)
-        if variable.name in frame or variable.core in ("Req", "Exp")
-    ]
-    data = pd.DataFrame(
-        {
-            variable.name: _typed(frame[variable.name], variable)
-            if variable.name in frame
-            else pd.Series(pd.NA, index=frame.index, dtype="Float64" if variable.type == "Num" else "string")
-            for variable in keep
-        },
-        index=frame.index,
-    )
-    order = ["USUBJID", seq_variable] if idvar else [key for key in meta.keys if key in data] or ["USUBJID"]
-    data = data.sort_values(order, kind="stable").reset_index(drop=True)
-    comments = loaded.mapping.comments
-    unknown = sorted(set(comments) - set(meta.names()))
-    if unknown:
-        raise SpecError(f"comments: {unknown[0]} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
-    variables = [
-        variable.model_copy(
-            update={
-                **(
-                    dict(zip(("origin", "source"), origins[variable.name], strict=True))
-                    if variable.name in origins
-                    else {}
-                ),
-                **({"comment": comments[variable.name]} if variable.name in comments else {}),
-            }
-        )
-        for variable in keep
-    ]
-    dataset = Dataset(meta.model_copy(update={"variables": variables}), data)
-    return dataset, _supp_dataset(supp_parts, supp_meta, domain)
+    supp_parts, qualifiers = _supp_records(frame, meta, mapped_qualifiers(loaded), idvar)
+    data, keep = _shaped(frame, meta, ["USUBJID", seq_variable] if idvar else list(meta.keys))
+    dataset = Dataset(meta.model_copy(update={"variables": describe_variables(loaded, keep)}), data)
+    return with_value_level(dataset), _supp_dataset(supp_parts, qualifiers, supp_meta, domain)
 
 
-def _supp_dataset(parts: list[pd.DataFrame], supp_meta: DatasetMeta, domain: str) -> Dataset | None:
-    """SUPP-- for ``domain``: records sorted by subject, parent record and QNAM; None when there are none."""
+def _supp_dataset(
+    parts: list[pd.DataFrame], qualifiers: list[Qualifier], supp_meta: DatasetMeta, domain: str
+) -> Dataset | None:
+    """SUPP-- for ``domain``: records sorted by subject, parent record and QNAM, QVAL described per QNAM; None when
+    there are none."""
     parts = [part for part in parts if not part.empty]
     if not parts:
         return None
@@ -436,5 +426,12 @@ def _supp_dataset(parts: list[pd.DataFrame], supp_meta: DatasetMeta, domain: str
         .drop(columns="__N")
         .reset_index(drop=True)
     )
-    meta = supp_meta.model_copy(update={"name": f"SUPP{domain}", "label": f"Supplemental Qualifiers for {domain}"})
+    value_level = supp_value_level(qualifiers, set(data["QNAM"].dropna()))
+    variables = [
+        variable.model_copy(update={"value_level": value_level}) if variable.name == "QVAL" else variable
+        for variable in supp_meta.variables
+    ]
+    meta = supp_meta.model_copy(
+        update={"name": f"SUPP{domain}", "label": f"Supplemental Qualifiers for {domain}", "variables": variables}
+    )
     return Dataset(meta, data.astype("string"))
