@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import cast
 
 import pandas as pd
 
@@ -237,9 +238,7 @@ def _problem_pages(
 
 def _run_record_step(step: VerbStep, rows: pd.DataFrame, context: MapContext) -> Mapped:
     name, args = step.verb()
-    mapped = RECORD_VERBS[name].function(rows, args, context)
-    assert isinstance(mapped, Mapped)
-    return mapped
+    return cast(Mapped, RECORD_VERBS[name].function(rows, args, context))  # record verbs return Mapped
 
 
 def _as_number(values: pd.Series, step: VerbStep, *, required: bool) -> tuple[pd.Series, pd.DataFrame]:
