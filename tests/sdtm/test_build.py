@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 
 from cdiscmm.core.errors import SpecError
+from cdiscmm.io.write import write_datasets
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import DatasetMeta
 from cdiscmm.metadata.study import load_study
-from cdiscmm.sdtm.build import Standards, build_datasets, write_build
+from cdiscmm.sdtm.build import Standards, build_datasets
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS
 from tests.sdtm.conftest import AGEU, SEV, Registry, ae_meta, read_csv_form, variables
 
@@ -185,7 +186,7 @@ def test_build_with_override_local_text_supp_and_long_text(study: tuple[Path, Pa
     assert build.datasets["AE"].meta.variable("AETERM").origin == "Collected"
 
     out = tmp_path / "out"
-    write_build(build, out)
+    write_datasets(build.all_datasets(), out)
     assert read_xpt(out / "ja" / "ae.xpt").data["AETERM"].tolist() == ["頭痛" * 33, "悪心"]
     assert read_xpt(out / "suppae.xpt").data["QNAM"].tolist() == ["AETERM1", "AETOCI"]
 

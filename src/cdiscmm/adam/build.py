@@ -1,4 +1,5 @@
-"""Build the ADaM datasets of one study from its SDTM folder and write them as XPT v5.
+"""Build the ADaM datasets of one study from its SDTM folder (the writer step, :mod:`cdiscmm.io.write`, makes
+the files).
 
 :data:`BUILDERS` is the registry, in build order: ADSL first, every later builder receives the SDTM
 datasets and the ADaM datasets already built (ADAE, ADRS, ADTTE, ADQS plug in here).
@@ -16,11 +17,10 @@ from cdiscmm.adam.adqs import build_adqs
 from cdiscmm.adam.adrs import build_adrs
 from cdiscmm.adam.adsl import build_adsl
 from cdiscmm.adam.adtte import build_adtte
-from cdiscmm.adam.endpoints import write_endpoints
+from cdiscmm.adam.endpoints import compute_endpoint_table
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
-from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
 from cdiscmm.metadata.model import Dataset
 
 #: A builder: (SDTM datasets, ADaM datasets built so far) -> its dataset, or None (skipped, with a note)
@@ -83,20 +83,9 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], builders: Mapping[str, Builder]
     return adam
 
 
-def write_adam(adam: Mapping[str, Dataset], folder: Path) -> list[Path]:
-    """Write each dataset as ``<folder>/<name>.xpt`` (lower-case name, SAS XPORT v5), after removing the XPT files
-    of an earlier run (e.g. an ADQS the study no longer yields); return the paths."""
-    remove_stale_xpt(folder)
-    return [write_xpt(dataset, folder / f"{name.lower()}.xpt") for name, dataset in adam.items()]
-
-
-def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> list[Path]:
-    """Read ``sdtm_folder``, build the ADaM datasets and write them to ``<out_root>/<STUDYID>/adam/``.
-
-    Besides the XPT files, ``endpoints.csv`` in the same folder holds the study's endpoint summary
-    (:func:`cdiscmm.adam.endpoints.summarise_endpoints`); its path is the last one returned.
-    ``studyid``, when given, must be DM's STUDYID (so a folder is never written under another study).
-    """
+def read_delivery(sdtm_folder: Path, studyid: str | None = None) -> tuple[Mapping[str, pd.DataFrame], str]:
+    """The SDTM datasets of ``sdtm_folder`` and their STUDYID (DM's); ``studyid``, when given, must be DM's (so a
+    folder is never built under another study)."""
     with progress.step(f"reading SDTM {sdtm_folder}"):
         sdtm = read_sdtm_folder(sdtm_folder)
     found = studyid_of(sdtm)
@@ -104,11 +93,10 @@ def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> l
         raise InputError(
             f"DM STUDYID is {found}, not {studyid}", Location(file=str(sdtm_folder), field="STUDYID"), expected=studyid
         )
-    adam = build_adam(sdtm)
-    folder = out_root / found / "adam"
-    paths = write_adam(adam, folder)
+    return sdtm, found
+
+
+def report_tables(adam: Mapping[str, Dataset]) -> dict[str, pd.DataFrame]:
+    """The report tables written beside the datasets: ``endpoints`` (:func:`compute_endpoint_table`)."""
     with progress.step("summarising endpoints"):
-        paths.append(write_endpoints(adam, folder / "endpoints.csv"))
-    for path in paths:
-        progress.info(f"wrote {path}")
-    return paths
+        return {"endpoints": compute_endpoint_table(adam)}

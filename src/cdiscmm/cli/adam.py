@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.metadata.study import select_studies
 
@@ -25,10 +26,23 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(func=run)
 
 
+def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> list[Path]:
+    """Read ``sdtm_folder``, build the ADaM datasets and write them, with ``endpoints.csv``, to
+    ``<out_root>/<STUDYID>/adam/``; return the paths."""
+    from cdiscmm.adam.build import build_adam, read_delivery, report_tables  # the stage loads only when it runs
+    from cdiscmm.io.write import write_datasets, write_tables
+
+    sdtm, found = read_delivery(sdtm_folder, studyid)
+    adam = build_adam(sdtm)
+    folder = out_root / found / "adam"
+    paths = write_datasets(adam, folder) + write_tables(report_tables(adam), folder)
+    for path in paths:
+        progress.info(f"wrote {path}")
+    return paths
+
+
 def run(args: argparse.Namespace) -> int:
     """Build and write the ADaM datasets of the chosen studies or of the --sdtm folder."""
-    from cdiscmm.adam.build import run_adam  # the stage loads only when it runs
-
     if args.sdtm is not None:
         if args.study and len(args.study) > 1:
             raise UsageError("--sdtm takes at most one --study", Location(field="--study"))

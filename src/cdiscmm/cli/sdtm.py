@@ -36,8 +36,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build and write the SDTM datasets of the chosen studies."""
-    from cdiscmm.sdtm.build import build_study  # the stage loads only when it runs
+    """Build the SDTM datasets of the chosen studies; the writer step makes the files."""
+    from cdiscmm.io.write import write_datasets, write_tables
+    from cdiscmm.sdtm.build import build_datasets  # the stage loads only when it runs
 
     studies = select_studies(args.study)
     if args.raw is not None and len(studies) != 1:
@@ -50,7 +51,12 @@ def run(args: argparse.Namespace) -> int:
                 Location(file=str(raw_dir)),
                 expected="the output of `cdiscmm raw` for this study, or --raw DIR",
             )
-        build_study(study, raw_dir, args.out / study.studyid / "sdtm")
+        out_dir = args.out / study.studyid / "sdtm"
+        with progress.step(f"{study.studyid}: mapping SDTM"):
+            build = build_datasets(study, raw_dir)
+        with progress.step(f"{study.studyid}: writing SDTM"):
+            written = write_datasets(build.all_datasets(), out_dir) + write_tables(build.tables(), out_dir)
+        progress.info(f"{study.studyid}: {build.summary()}, {len(written)} files in {out_dir}")
     return 0
 
 

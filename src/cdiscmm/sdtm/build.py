@@ -1,10 +1,9 @@
-"""Build one study's SDTM datasets from its collected forms and YAML mappings, and write them.
+"""Build one study's SDTM datasets from its collected forms and YAML mappings (nothing is written here).
 
 Order: read every form (exact duplicates rejected), DM first (its reference dates drive --DY and EPOCH
 elsewhere), then every other domain (records of subjects not in DM rejected), then TS from ``study.yaml``.
-Written to ``out_dir``: ``<name>.xpt`` (SAS XPORT v5, labels from the metadata) — the files the ADaM stage
-reads —, ``<lang>/<name>.xpt`` for local-language copies, ``rejects.csv``, ``issues.csv`` and
-``reconciliation.csv``.
+The result (:class:`StudyBuild`) holds the datasets, their local-language copies and the report tables
+(rejects, issues, reconciliation, field coverage); the writer step (:mod:`cdiscmm.io.write`) makes the files.
 """
 
 from __future__ import annotations
@@ -15,10 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.io.collected import read_form
-from cdiscmm.io.xpt.write import remove_stale_xpt, write_xpt
 from cdiscmm.metadata import standards as cdisc_standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyRef
@@ -68,6 +65,24 @@ class StudyBuild:
     issues: pd.DataFrame
     reconciliation: pd.DataFrame
     fields: pd.DataFrame
+
+    def all_datasets(self) -> dict[str, Dataset]:
+        """The datasets, then the local-language copies (keyed ``<lang>/<name>``)."""
+        return {**self.datasets, **self.local}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The report tables by file name: rejected rows, issues for queries, per-form reconciliation, fields."""
+        return {
+            "rejects": self.rejects,
+            "issues": self.issues,
+            "reconciliation": self.reconciliation,
+            "fields": self.fields,
+        }
+
+    def summary(self) -> str:
+        """One line: datasets built and raw rows rejected."""
+        rejected = int(self.reconciliation["ROWS_REJECTED"].sum())
+        return f"{len(self.datasets)} datasets, {rejected} rows rejected"
 
 
 def _meta(standards: Standards, domain: str, where: Path) -> DatasetMeta:
@@ -186,43 +201,3 @@ def build_datasets(
     rejects, issues, reconciliation = reconcile(config.studyid, rows_read, mapped_rows, pd.concat(events))
     fields = compute_field_coverage(mappings, config.design, raws)
     return StudyBuild(datasets, local, rejects, issues, reconciliation, fields)
-
-
-def write_build(build: StudyBuild, out_dir: Path) -> list[Path]:
-    """Write the datasets (XPT v5), the local-language copies and the four CSV reports (rejects, issues,
-    reconciliation, field coverage); return the paths. XPT files of an earlier run are removed first."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_xpt(out_dir)
-    written = [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.datasets.items()]
-    written += [write_xpt(dataset, out_dir / f"{name.lower()}.xpt") for name, dataset in build.local.items()]
-    tables = (
-        ("rejects", build.rejects),
-        ("issues", build.issues),
-        ("reconciliation", build.reconciliation),
-        ("fields", build.fields),
-    )
-    for name, table in tables:
-        path = out_dir / f"{name}.csv"
-        table.to_csv(path, index=False, encoding="utf-8")
-        written.append(path)
-    return written
-
-
-def build_study(
-    study: StudyRef,
-    raw_dir: Path,
-    out_dir: Path,
-    *,
-    standards: Standards | None = None,
-    reader: Reader | None = None,
-) -> dict[str, Dataset]:
-    """Build and write ``study``'s SDTM datasets to ``out_dir``; return the English datasets by name."""
-    with progress.step(f"{study.studyid}: mapping SDTM"):
-        build = build_datasets(study, raw_dir, standards=standards, reader=reader)
-    with progress.step(f"{study.studyid}: writing SDTM"):
-        written = write_build(build, out_dir)
-    rejected = int(build.reconciliation["ROWS_REJECTED"].sum())
-    progress.info(
-        f"{study.studyid}: {len(build.datasets)} datasets, {rejected} rows rejected, {len(written)} files in {out_dir}"
-    )
-    return build.datasets
