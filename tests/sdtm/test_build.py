@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from cdiscmm.core.errors import SpecError
+from cdiscmm.core.paths import specs_dir
 from cdiscmm.io.write import write_datasets
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import DatasetMeta
+from cdiscmm.metadata.standards import load_sdtmig
 from cdiscmm.metadata.study import load_study
 from cdiscmm.sdtm.build import Standards, build_datasets
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS
@@ -295,3 +298,34 @@ def test_built_dataset_carries_its_define_metadata(study: tuple[Path, Path]) -> 
     )
     assert described["AETOCI"].source == "ae form, field TOCI"
     assert described["AETERM1"].label == aeterm.label
+
+
+def test_labels_in_the_files_come_from_the_standard_spec(study: tuple[Path, Path], tmp_path: Path) -> None:
+    """Nothing standard is restated in Python: labels changed in a copy of specs/ (a variable's, a SUPPQUAL
+    variable's, the SUPP-- dataset label) are the labels of the XPT files written."""
+    specs = tmp_path / "specs"
+    shutil.copytree(specs_dir() / "sdtmig-3.4", specs / "sdtmig-3.4")
+    edits = {
+        "variables.csv": [
+            (",AETERM,Reported Term for the Adverse Event,", ",AETERM,Verbatim AE Term,"),
+            (",QLABEL,Qualifier Variable Label,", ",QLABEL,Qualifier Label,"),
+        ],
+        "datasets.csv": [("Supplemental Qualifiers for [domain name]", "Added Qualifiers for [domain name]")],
+    }
+    for name, replacements in edits.items():
+        path = specs / "sdtmig-3.4" / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    folder, raw = study
+    ig = Standards(load_sdtmig(specs), Registry(SEV, AGEU))
+    build = build_datasets(load_study(folder), raw, standards=ig, reader=read_csv_form)
+    out = tmp_path / "out"
+    write_datasets(build.all_datasets(), out)
+    assert read_xpt(out / "ae.xpt").labels["AETERM"] == "Verbatim AE Term"
+    suppae = read_xpt(out / "suppae.xpt")
+    assert suppae.label == "Added Qualifiers for AE"
+    assert suppae.labels["QLABEL"] == "Qualifier Label"
+    assert list(suppae.data.columns) == load_sdtmig(specs)["SUPPQUAL"].names()

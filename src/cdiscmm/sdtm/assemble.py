@@ -26,7 +26,7 @@ from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 from cdiscmm.sdtm.verbs.base import DomainContext, MapContext, Mapped, clean_text, problems_where
 from cdiscmm.sdtm.verbs.condition import condition_add
 from cdiscmm.sdtm.verbs.seq import ENGLISH_PREFIX, ORDER_COLUMN, DeriveSeqArgs
-from cdiscmm.sdtm.verbs.supp import SUPP_COLUMNS, compute_split_qnam, split_long_text, supp_qual
+from cdiscmm.sdtm.verbs.supp import compute_split_qnam, split_long_text, supp_qual
 
 FORM_COLUMN = "__FORM"
 ROW = "__ROW"
@@ -34,6 +34,9 @@ LOCAL_PREFIX = "__LOCAL_"
 #: Hidden column ``__JOINROW_<form>``: the raw row of a joined detail page (lineage of the joined rows).
 JOIN_PREFIX = "__JOINROW_"
 SUPP_PREFIX = "__SUPP_"
+#: The placeholder of the SDTMIG SUPPQUAL dataset label ("Supplemental Qualifiers for [domain name]"), filled with
+#: the parent domain's code (SDTMIG 3.4 §8.4: one SUPP-- dataset per parent domain).
+DOMAIN_PLACEHOLDER = "[domain name]"
 
 
 @dataclass
@@ -417,7 +420,7 @@ def _supp_dataset(
     parts = [part for part in parts if not part.empty]
     if not parts:
         return None
-    data = pd.concat(parts, ignore_index=True).loc[:, list(SUPP_COLUMNS)]
+    data = pd.concat(parts, ignore_index=True).loc[:, supp_meta.names()]
     number = pd.to_numeric(data["IDVARVAL"], errors="coerce")
     data = (
         data.assign(__N=number)
@@ -430,7 +433,6 @@ def _supp_dataset(
         variable.model_copy(update={"value_level": value_level}) if variable.name == "QVAL" else variable
         for variable in supp_meta.variables
     ]
-    meta = supp_meta.model_copy(
-        update={"name": f"SUPP{domain}", "label": f"Supplemental Qualifiers for {domain}", "variables": variables}
-    )
+    label = supp_meta.label.replace(DOMAIN_PLACEHOLDER, domain)
+    meta = supp_meta.model_copy(update={"name": f"SUPP{domain}", "label": label, "variables": variables})
     return Dataset(meta, data.astype("string"))

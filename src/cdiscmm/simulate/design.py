@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from cdiscmm.metadata.study import StudyRef
 from cdiscmm.metadata.yamlio import load_model
-from cdiscmm.simulate.codelists import CODELISTS, RESPONSE_LEVELS
+from cdiscmm.simulate.codelists import RESPONSE_LEVELS, collected_codelists
 from cdiscmm.simulate.vocabulary import DRUGS
 
 DESIGN_FILE = "collection.yaml"
@@ -31,9 +31,10 @@ class Strict(BaseModel):
 
 
 def _codes_in(codelist: str, weights: dict[str, float]) -> dict[str, float]:
-    unknown = sorted(set(weights) - set(CODELISTS[codelist]))
+    codes = collected_codelists()[codelist]
+    unknown = sorted(set(weights) - set(codes))
     if unknown:
-        raise ValueError(f"codes {unknown} are not in codelist {codelist} ({', '.join(CODELISTS[codelist])})")
+        raise ValueError(f"codes {unknown} are not in codelist {codelist} ({', '.join(codes)})")
     if sum(weights.values()) <= 0:
         raise ValueError("weights must not all be zero")
     return weights
@@ -231,8 +232,9 @@ class Scheduled(Strict):
     @field_validator("route")
     @classmethod
     def _route(cls, value: str) -> str:
-        if value not in CODELISTS["ROUTE"]:
-            raise ValueError(f"route must be one of {', '.join(CODELISTS['ROUTE'])}")
+        routes = collected_codelists()["ROUTE"]
+        if value not in routes:
+            raise ValueError(f"route must be one of {', '.join(routes)}")
         return value
 
     @field_validator("dose_unit")

@@ -5,19 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: SUPP-- variables in SDTMIG 3.4 order (§8.4.1).
-SUPP_COLUMNS: tuple[str, ...] = (
-    "STUDYID",
-    "RDOMAIN",
-    "USUBJID",
-    "IDVAR",
-    "IDVARVAL",
-    "QNAM",
-    "QLABEL",
-    "QVAL",
-    "QORIG",
-    "QEVAL",
-)
 #: SAS XPORT v5 limit for a character value, in bytes.
 MAX_TEXT_BYTES = 200
 
