@@ -16,23 +16,21 @@ from typing import cast
 
 import pandas as pd
 
-from cdiscmm.core.errors import InputError, Location, SpecError
+from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.sdtm.describe import Qualifier, describe_variables, mapped_qualifiers, supp_value_level, with_value_level
 from cdiscmm.sdtm.loader import LoadedMapping
-from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events, row_events
-from cdiscmm.sdtm.spec import DomainStep, Join, Source, Unpivot, VerbStep
+from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events
+from cdiscmm.sdtm.source_rows import JOIN_PREFIX, SourceRows, select_source_rows, unjoined_events
+from cdiscmm.sdtm.spec import DomainStep, Source, VerbStep
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 from cdiscmm.sdtm.verbs.base import DomainContext, MapContext, Mapped, clean_text, problems_where
-from cdiscmm.sdtm.verbs.condition import condition_add
 from cdiscmm.sdtm.verbs.seq import ENGLISH_PREFIX, ORDER_COLUMN, DeriveSeqArgs
 from cdiscmm.sdtm.verbs.supp import compute_split_qnam, split_long_text, supp_qual
 
 FORM_COLUMN = "__FORM"
 ROW = "__ROW"
 LOCAL_PREFIX = "__LOCAL_"
-#: Hidden column ``__JOINROW_<form>``: the raw row of a joined detail page (lineage of the joined rows).
-JOIN_PREFIX = "__JOINROW_"
 SUPP_PREFIX = "__SUPP_"
 #: The placeholder of the SDTMIG SUPPQUAL dataset label ("Supplemental Qualifiers for [domain name]"), filled with
 #: the parent domain's code (SDTMIG 3.4 §8.4: one SUPP-- dataset per parent domain).
@@ -47,118 +45,19 @@ class MappedDomain:
     events: pd.DataFrame
 
 
-def _check_fields(loaded: LoadedMapping, source: Source, available: set[str]) -> None:
-    """Every raw field a source names must exist: otherwise an InputError naming form, field and spec line."""
-    needed: list[tuple[str, str]] = [("", source.subject)]
-    needed += [("", field) for condition in source.condition_add for field in condition.fields()]
-    needed += [("", column) for column in (source.unpivot.columns if source.unpivot else [])]
-    for target, step in source.variables.items():
-        needed += [(target, field) for field in step.verb()[1].fields()]
-    for qnam, supp in source.supp.items():
-        needed += [(qnam, field) for field in supp.supp_qual.value.verb()[1].fields()]
-    needed += [("", field) for field in source.not_submitted]
-    for target, field in needed:
-        if field not in available:
-            where = loaded.where(source.key, target)
-            raise InputError(
-                f"form {source.form} has no field {field} (named by {where.file}:{where.line})",
-                Location(file=f"{source.form}.csv", field=field),
-                expected=f"a field of form {source.form}",
-            )
-
-
-def _unpivot(rows: pd.DataFrame, spec: Unpivot) -> tuple[pd.DataFrame, pd.Series]:
-    """Wide item columns to one row per non-blank item; also returns the raw rows whose items were all blank."""
-    keep = [column for column in rows.columns if column not in spec.columns]
-    long = rows.melt(id_vars=keep, value_vars=spec.columns, var_name=spec.name, value_name=spec.value)
-    answered = clean_text(long[spec.value]).notna()
-    all_blank = ~rows[ROW_COLUMN].isin(long.loc[answered, ROW_COLUMN])
-    long = long[~long[ROW_COLUMN].isin(rows.loc[all_blank, ROW_COLUMN])] if spec.keep_blank else long[answered]
-    long = long.sort_values(ROW_COLUMN, kind="stable")
-    return long.reset_index(drop=True), all_blank
-
-
-def _join(
-    rows: pd.DataFrame, detail: pd.DataFrame, join: Join, subject: str, studyid: str, domain: str
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Left-join a detail page to ``rows`` by subject and link fields (compared without surrounding blanks).
-
-    Returns the joined rows (detail fields the rows lack, and ``__JOINROW_<form>``), the detail rows considered
-    (one per link; a repeated link is rejected here) and the reject events of repeated links.
-    """
-    keys = [subject, *join.by]
-    key_names = [f"__KEY_{number}" for number in range(len(keys))]
-    detail = detail.copy()
-    for name, field in zip(key_names, keys, strict=True):
-        detail[name] = clean_text(detail[field])
-    repeated = detail.duplicated(subset=key_names, keep="first") | detail[key_names].isna().any(axis=1)
-    reason = f"{join.form} page repeats (or lacks) the link {', '.join(keys)} of an earlier page"
-    events = row_events(studyid, join.form, domain, detail.loc[repeated, ROW_COLUMN], "unjoined", reason, "reject")
-    detail = detail.loc[~repeated]
-    added = [column for column in detail.columns if column not in rows.columns and column not in key_names]
-    right = detail[[*key_names, *added, ROW_COLUMN]].rename(columns={ROW_COLUMN: JOIN_PREFIX + join.form})
-    left = rows.copy()
-    for name, field in zip(key_names, keys, strict=True):
-        left[name] = clean_text(left[field])
-    joined = left.reset_index().merge(right, on=key_names, how="left").set_index("index")
-    joined.index.name = rows.index.name
-    first = ~joined.index.duplicated(keep="first")
-    joined = joined.loc[first].drop(columns=key_names)
-    # a detail page joins one row only: the first row with its link (a later row with the same link gets none)
-    second = joined[JOIN_PREFIX + join.form].duplicated(keep="first") & joined[JOIN_PREFIX + join.form].notna()
-    for column in [JOIN_PREFIX + join.form, *added]:
-        joined.loc[second, column] = pd.NA
-    return joined, detail.drop(columns=key_names), events
-
-
-def _map_source(
-    loaded: LoadedMapping,
-    position: int,
-    source: Source,
-    raw: pd.DataFrame,
-    meta: DatasetMeta,
-    context: MapContext,
-    raws: dict[str, pd.DataFrame],
-) -> MappedDomain:
+def _map_values(
+    loaded: LoadedMapping, source: Source, rows: pd.DataFrame, meta: DatasetMeta, context: MapContext
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the source's record verbs (variables, then SUPP-- qualifiers) on ``rows``: the target columns (plus
+    local-language and SUPP-- columns) and the problems found, a blank subject first."""
     domain = loaded.mapping.domain
-    available = set(raw.columns) | ({source.unpivot.name, source.unpivot.value} if source.unpivot else set())
-    for join in source.join:
-        missing = [field for field in [source.subject, *join.by] if field not in raws[join.form] or field not in raw]
-        if missing:
-            raise InputError(
-                f"join of form {join.form} to {source.form}: field {missing[0]} is not on both forms",
-                Location(file=f"{join.form}.csv", field=missing[0]),
-                expected=f"link fields present on {source.form} and {join.form}",
-            )
-        available |= set(raws[join.form].columns)
-    _check_fields(loaded, source, available)
-    selected = pd.Series(True, index=raw.index)
-    for condition in source.condition_add:
-        selected &= condition_add(raw, condition)
-    described = " and ".join(condition.describe() for condition in source.condition_add)
-    reason = f"not selected for {domain}: {described}"
-    events = [
-        row_events(context.studyid, source.form, domain, raw.loc[~selected, ROW_COLUMN], "condition", reason, "exclude")
-    ]
-    rows = raw.loc[selected]
-    detail_rows: list[tuple[Join, pd.DataFrame]] = []
-    for join in source.join:
-        rows, detail, duplicate_events = _join(rows, raws[join.form], join, source.subject, context.studyid, domain)
-        detail_rows.append((join, detail))
-        events.append(duplicate_events)
-    if source.unpivot is not None:
-        rows, all_blank = _unpivot(rows, source.unpivot)
-        blank_rows = raw.loc[selected, ROW_COLUMN][all_blank.to_numpy()]
-        reason = f"every item of {', '.join(source.unpivot.columns[:3])}… is blank"
-        events.append(row_events(context.studyid, source.form, domain, blank_rows, "empty_items", reason, "exclude"))
     frame = pd.DataFrame(index=rows.index)
-    problems_found: list[pd.DataFrame] = []
     subject = clean_text(rows[source.subject])
-    problems_found.append(
+    found = [
         problems_where(
             subject.isna(), source.subject, subject, "blank_subject", f"{source.subject} is blank", reject=True
         )
-    )
+    ]
     for target, step in source.variables.items():
         if not meta.has(target):
             raise SpecError(
@@ -171,38 +70,59 @@ def _map_source(
         values = mapped.values
         if meta.variable(target).type == "Num":
             values, number_problems = _as_number(values, step, required=core == "Req")
-            problems_found.append(number_problems)
+            found.append(number_problems)
         frame[target] = values
         if mapped.local is not None:
             frame[LOCAL_PREFIX + target] = mapped.local
-        problems_found.append(mapped.problems)
+        found.append(mapped.problems)
     for qnam, supp in source.supp.items():
         mapped = _run_record_step(supp.supp_qual.value, rows, context)
         frame[SUPP_PREFIX + qnam] = mapped.values
         if mapped.local is not None:  # collected local-language text of the qualifier (e.g. AEOTHTRT)
             frame[LOCAL_PREFIX + SUPP_PREFIX + qnam] = mapped.local
-        problems_found.append(_spare_parent(mapped, frame, SUPP_PREFIX + qnam))
-    problems = pd.concat([problem for problem in problems_found if not problem.empty] or [problems_found[0]])
+        found.append(_spare_parent(mapped, frame, SUPP_PREFIX + qnam))
+    problems = pd.concat([problem for problem in found if not problem.empty] or [found[0]])
     if source.unpivot is not None:  # a problem with an item's value names the raw item column, not VALUE
         on_item = problems["FIELD"] == source.unpivot.value
         problems.loc[on_item, "FIELD"] = rows.loc[problems.index[on_item], source.unpivot.name].to_numpy()
-    rejected = problems.index[problems["REJECT"].astype(bool)].unique()
+    frame.insert(0, "USUBJID", context.studyid + "-" + subject)
+    return frame, problems
+
+
+def _problem_events(
+    problems: pd.DataFrame, taken: SourceRows, source: Source, raws: dict[str, pd.DataFrame], studyid: str, domain: str
+) -> list[pd.DataFrame]:
+    """The events of the problems, each on the page (source form or joined detail page) its field belongs to."""
     kinds = problems["REJECT"].map({True: "reject", False: "finding"})
-    forms, raw_rows = _problem_pages(problems, rows, source, raws)
+    forms, raw_rows = _problem_pages(problems, taken.rows, source, raws)
+    events = []
     for form in forms.unique():
         on_form = (forms == form).to_numpy()
-        events.append(make_events(context.studyid, form, domain, raw_rows[on_form], problems[on_form], kinds[on_form]))
-    frame = frame.drop(index=rejected)
-    frame.insert(0, "USUBJID", context.studyid + "-" + subject.drop(index=rejected))
+        events.append(make_events(studyid, form, domain, raw_rows[on_form], problems[on_form], kinds[on_form]))
+    return events
+
+
+def _map_source(
+    loaded: LoadedMapping,
+    position: int,
+    source: Source,
+    meta: DatasetMeta,
+    context: MapContext,
+    raws: dict[str, pd.DataFrame],
+) -> MappedDomain:
+    """One source's mapped rows: select and join its rows, run its verbs, drop the rejected rows, keep lineage
+    (form, raw row, joined pages' rows) and the order of the source within the domain."""
+    domain = loaded.mapping.domain
+    taken = select_source_rows(loaded, source, raws, context.studyid)
+    rows = taken.rows
+    frame, problems = _map_values(loaded, source, rows, meta, context)
+    events = taken.events + _problem_events(problems, taken, source, raws, context.studyid, domain)
+    frame = frame.drop(index=problems.index[problems["REJECT"].astype(bool)].unique())
     frame[FORM_COLUMN] = source.form
     frame[ROW] = rows.loc[frame.index, ROW_COLUMN].astype("int64")
-    for join, detail in detail_rows:
-        column = JOIN_PREFIX + join.form
-        frame[column] = rows.loc[frame.index, column]
-        unjoined = detail.loc[~detail[ROW_COLUMN].isin(frame[column].dropna()), ROW_COLUMN]
-        links = ", ".join(f"{field}" for field in [source.subject, *join.by])
-        reason = f"no mapped {source.form} row with the same {links} for this {join.form} page"
-        events.append(row_events(context.studyid, join.form, domain, unjoined, "unjoined", reason, "reject"))
+    for join, _ in taken.details:
+        frame[JOIN_PREFIX + join.form] = rows.loc[frame.index, JOIN_PREFIX + join.form]
+    events += unjoined_events(source, taken.details, frame, context.studyid, domain)
     frame[ORDER_COLUMN] = position * 10**9 + pd.RangeIndex(len(frame)).to_numpy()
     return MappedDomain(frame.reset_index(drop=True), pd.concat(events, ignore_index=True))
 
@@ -263,7 +183,7 @@ def map_domain(
 ) -> MappedDomain:
     """Run every source of a domain mapping on its raw form; concatenate the rows in source order."""
     parts = [
-        _map_source(loaded, position, source, raws[source.form], meta, context, raws)
+        _map_source(loaded, position, source, meta, context, raws)
         for position, source in enumerate(loaded.mapping.sources)
     ]
     frame = pd.concat([part.frame for part in parts], ignore_index=True)
