@@ -5,28 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cdiscmm.simulate import codelists
 from cdiscmm.simulate.events_common import (
     assemble_form,
+    care_codelists,
     days,
     draw_rate,
     key_fields,
     lognormal_days,
     pick_texts,
-    shared_codelists,
     yes_no,
 )
 from cdiscmm.simulate.events_design import HoDesign, MruDesign, SpmDesign
 from cdiscmm.simulate.forms import KEY_FIELDS, Field, Form
-
-#: The care forms' own codelists, after the shared ones (``mappings/shared/collected-codelists.yaml``).
-CARE_CODELIST_NAMES: tuple[str, ...] = ("HOTYPE", "HOOUT", "SPMTYPE", "MRUTYPE")
-
-
-def care_codelists() -> dict[str, dict[str, str]]:
-    """The shared event codelists and the care forms' own."""
-    return {**shared_codelists(), **codelists.select(*CARE_CODELIST_NAMES)}
-
 
 HO_FIELDS: list[Field] = [
     *key_fields(),

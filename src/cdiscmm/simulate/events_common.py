@@ -19,6 +19,15 @@ def shared_codelists() -> dict[str, dict[str, str]]:
     return codelists.select(*SHARED_CODELIST_NAMES)
 
 
+#: The care forms' own codelists, after the shared ones (``mappings/shared/collected-codelists.yaml``).
+CARE_CODELIST_NAMES: tuple[str, ...] = ("HOTYPE", "HOOUT", "SPMTYPE", "MRUTYPE")
+
+
+def care_codelists() -> dict[str, dict[str, str]]:
+    """The shared event codelists and the care forms' own."""
+    return {**shared_codelists(), **codelists.select(*CARE_CODELIST_NAMES)}
+
+
 #: The one datetime unit of every date and time field of the event forms.
 DATETIME = "datetime64[us]"
 
