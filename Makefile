@@ -7,7 +7,7 @@ OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
 
-.PHONY: all raw sdtm adam test lint venv lock clean
+.PHONY: all raw sdtm adam define validate package bench test lint docs venv lock clean
 
 all: sdtm adam
 
@@ -30,12 +30,30 @@ sdtm: raw
 adam: sdtm
 	$(BIN)/cdiscmm adam $(STUDY_ARG) --out $(OUT)
 
+define: adam
+	$(BIN)/cdiscmm define $(STUDY_ARG) --out $(OUT)
+
+# QA report per study: <out>/<STUDYID>/validation/report.{html,xlsx,json}; exits 1 when a Reject/Error finding exists.
+validate: define
+	$(BIN)/cdiscmm validate $(STUDY_ARG) --out $(OUT)
+
+# The submission package of one region (REGION=pmda|nmpa|fda), validated and checked on the assembled tree;
+# exit 1 with the reasons when a gateway would refuse it.
+REGION ?= pmda
+package: define
+	$(BIN)/cdiscmm package --region $(REGION) $(STUDY_ARG) --out $(OUT)
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+
+# Regenerate the docs the code states (docs/mapping-language.md, docs/adam-inputs.md); tests/test_docs.py fails
+# when they drift.
+docs: $(STAMP)
+	$(BIN)/python -m tools.build_docs
 
 # Refresh the lock after changing dependencies in pyproject.toml (newest versions that satisfy it, for every
 # Python >= 3.11); commit both files together. tests/test_lock.py fails when they disagree.
@@ -45,3 +63,8 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(OUT)/*/ .pytest_cache
+
+# Time every stage on ISA-like cohorts of 1,200, 10,000 and 100,000 subjects against the I/O floor
+# (output/bench/bench.md and bench.json); `make bench QUICK=1` runs only the 1,200 cohort.
+bench: $(STAMP)
+	$(BIN)/cdiscmm bench $(if $(QUICK),--quick,) --out $(OUT)/bench

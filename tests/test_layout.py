@@ -28,7 +28,7 @@ def _imported_packages(path: Path) -> set[str]:
         names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
         found |= {name.split(".")[1] for name in names if name.startswith("cdiscmm.") and "." in name}
         if isinstance(node, ast.ImportFrom) and node.module == "cdiscmm":
-            found |= {alias.name for alias in node.names}
+            found |= {alias.name for alias in node.names if (SRC / alias.name).is_dir()}  # not __version__
     return found
 
 

@@ -396,7 +396,7 @@ def sources_markdown(built: list[Built], reference: Reference) -> str:
         "SDTM CT package date: 2025-03-28 (the CDISC Library date of the Q1 2025 release). The source",
         "repository labels the same file 2025-03-25; the file carries no date of its own.",
         "",
-        "`sdtmig-3.4/keys.csv` (hand-written): the natural keys of each dataset, transcribed from the \"Keys\"",
+        '`sdtmig-3.4/keys.csv` (hand-written): the natural keys of each dataset, transcribed from the "Keys"',
         "column of the SDTMIG v3.4 domain tables (given there as examples; the reference CSVs carry no keys).",
     ]
     for item in built:

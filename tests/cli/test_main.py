@@ -8,7 +8,7 @@ import pytest
 from cdiscmm import cli
 from cdiscmm.core.errors import EXIT_BAD_INPUT
 
-STAGES = ("raw", "sdtm", "adam")
+STAGES = ("raw", "sdtm", "adam", "validate")
 
 
 def test_help_lists_one_subcommand_per_stage(capsys: pytest.CaptureFixture[str]) -> None:
@@ -40,7 +40,7 @@ def test_help_imports_no_stage() -> None:
     """The CLI registers its subcommands explicitly and loads a stage only when it runs (fast start)."""
     code = (
         "import sys; from cdiscmm import cli; cli.build_parser(); "
-        "print(sorted(m for m in sys.modules if m.split('.')[1:2] in (['sdtm'], ['adam'], ['simulate'])))"
+        "print(sorted(m for m in sys.modules if m.split('.')[1:2] in (['sdtm'], ['adam'], ['simulate'], ['validate'])))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -1,4 +1,5 @@
-"""The writer step: datasets (and local-language copies) to XPT, report tables to CSV, stale XPT files removed."""
+"""The writer step: datasets (and local-language copies) to XPT with metadata.json, report tables to CSV, stale XPT
+files removed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cdiscmm.io.metadata import read_metadata
 from cdiscmm.io.write import write_datasets, write_tables
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
@@ -20,15 +22,19 @@ def _dataset(name: str, values: list[str]) -> Dataset:
         label=f"{name} label",
         **{"class": "EVENTS"},
         standard="SDTMIG 3.4",
-        variables=[VariableMeta(name="USUBJID", label="Unique Subject Identifier", type="Char", order=1)],
+        variables=[
+            VariableMeta(name="STUDYID", label="Study Identifier", type="Char", order=1),
+            VariableMeta(name="USUBJID", label="Unique Subject Identifier", type="Char", order=2),
+        ],
     )
-    return Dataset(meta, pd.DataFrame({"USUBJID": values}))
+    return Dataset(meta, pd.DataFrame({"STUDYID": "S1", "USUBJID": values}))
 
 
 def test_datasets_and_local_copies_are_written_and_an_earlier_runs_xpt_removed(tmp_path: Path) -> None:
     (tmp_path / "qs.xpt").write_bytes(b"from an earlier run")
     paths = write_datasets({"AE": _dataset("AE", ["A"]), "ja/AE": _dataset("AE", ["甲"])}, tmp_path)
-    assert paths == [tmp_path / "ae.xpt", tmp_path / "ja" / "ae.xpt"]
+    assert paths == [tmp_path / "ae.xpt", tmp_path / "ja" / "ae.xpt", tmp_path / "metadata.json"]
+    assert [dataset.name for dataset in read_metadata(tmp_path).datasets] == ["AE"]  # the copy is not described twice
     assert not (tmp_path / "qs.xpt").exists()
     assert read_xpt(tmp_path / "ja" / "ae.xpt").data["USUBJID"].tolist() == ["甲"]
     assert read_xpt(tmp_path / "ae.xpt").label == "AE label"

@@ -329,3 +329,15 @@ def test_labels_in_the_files_come_from_the_standard_spec(study: tuple[Path, Path
     assert suppae.label == "Added Qualifiers for AE"
     assert suppae.labels["QLABEL"] == "Qualifier Label"
     assert list(suppae.data.columns) == load_sdtmig(specs)["SUPPQUAL"].names()
+
+
+def test_header_only_form_is_reported_and_kept_with_zero_rows(
+    study: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue #9: a header-only form dropped out of reconciliation.csv without a word."""
+    folder, raw = study
+    (raw / "ae.csv").write_text("SUBJID,AETERM,AETERM_EN,AEDECOD,AESEV,AESTDAT,TOCI\n", encoding="utf-8")
+    build = build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+    table = build.reconciliation.set_index("FORM")
+    assert table.loc["ae", ["ROWS_READ", "ROWS_MAPPED", "ROWS_REJECTED"]].tolist() == [0, 0, 0]
+    assert "form ae has a header and no rows" in capsys.readouterr().err

@@ -114,6 +114,7 @@ FORMS = {
 def fourth(tmp_path: Path) -> tuple[Path, Path]:
     study_dir = tmp_path / "mappings" / "fourth"
     study_dir.mkdir(parents=True)
+    (tmp_path / "mappings" / "shared").mkdir()  # an empty shared/ folder: no shared mappings (not the bundled ones)
     (study_dir / "study.yaml").write_text(STUDY_YAML, encoding="utf-8")
     for name, text in (("dm", DM_YAML), ("ae", AE_YAML), ("qs", QS_YAML)):
         (study_dir / f"{name}.yaml").write_text(text, encoding="utf-8")

@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdiscmm.sdtm.iso8601 import (
+from cdiscmm.core.iso8601 import (
     COMPONENTS,
     compute_dtc_bounds,
     compute_dtc_date,
-    compute_iso8601,
     format_iso8601,
     parse_iso8601,
 )
+from cdiscmm.sdtm.iso8601 import compute_iso8601
 
 
 @pytest.mark.parametrize(

@@ -44,3 +44,13 @@ def test_reconcile_counts_each_row_once() -> None:
 def test_reconcile_raises_when_a_row_is_lost() -> None:
     with pytest.raises(ReconciliationError, match="ae row 2"):
         reconcile("S", {"ae": pd.Series([1, 2])}, pd.DataFrame({"FORM": ["ae"], "ROW": [1]}), empty_events())
+
+
+def test_header_only_form_stays_in_reconciliation_with_zero_rows() -> None:
+    """Issue #9: a form read with no rows dropped out of reconciliation.csv without a word."""
+    read = {"ae": pd.Series([1]), "cm": pd.Series([], dtype="int64")}
+    _, _, table = reconcile("S", read, pd.DataFrame({"FORM": ["ae"], "ROW": [1]}), empty_events())
+    assert table[["FORM", "ROWS_READ", "ROWS_MAPPED", "ROWS_REJECTED"]].values.tolist() == [
+        ["ae", 1, 1, 0],
+        ["cm", 0, 0, 0],
+    ]

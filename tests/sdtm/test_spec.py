@@ -41,8 +41,8 @@ def make_study(tmp_path: Path, own: dict[str, str], shared: dict[str, str] | Non
     (folder / "study.yaml").write_text(STUDY, encoding="utf-8")
     for name, text in own.items():
         (folder / name).write_text(text, encoding="utf-8")
+    (tmp_path / "mappings" / "shared").mkdir()  # the study's own shared/ (empty: no shared mappings)
     if shared:
-        (tmp_path / "mappings" / "shared").mkdir()
         for name, text in shared.items():
             (tmp_path / "mappings" / "shared" / name).write_text(text, encoding="utf-8")
     return folder

@@ -10,6 +10,10 @@ The pipe, one library derivation per variable family (rules in each docstring):
 3. TRTEMFL (30-day window after last dose), AETOXGRN, ADRFL, SADRFL, CRS/ICANS flags with ASTCT grade 3+;
 4. the last dose before onset (LDOSEDTM, LDOSESEQ, ONSLDDY, ONSLDHR);
 5. AOCCFL / AOCCSFL / AOCCPFL on treatment-emergent records; SRCDOM/SRCSEQ back to AE.
+
+Fallbacks (another sponsor's delivery, docs/adam-inputs.md): no AE, no ADAE; a permissible AE variable the spec
+copies (AECAT, AETOXGR, ...) or a SUPPAE qualifier that is absent is left missing with a note, and what is
+derived from it (AETOXGRN, the CRS/ICANS grade 3+ flags) is missing too.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import pandas as pd
 
 from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
 from cdiscmm.adam.dates import compute_duration, derive_var_dy, derive_vars_dt_start_end
+from cdiscmm.adam.fallbacks import fallback_text
 from cdiscmm.adam.occurrence import (
     compute_dtm_time_known,
     derive_var_adrfl,
@@ -48,7 +53,7 @@ def start_from_ae(ae: pd.DataFrame, spec: AdamDatasetSpec) -> pd.DataFrame:
     qualifiers = _sourced(spec, "SUPPAE.")
     absent = [name for name in qualifiers if name not in ae.columns]
     if absent:
-        progress.info(f"note: SUPPAE QNAM {', '.join(absent)} not in the input; left missing in ADAE")
+        progress.info(f"note: SDTM SUPPAE QNAM {', '.join(absent)} not in the input; {fallback_text('SUPPAE')}")
     out = ae.loc[:, ["USUBJID", *_sourced(spec, "AE."), *[name for name in qualifiers if name in ae.columns]]]
     out = out.loc[:, ~out.columns.duplicated()]
     return out.assign(**{name: pd.Series(pd.NA, index=out.index, dtype="str") for name in absent})

@@ -23,6 +23,7 @@ import pandas as pd
 
 from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
 from cdiscmm.adam.dates import compute_dt_from_dtc, derive_var_dy
+from cdiscmm.adam.fallbacks import absent_optional
 from cdiscmm.adam.imwg import (
     AVAL_IMWG,
     RESPONSE_PARAMETERS,
@@ -49,10 +50,15 @@ def derive_param_ovr(sdtm: Mapping[str, pd.DataFrame], parameter: ParameterSpec)
     """OVR records: RS rows meeting ``parameter.where``; ADT the complete date of RSDTC, AVALC = RSSTRESC.
 
     AVAL is coded as :data:`~cdiscmm.adam.imwg.AVAL_IMWG`; SRCDOM/SRCVAR/SRCSEQ point to RS.RSSTRESC.
+    Fallback: a permissible filter variable the delivery lacks (RSCAT, RSEVAL) is not tested, so every
+    record meeting the other conditions is taken (noted in the run log).
     """
     where = parameter.where
     filter_columns = where.columns() if where else []
+    absent = absent_optional(sdtm, "RS", filter_columns)
     rs = require(sdtm, "RS", ["USUBJID", "RSSEQ", "RSDTC", "RSSTRESC", *filter_columns])
+    if where and absent:  # a permissible variable the delivery lacks is not tested (docs/adam-inputs.md)
+        where = type(where)({name: test for name, test in where.root.items() if name not in absent})
     rows = rs.loc[where.mask(rs)] if where else rs
     return pd.DataFrame(
         {

@@ -14,6 +14,7 @@ from cdiscmm.adam.dates import compute_dt_from_dtc, compute_duration, derive_var
 from cdiscmm.adam.sdtm_input import optional, require
 from cdiscmm.adam.spec_model import ExtremeDate, RecordSelection, VariableSpec
 from cdiscmm.core import progress
+from cdiscmm.core.distinct import compute_on_distinct
 
 #: ISO 8601 date and time parts; the time precision decides the time imputation flag (ADaM CT TIMEFL C81226).
 _DTM_PARTS = r"^(?P<date>\d{4}-\d{2}-\d{2})(?:T(?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?)?"
@@ -27,6 +28,10 @@ def compute_dtm_from_dtc(dtc: pd.Series) -> pd.DataFrame:
     time was missing, ``M`` when minutes were. Seconds imputed as 00 are not flagged: ADaMIG 1.3 §3.1.3
     allows leaving ``S`` out when only hours and minutes are collected (admiral ``ignore_seconds_flag``).
     """
+    return compute_on_distinct(_dtm_from_dtc_distinct, dtc)
+
+
+def _dtm_from_dtc_distinct(dtc: pd.Series) -> pd.DataFrame:
     parts = dtc.astype("str").str.extract(_DTM_PARTS)
     text = parts["date"] + "T" + parts["hour"].fillna("00") + ":" + parts["minute"].fillna("00")
     text = text + ":" + parts["second"].fillna("00")
@@ -106,8 +111,9 @@ def derive_vars_dthdt(adsl: pd.DataFrame, sdtm: Sdtm) -> pd.DataFrame:
     ``2024`` -> 2024-01-01 (DTHDTF 'M'); DTHDTF is missing for a complete date. No DM.DTHDTC: missing.
     """
     dm = optional(sdtm, "DM", [KEY, "DTHDTC"], "DTHDT, DTHDTF left missing")
-    if dm is None:
-        return missing_columns(adsl, ["DTHDT", "DTHDTF"], {"DTHDT": "Num", "DTHDTF": "Char"})
+    if dm is None:  # a date column, all missing (NaT), so that later date comparisons hold
+        missing = missing_columns(adsl, ["DTHDTF"], {"DTHDTF": "Char"})
+        return missing.assign(DTHDT=pd.Series(pd.NaT, index=adsl.index, dtype="datetime64[us]"))
     dated = derive_vars_dt(dm[[KEY, "DTHDTC"]], "DTH", "DTHDTC", highest_imputation="M", date_imputation="first")
     return by_subject(adsl, dated[[KEY, "DTHDT", "DTHDTF"]])
 
@@ -125,8 +131,11 @@ def derive_var_dthdt_not_before_alive(adsl: pd.DataFrame, sdtm: Sdtm, spec: Vari
     04-06). A complete death date is never changed; DTHDTF keeps the imputation level. The known-alive dates
     are kept in the hidden column :data:`ALIVE_COLUMN` for :func:`derive_var_lstalvdt` (read once).
     """
-    alive = pd.Series(derive_var_extreme_dt(adsl[[KEY]], sdtm, spec)[spec.name].to_numpy(), index=adsl.index)
+    dates = derive_var_extreme_dt(adsl[[KEY]], sdtm, spec)[spec.name]  # all-missing (not dates) without sources
+    alive = pd.Series(pd.to_datetime(dates).to_numpy(), index=adsl.index)
     imputed = adsl["DTHDTF"].notna() & adsl["DTHDT"].notna()
+    if not imputed.any():  # nothing to move (also when the delivery has no DM.DTHDTC: DTHDT all missing)
+        return adsl.assign(**{ALIVE_COLUMN: alive})
     later = imputed & (alive > adsl["DTHDT"]).fillna(False).astype(bool)
     return adsl.assign(DTHDT=adsl["DTHDT"].mask(later, alive), **{ALIVE_COLUMN: alive})
 

@@ -76,8 +76,9 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], builders: Mapping[str, Builder]
     """Every registered ADaM dataset built from ``sdtm``, in registry order; a builder's None is left out."""
     adam: dict[str, Dataset] = {}
     for name, builder in (builders or BUILDERS).items():
-        with progress.step(f"building {name}"):
+        with progress.counted(name) as tally:
             built = builder(sdtm, adam)
+            tally.count = 0 if built is None else len(built.data)
         if built is not None:
             adam[name] = built
     return adam

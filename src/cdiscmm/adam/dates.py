@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.adam.checks import assert_columns
+from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.core.errors import InputError
 
 Imputation = Literal["n", "D", "M", "Y"]
@@ -27,18 +28,26 @@ _DATE_PARTS = r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?"
 _LEVELS = {"n": 0, "D": 1, "M": 2, "Y": 3}
 
 
-def compute_dt_from_dtc(dtc: pd.Series) -> pd.Series:
-    """Convert ISO 8601 ``--DTC`` text to a date; only complete dates (``YYYY-MM-DD``, any time part ignored).
-
-    Partial dates (``2024-03``, ``2024``), empty text and impossible dates (``2023-02-30``) give NaT: use
-    :func:`derive_vars_dt` when partial dates are to be imputed.
-    """
+def _dt_from_dtc_distinct(dtc: pd.Series) -> pd.Series:
     text = dtc.astype("str").str.extract(r"^(\d{4}-\d{2}-\d{2})", expand=False)
     return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[us]")
 
 
+def compute_dt_from_dtc(dtc: pd.Series) -> pd.Series:
+    """Convert ISO 8601 ``--DTC`` text to a date; only complete dates (``YYYY-MM-DD``, any time part ignored).
+
+    Partial dates (``2024-03``, ``2024``), empty text and impossible dates (``2023-02-30``) give NaT: use
+    :func:`derive_vars_dt` when partial dates are to be imputed. Each distinct value is converted once.
+    """
+    return compute_on_distinct(_dt_from_dtc_distinct, dtc)
+
+
 def _possible_range(dtc: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Missing-part level (0 complete, 1 day, 2 month, 3 year) and first/last possible date of each value."""
+    return compute_on_distinct(_possible_range_distinct, dtc)
+
+
+def _possible_range_distinct(dtc: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     parts = dtc.astype("str").str.extract(_DATE_PARTS)
     year, month, day = parts["year"], parts["month"], parts["day"]
     level = pd.Series(np.select([year.isna(), month.isna(), day.isna()], [3, 2, 1], 0), index=dtc.index)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from cdiscmm.adam.checks import assert_columns, assert_values
 from cdiscmm.adam.dates import compute_dt_from_dtc
+from cdiscmm.core.distinct import compute_on_distinct
 
 #: Physician-assessed causality (AEREL, no CDISC CT) -> ADR: "Y" when a relationship to the study drug is not
 #: ruled out (PMDA/ICH E2A: an ADR is a response "where a causal relationship ... is at least a reasonable
@@ -155,6 +156,10 @@ def derive_var_aesi_flags(
 
 def compute_dtm_time_known(dtc: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Datetime (midnight when no time) of complete ISO 8601 dates, and whether the time (hh:mm) was known."""
+    return compute_on_distinct(_dtm_time_known_distinct, dtc)
+
+
+def _dtm_time_known_distinct(dtc: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = dtc.astype("str")
     date = compute_dt_from_dtc(text)
     clock = text.str.extract(r"^\d{4}-\d{2}-\d{2}T(\d{2}:\d{2}(?::\d{2})?)", expand=False)

@@ -7,18 +7,22 @@
   and numeric variables alike. Numeric variables with a SAS date format arrive as ``datetime64``.
 - Each ``SUPP--`` is merged into its parent (:func:`combine_supp`), one column per QNAM, and is not kept
   as a dataset of its own; a SUPP-- without its parent stays as it is.
+- A dataset is read when a derivation first asks for it (:class:`SdtmData`), so an unreadable file of a
+  dataset no derivation uses is not an error.
 
-:func:`require` is how a derivation states what it reads: a missing dataset or variable is an
-:class:`InputError` naming the dataset, the variable and the folder.
+:func:`require` is how a derivation states what it reads: a missing dataset or SDTMIG Required or Expected
+variable is an :class:`InputError` naming the dataset, the variable and the folder; a missing Permissible
+variable is a note and an all-missing column (:mod:`cdiscmm.adam.fallbacks`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from cdiscmm.adam.fallbacks import absent_column, absent_optional, fallback_text
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.xpt.read import read_xpt
@@ -27,12 +31,36 @@ SUPP_PREFIX = "SUPP"
 SUPP_KEYS: tuple[str, ...] = ("USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL")
 
 
-class SdtmData(dict[str, pd.DataFrame]):
-    """SDTM datasets by upper-case name, remembering the folder they were read from (for messages)."""
+class SdtmData(Mapping[str, pd.DataFrame]):
+    """SDTM datasets by upper-case name, remembering the folder they were read from (for messages).
 
-    def __init__(self, datasets: Mapping[str, pd.DataFrame], folder: Path | None = None) -> None:
-        super().__init__(datasets)
+    A dataset given as a file is read on first use and kept: ADaM reads only the SDTM its derivations ask
+    for, so a study's LB or QS costs nothing when no ADaM dataset reads it.
+    """
+
+    def __init__(
+        self,
+        datasets: Mapping[str, pd.DataFrame] | None = None,
+        folder: Path | None = None,
+        files: Mapping[str, tuple[Path, Path | None]] | None = None,
+    ) -> None:
+        self._frames = dict(datasets or {})
+        self._files = dict(files or {})
         self.folder = folder
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._frames and name in self._files:
+            self._frames[name] = _read_dataset(*self._files[name])
+        return self._frames[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._frames or name in self._files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._frames, *(name for name in self._files if name not in self._frames)])
+
+    def __len__(self) -> int:
+        return len(set(self._frames) | set(self._files))
 
 
 def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,27 +121,42 @@ def combine_supp(parent: pd.DataFrame, supp: pd.DataFrame, name: str = "SUPP--")
     return result
 
 
+def _read_dataset(file: Path, supp: Path | None) -> pd.DataFrame:
+    """One dataset file, blanks as missing, with its SUPP-- file (if any) merged in."""
+    frame = _blank_to_missing(read_xpt(file).data)
+    if supp is None:
+        return frame
+    return combine_supp(frame, _blank_to_missing(read_xpt(supp).data), str(supp))
+
+
 def read_sdtm_folder(path: Path) -> SdtmData:
-    """Every SDTM dataset of folder ``path``, SUPP-- merged into its parent (see the module notes)."""
+    """The SDTM datasets of folder ``path``, each read on first use, SUPP-- merged into its parent (module notes)."""
     if not path.is_dir():
         raise InputError("SDTM folder not found", Location(file=str(path)), expected="a folder of SDTM .xpt files")
     files = sorted(file for file in path.iterdir() if file.is_file() and file.suffix.lower() == ".xpt")
     if not files:
         raise InputError("no .xpt files in the SDTM folder", Location(file=str(path)))
-    frames: dict[str, pd.DataFrame] = {}
+    found: dict[str, Path] = {}
     for file in files:
         name = file.stem.upper()
-        if name in frames:
+        if name in found:
             raise InputError(f"two files for dataset {name}", Location(file=str(file)), expected="one file per dataset")
-        frames[name] = _blank_to_missing(read_xpt(file).data)
-    for name in [name for name in frames if name.startswith(SUPP_PREFIX) and name[len(SUPP_PREFIX) :] in frames]:
-        parent = name[len(SUPP_PREFIX) :]
-        frames[parent] = combine_supp(frames[parent], frames.pop(name), str(path / f"{name.lower()}.xpt"))
-    return SdtmData(frames, folder=path)
+        found[name] = file
+    supps = {name for name in found if name.startswith(SUPP_PREFIX) and name[len(SUPP_PREFIX) :] in found}
+    datasets = {
+        name: (file, found.get(SUPP_PREFIX + name) if SUPP_PREFIX + name in supps else None)
+        for name, file in found.items()
+        if name not in supps
+    }
+    return SdtmData(folder=path, files=datasets)
 
 
 def require(datasets: Mapping[str, pd.DataFrame], name: str, variables: Sequence[str]) -> pd.DataFrame:
-    """Dataset ``name``, which must exist and have ``variables``; otherwise InputError naming both (and the folder)."""
+    """Dataset ``name``, which must exist and have ``variables``; otherwise InputError naming both (and the folder).
+
+    A variable SDTMIG lets a conformant delivery leave out (:func:`~cdiscmm.adam.fallbacks.is_optional`) is
+    not an error: it is added all-missing, with a note saying what the derivations do without it.
+    """
     where = _where(datasets, name)
     if name not in datasets:
         folder = getattr(datasets, "folder", None)
@@ -123,13 +166,20 @@ def require(datasets: Mapping[str, pd.DataFrame], name: str, variables: Sequence
             expected=f"{name.lower()}.xpt with {', '.join(variables)}" if variables else f"{name.lower()}.xpt",
         )
     missing = [variable for variable in variables if variable not in datasets[name].columns]
-    if missing:
+    absent = absent_optional(datasets, name, missing)
+    required = [variable for variable in missing if variable not in absent]
+    if required:
         raise InputError(
-            f"SDTM {name} has no variable {', '.join(missing)}",
-            Location(file=where, field=missing[0]),
-            expected=f"{name}.{missing[0]} (needed for ADaM)",
+            f"SDTM {name} has no variable {', '.join(required)}",
+            Location(file=where, field=required[0]),
+            expected=f"{name}.{required[0]} (needed for ADaM)",
         )
-    return datasets[name]
+    for variable in absent:
+        progress.info(f"note: SDTM {name}.{variable} not in the input; {fallback_text(f'{name}.{variable}')}")
+    frame = datasets[name]
+    if not absent:
+        return frame
+    return frame.assign(**{variable: absent_column(name, variable, frame.index) for variable in absent})
 
 
 def optional(

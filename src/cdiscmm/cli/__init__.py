@@ -9,21 +9,47 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from cdiscmm import __version__
-from cdiscmm.cli import adam, sdtm, simulate
-from cdiscmm.cli.options import common_options
+from cdiscmm.cli import (
+    adam,
+    bench,
+    define,
+    init,
+    package,
+    sdtm,
+    simulate,
+    validate,
+)
+from cdiscmm.cli.options import apply_project_config, common_options
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, CdiscmmError
 
 #: The subcommands in pipeline order; each module has ``register(subparsers, common)`` and imports its stage
 #: only when the subcommand runs, so ``cdiscmm --help`` loads no stage.
-SUBCOMMANDS = (simulate, sdtm, adam)
+SUBCOMMANDS = (
+    init,
+    simulate,
+    sdtm,
+    adam,
+    validate,
+    define,
+    package,
+    bench,
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with the CLI's rule for problems: one line, exit 2 (subcommand parsers inherit the class)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"cdiscmm: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with one subcommand per stage."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cdiscmm",
         description="Collected RRMM study data to CDISC SDTM and ADaM (XPT v5, Define-XML 2.1) for PMDA, NMPA, FDA.",
     )
@@ -38,9 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cdiscmm`` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a usage error exits 2 here with one line (Parser.error)
     progress.set_quiet(getattr(args, "quiet", False))
     try:
+        apply_project_config(args)
         return int(args.func(args) or 0)
     except CdiscmmError as error:
         if getattr(args, "debug", False):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
+from cdiscmm.metadata.project import ProjectConfig
 from cdiscmm.metadata.study import select_studies
 
 
@@ -17,8 +18,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         parents=[common],
         help="build ADaM datasets (ADSL, ...) from SDTM XPT files",
         description=(
-            "Build ADaM datasets from an SDTM folder of .xpt files. Without --sdtm, each study's "
-            "<out>/<STUDYID>/sdtm/; with --sdtm DIR, that folder (STUDYID read from DM unless --study names it). "
+            "Build ADaM datasets from an SDTM folder of .xpt files. Without --sdtm, each study's SDTM folder "
+            "of the config file, else <out>/<STUDYID>/sdtm/; with --sdtm DIR, that folder (STUDYID read from DM "
+            "unless --study names it). "
             "Output: <out>/<STUDYID>/adam/<name>.xpt."
         ),
     )
@@ -27,15 +29,23 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> list[Path]:
-    """Read ``sdtm_folder``, build the ADaM datasets and write them, with ``endpoints.csv``, to
-    ``<out_root>/<STUDYID>/adam/``; return the paths."""
+    """Read ``sdtm_folder``, build the ADaM datasets and write them to ``<out_root>/<STUDYID>/adam/``, with
+    ``endpoints.csv`` (the endpoint summary) and ``report/`` (the endpoint report read back from the written
+    files, :func:`cdiscmm.adam.report.render.run_report`); return the paths. The folder is replaced only when
+    every file is written (:func:`cdiscmm.core.outputs.staged_folder`)."""
     from cdiscmm.adam.build import build_adam, read_delivery, report_tables  # the stage loads only when it runs
+    from cdiscmm.adam.report.render import run_report
+    from cdiscmm.core.outputs import staged_folder
     from cdiscmm.io.write import write_datasets, write_tables
 
     sdtm, found = read_delivery(sdtm_folder, studyid)
-    adam = build_adam(sdtm)
     folder = out_root / found / "adam"
-    paths = write_datasets(adam, folder) + write_tables(report_tables(adam), folder)
+    with staged_folder(folder) as staging:
+        adam = build_adam(sdtm)
+        written = write_datasets(adam, staging) + write_tables(report_tables(adam), staging)
+        with progress.step("writing the endpoint report"):
+            written += run_report(staging, sdtm_folder, staging / "report")
+    paths = [folder / path.relative_to(staging) for path in written]
     for path in paths:
         progress.info(f"wrote {path}")
     return paths
@@ -48,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--sdtm takes at most one --study", Location(field="--study"))
         run_adam(args.sdtm, args.out, studyid=args.study[0] if args.study else None)
         return 0
-    for study in select_studies(args.study):
-        folder = args.out / study.studyid / "sdtm"
+    project = getattr(args, "project", None) or ProjectConfig()
+    for study in select_studies(args.study, getattr(args, "mappings", None)):
+        folder = project.sdtm_for(study.studyid) or args.out / study.studyid / "sdtm"
         if not folder.is_dir():
             raise InputError(
                 "SDTM folder not found",

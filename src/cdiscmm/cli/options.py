@@ -1,18 +1,55 @@
-"""Options every stage's subcommand takes."""
+"""Options every stage's subcommand takes, and the project config file folded into them."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+#: The default output root; compared by identity to tell "not given" from ``--out output``.
+DEFAULT_OUT = Path("output")
+
 
 def common_options() -> argparse.ArgumentParser:
     """Options every stage takes."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--study", action="append", metavar="ID", help="STUDYID to process (repeatable; default: all bundled studies)"
+        "--study",
+        action="append",
+        metavar="ID",
+        help="STUDYID to process (repeatable; default: every study of the mappings folder)",
     )
-    common.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="output root (default: output)")
+    common.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output root (default: output)")
+    common.add_argument(
+        "--mappings",
+        type=Path,
+        metavar="DIR",
+        help="mappings folder: <DIR>/<study>/study.yaml and domain files, optionally <DIR>/shared/ (default: the "
+        "bundled mappings, or `mappings` of the config file)",
+    )
+    common.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="project config file (default: ./cdiscmm.yaml when it exists): mappings, out, per-study raw/sdtm",
+    )
     common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     common.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
     return common
+
+
+def apply_project_config(args: argparse.Namespace, cwd: Path | None = None) -> None:
+    """Read the project config (``--config``, else ``cdiscmm.yaml`` in ``cwd``) into ``args.project`` and fill
+    ``--mappings`` and ``--out`` from it where the command line did not give them."""
+    from cdiscmm.core.errors import InputError, Location
+    from cdiscmm.metadata.project import CONFIG_FILE, ProjectConfig, load_project
+
+    given = getattr(args, "config", None)
+    if given is not None and not given.is_file():
+        raise InputError("config file not found", Location(file=str(given), field="--config"))
+    path = given if given is not None else (cwd or Path.cwd()) / CONFIG_FILE
+    project = load_project(path) if path.is_file() else ProjectConfig()
+    args.project = project
+    if getattr(args, "mappings", None) is None and project.mappings is not None:
+        args.mappings = project.mappings
+    if getattr(args, "out", None) is DEFAULT_OUT and project.out is not None:
+        args.out = project.out

@@ -8,6 +8,7 @@ from pathlib import Path
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.core.paths import mappings_dir
+from cdiscmm.metadata.project import ProjectConfig
 from cdiscmm.metadata.study import select_studies
 
 
@@ -18,8 +19,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         parents=[common],
         help="map collected forms to SDTM datasets (XPT v5)",
         description=(
-            "Map each study's collected forms (default <out>/<STUDYID>/raw/, or --raw DIR for one study) to SDTM "
-            "with the YAML mappings in mappings/. Output: <out>/<STUDYID>/sdtm/<name>.xpt, <lang>/ copies for "
+            "Map each study's collected forms (--raw DIR for one study, else the study's raw folder in the config "
+            "file, else <out>/<STUDYID>/raw/) to SDTM with the YAML mappings (--mappings DIR, default the bundled "
+            "mappings/). Output: <out>/<STUDYID>/sdtm/<name>.xpt, <lang>/ copies for "
             "local-language studies, rejects.csv, issues.csv, reconciliation.csv."
         ),
     )
@@ -37,26 +39,31 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     """Build the SDTM datasets of the chosen studies; the writer step makes the files."""
+    from cdiscmm.core.outputs import staged_folder
     from cdiscmm.io.write import write_datasets, write_tables
     from cdiscmm.sdtm.build import build_datasets  # the stage loads only when it runs
 
-    studies = select_studies(args.study)
+    studies = select_studies(args.study, getattr(args, "mappings", None))
     if args.raw is not None and len(studies) != 1:
         raise UsageError("--raw takes exactly one --study", Location(field="--raw"))
+    project = getattr(args, "project", None) or ProjectConfig()
     for study in studies:
-        raw_dir = args.raw or args.out / study.studyid / "raw"
+        raw_dir = args.raw or project.raw_for(study.studyid) or args.out / study.studyid / "raw"
         if not raw_dir.is_dir():
             raise InputError(
                 "raw folder not found",
-                Location(file=str(raw_dir)),
-                expected="the output of `cdiscmm raw` for this study, or --raw DIR",
+                Location(file=str(raw_dir), field="--raw" if args.raw is not None else "--out"),
+                expected="the output of `cdiscmm raw` for this study, --raw DIR, or studies: {ID: {raw: DIR}} in "
+                "cdiscmm.yaml",
             )
         out_dir = args.out / study.studyid / "sdtm"
-        with progress.step(f"{study.studyid}: mapping SDTM"):
-            build = build_datasets(study, raw_dir)
-        with progress.step(f"{study.studyid}: writing SDTM"):
-            written = write_datasets(build.all_datasets(), out_dir) + write_tables(build.tables(), out_dir)
-        progress.info(f"{study.studyid}: {build.summary()}, {len(written)} files in {out_dir}")
+        with staged_folder(out_dir) as staging:  # replaces out_dir only when every file is written
+            with progress.step(f"{study.studyid}: mapping SDTM"):
+                build = build_datasets(study, raw_dir)
+            with progress.step(f"{study.studyid}: writing SDTM"):
+                written = write_datasets(build.all_datasets(), staging) + write_tables(build.tables(), staging)
+        for line in build.summary(study.studyid, out_dir, len(written)):
+            progress.info(line)
     return 0
 
 

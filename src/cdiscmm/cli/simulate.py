@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def _generate(study_ids: list[str] | None, root: Path, folder: Path | None, args: argparse.Namespace) -> int:
     from cdiscmm.simulate.generate import generate_study  # the generator loads only when it runs
 
-    studies = select_studies(study_ids)
+    studies = select_studies(study_ids, getattr(args, "mappings", None))
     for study in studies:
         target = folder or root / study.studyid / RAW_FOLDER
         result = generate_study(study, target, args.subjects, args.seed)

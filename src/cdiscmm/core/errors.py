@@ -7,7 +7,9 @@ The CLI prints ``str(error)`` as one line and exits with ``error.exit_code``; no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 EXIT_OK = 0
 EXIT_VALIDATION = 1
@@ -17,18 +19,21 @@ EXIT_INTERNAL = 3
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: a file, and within it a line (specs) or a data row (collected data), a field."""
+    """Where a problem is: a file, and within it a line (and character column) or a data row, a field."""
 
     file: str | None = None
     line: int | None = None
     row: int | None = None
     field: str | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []
         where = self.file or ""
         if self.line is not None:
             where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
         if where:
             parts.append(where)
         if self.row is not None:
@@ -67,6 +72,18 @@ class CdiscmmError(Exception):
             text += f"; expected {self.expected}"
         where = str(self.location)
         return f"{where}: {text}" if where else text
+
+
+@contextmanager
+def located(location: Location) -> Iterator[None]:
+    """An error raised inside that names no file gets ``location`` (e.g. the mapping entry being run), keeping
+    the field it named."""
+    try:
+        yield
+    except CdiscmmError as error:
+        if error.location.file is None:
+            error.location = replace(location, field=error.location.field or location.field)
+        raise
 
 
 class SpecError(CdiscmmError):

@@ -22,3 +22,8 @@ def specs_dir() -> Path:
 def mappings_dir() -> Path:
     """Study designs and mapping specs (``mappings/``)."""
     return _data_root() / "mappings"
+
+
+def docs_dir() -> Path:
+    """The project documentation (``docs/``), e.g. the data choices the reviewer's guides quote."""
+    return _data_root() / "docs"

@@ -1,4 +1,4 @@
-"""Progress on stderr for steps that take longer than a second; silent for quick ones."""
+"""Progress on stderr: steps longer than a second announced, per-item lines with counts and time, summaries."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 #: Steps shorter than this print nothing.
 THRESHOLD_SECONDS = 1.0
@@ -41,6 +42,23 @@ def step(description: str) -> Iterator[None]:
         if announced.is_set():
             elapsed = time.perf_counter() - started
             print(f"cdiscmm: {description} done in {elapsed:.1f}s", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Tally:
+    """What a counted item produced, set by the caller before the item ends."""
+
+    count: int = 0
+
+
+@contextmanager
+def counted(description: str, unit: str = "records") -> Iterator[Tally]:
+    """One line when the item is done, whatever its length: ``<description>: <count> <unit> in <seconds>s``
+    (a long stage shows each domain or dataset as it completes). Nothing is printed if the item fails."""
+    started = time.perf_counter()
+    tally = Tally()
+    yield tally
+    info(f"{description}: {tally.count} {unit} in {time.perf_counter() - started:.1f}s")
 
 
 def info(message: str) -> None:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cdiscmm.core.errors import Location, UsageError
+from cdiscmm.core.errors import InputError, Location, SpecError, UsageError
 from cdiscmm.core.paths import mappings_dir
 from cdiscmm.metadata.vocabulary import ConditionAddArgs, DateFormat
 from cdiscmm.metadata.yamlio import load_model
@@ -20,6 +20,11 @@ from cdiscmm.metadata.yamlio import load_model
 Region = Literal["PMDA", "NMPA", "FDA"]
 #: DM reference-date variables a design rule can fill (SDTMIG 3.4 DM specification).
 ReferenceVariable = Literal["RFSTDTC", "RFENDTC", "RFXSTDTC", "RFXENDTC", "RFICDTC", "RFPENDTC", "DTHDTC"]
+#: The folder of shared domain mappings inside a mappings folder.
+SHARED_FOLDER = "shared"
+#: Encodings of real EDC exports a study may declare (Python codec names): UTF-8, Japanese CP932 / Shift_JIS
+#: (JIS X 0208 with the Microsoft extensions), Chinese GB18030 (GB 18030-2005).
+Encoding = Literal["utf-8", "cp932", "shift_jis", "gb18030"]
 #: Arm Null Reason, codelist C142179 (ARMNULRS), SDTM CT 2025-03-28.
 ArmNullReason = Literal["ASSIGNED, NOT TREATED", "NOT ASSIGNED", "SCREEN FAILURE", "UNPLANNED TREATMENT"]
 
@@ -115,6 +120,9 @@ class StudyConfig(_Strict):
     sponsor: str
     region: Region
     language: Literal["en", "ja", "zh"] = Field("en", description="Language of collected free text (ISO 639-1)")
+    encoding: Encoding = Field(
+        "utf-8", description="Encoding of the collected CSV export (utf-8, cp932, shift_jis or gb18030)"
+    )
     domains: list[str] | None = Field(
         None, description="SDTM domains mapped for this study (default: every mapping file found)"
     )
@@ -123,7 +131,7 @@ class StudyConfig(_Strict):
 
 
 class StudyRef(BaseModel):
-    """A bundled study: its folder under ``mappings/`` and its config."""
+    """A study of a mappings folder: its folder (``<mappings>/<study>/``) and its config."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -134,6 +142,13 @@ class StudyRef(BaseModel):
     def studyid(self) -> str:
         return self.config.studyid
 
+    @property
+    def shared_folder(self) -> Path:
+        """The shared domain mappings the study's files override: ``shared/`` beside the study folder when the
+        mappings folder has one (it then replaces the bundled one as a whole), else the bundled ``shared/``."""
+        own = self.folder.parent / SHARED_FOLDER
+        return own if own.is_dir() else mappings_dir() / SHARED_FOLDER
+
 
 def load_study(folder: Path) -> StudyRef:
     """The study whose ``study.yaml`` is in ``folder``."""
@@ -141,14 +156,39 @@ def load_study(folder: Path) -> StudyRef:
 
 
 def bundled_studies(root: Path | None = None) -> list[StudyRef]:
-    """Every ``mappings/*/study.yaml``, sorted by STUDYID."""
+    """Every study of mappings folder ``root`` (default: the bundled one), sorted by STUDYID.
+
+    ``root`` is a folder of study folders (``<root>/*/study.yaml``) or one study folder (``<root>/study.yaml``).
+    """
     base = root or mappings_dir()
-    refs = [load_study(path.parent) for path in sorted(base.glob("*/study.yaml"))]
-    return sorted(refs, key=lambda ref: ref.studyid)
+    if not base.is_dir():
+        raise InputError(
+            "mappings folder not found",
+            Location(file=str(base), field="--mappings"),
+            expected="a folder of study folders, each with a study.yaml",
+        )
+    files = [base / "study.yaml"] if (base / "study.yaml").is_file() else sorted(base.glob("*/study.yaml"))
+    if not files:
+        raise InputError(
+            "no study.yaml in the mappings folder",
+            Location(file=str(base), field="--mappings"),
+            expected="<study>/study.yaml (create one with `cdiscmm init`)",
+        )
+    refs = sorted((load_study(path.parent) for path in files), key=lambda ref: ref.studyid)
+    seen: dict[str, Path] = {}
+    for ref in refs:
+        if ref.studyid in seen:
+            raise SpecError(
+                f"studyid {ref.studyid} is also the studyid of {seen[ref.studyid] / 'study.yaml'}",
+                Location(file=str(ref.folder / "study.yaml"), field="studyid"),
+                expected="one study folder per STUDYID",
+            )
+        seen[ref.studyid] = ref.folder
+    return refs
 
 
 def select_studies(requested: list[str] | None, root: Path | None = None) -> list[StudyRef]:
-    """The studies named by ``--study`` (all bundled ones when none is named)."""
+    """The studies named by ``--study`` among those of mappings folder ``root`` (all of them when none is named)."""
     studies = bundled_studies(root)
     if not requested:
         return studies
@@ -156,7 +196,7 @@ def select_studies(requested: list[str] | None, root: Path | None = None) -> lis
     unknown = [study for study in requested if study not in by_id]
     if unknown:
         raise UsageError(
-            f"unknown study {unknown[0]}",
+            f"unknown study {unknown[0]} in mappings folder {root or mappings_dir()}",
             Location(field="--study"),
             expected=f"one of {', '.join(sorted(by_id))}",
         )

@@ -16,7 +16,7 @@ from typing import cast
 
 import pandas as pd
 
-from cdiscmm.core.errors import Location, SpecError
+from cdiscmm.core.errors import Location, SpecError, located
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.sdtm.describe import Qualifier, describe_variables, mapped_qualifiers, supp_value_level, with_value_level
 from cdiscmm.sdtm.loader import LoadedMapping
@@ -62,11 +62,12 @@ def _map_values(
         if not meta.has(target):
             raise SpecError(
                 f"{target} is not a variable of {domain} in {meta.standard}",
-                loaded.where(source.key, target),
+                replace(loaded.where(source.key, target), field=target),
                 expected=f"one of {', '.join(meta.names())}",
             )
         core = meta.variable(target).core
-        mapped = _run_record_step(step, rows, replace(context, core=core))
+        with located(replace(loaded.where(source.key, target), field=target)):
+            mapped = _run_record_step(step, rows, replace(context, core=core))
         values = mapped.values
         if meta.variable(target).type == "Num":
             values, number_problems = _as_number(values, step, required=core == "Req")
@@ -76,7 +77,8 @@ def _map_values(
             frame[LOCAL_PREFIX + target] = mapped.local
         found.append(mapped.problems)
     for qnam, supp in source.supp.items():
-        mapped = _run_record_step(supp.supp_qual.value, rows, context)
+        with located(replace(loaded.where(source.key, qnam), field=qnam)):
+            mapped = _run_record_step(supp.supp_qual.value, rows, context)
         frame[SUPP_PREFIX + qnam] = mapped.values
         if mapped.local is not None:  # collected local-language text of the qualifier (e.g. AEOTHTRT)
             frame[LOCAL_PREFIX + SUPP_PREFIX + qnam] = mapped.local
@@ -241,7 +243,14 @@ def _derive(frame: pd.DataFrame, loaded: LoadedMapping, meta: DatasetMeta, conte
         if not meta.has(target):
             raise SpecError(f"derive: {target} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
         name, args = step.verb()
-        frame[target] = DOMAIN_VERBS[name].function(frame, args, context)
+        try:
+            frame[target] = DOMAIN_VERBS[name].function(frame, args, context)
+        except KeyError as absent:  # a domain verb reads a variable no source maps (e.g. VISITNUM)
+            raise SpecError(
+                f"derive: {target} ({name}) reads {absent.args[0]}, which no source of {domain} maps",
+                Location(file=str(loaded.files[-1]), field=target),
+                expected=f"{absent.args[0]} under the variables of a source of {domain}",
+            ) from None
     return frame
 
 

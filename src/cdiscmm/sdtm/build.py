@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
+from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.io.collected import read_form
 from cdiscmm.metadata import standards as cdisc_standards
@@ -79,10 +81,14 @@ class StudyBuild:
             "fields": self.fields,
         }
 
-    def summary(self) -> str:
-        """One line: datasets built and raw rows rejected."""
+    def summary(self, studyid: str, folder: Path, files: int) -> list[str]:
+        """The end-of-stage lines: datasets and files written, rows rejected, values queried."""
         rejected = int(self.reconciliation["ROWS_REJECTED"].sum())
-        return f"{len(self.datasets)} datasets, {rejected} rows rejected"
+        return [
+            f"{studyid}: {len(self.datasets)} datasets, {files} files in {folder}",
+            f"{studyid}: {rejected} rows rejected, listed in {folder / 'rejects.csv'}",
+            f"{studyid}: {len(self.issues)} values queried, listed in {folder / 'issues.csv'}",
+        ]
 
 
 def _meta(standards: Standards, domain: str, where: Path) -> DatasetMeta:
@@ -106,6 +112,8 @@ def _read_forms(
     for form in sorted(used | present):
         raw = reader(raw_dir, form)
         rows_read[form] = raw["RAWROW"]
+        if raw.empty:
+            progress.warn(f"{raw_dir / f'{form}.csv'}: form {form} has a header and no rows (kept with 0 rows)")
         if form not in used:
             events.append(reject_form(study.studyid, form, raw, f"no mapping reads form {form}"))
             continue
@@ -151,22 +159,27 @@ def build_datasets(
     mappings = load_domain_mappings(study)
     if "DM" not in mappings:
         raise SpecError("no DM mapping", Location(file=str(study.folder)), expected="dm.yaml (shared or study)")
-    raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader or read_form)
+    reader = reader or partial(read_form, encoding=config.encoding)
+    raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader)
     context = MapContext(config.studyid, standards.ct)
     supp_meta = standards.ig["SUPPQUAL"]
     epochs = [EpochStart(epoch.epoch, epoch.start, epoch.offset_days) for epoch in config.design.epochs]
 
     dm_loaded = mappings["DM"]
     dm_meta = _meta(standards, "DM", dm_loaded.files[-1])
-    dm_mapped = map_domain(dm_loaded, raws, dm_meta, context)
-    dm_frame, dm_events = apply_dm_rules(dm_mapped.frame, config.design, raws, config.studyid)
+    with progress.counted(f"{config.studyid}: DM") as tally:
+        dm_mapped = map_domain(dm_loaded, raws, dm_meta, context)
+        dm_frame, dm_events = apply_dm_rules(dm_mapped.frame, config.design, raws, config.studyid)
+        tally.count = len(dm_frame)
     events += [dm_mapped.events, dm_events]
     frames = {"DM": dm_frame}
     for domain, loaded in mappings.items():
         if domain == "DM":
             continue
-        mapped = map_domain(loaded, raws, _meta(standards, domain, loaded.files[-1]), context)
-        frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_frame["USUBJID"], config.studyid, domain)
+        with progress.counted(f"{config.studyid}: {domain}") as tally:
+            mapped = map_domain(loaded, raws, _meta(standards, domain, loaded.files[-1]), context)
+            frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_frame["USUBJID"], config.studyid, domain)
+            tally.count = len(frames[domain])
         events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
 
     events.append(check_death_consistency(frames, config.studyid))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cdiscmm.core.iso8601 import compute_dtc_bounds
 from cdiscmm.sdtm.assemble import FORM_COLUMN, ROW
-from cdiscmm.sdtm.iso8601 import compute_dtc_bounds
 from cdiscmm.sdtm.rejects import make_events
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cdiscmm.core.iso8601 import compute_dtc_bounds, compute_dtc_date
 from cdiscmm.metadata.study import Design, ReferenceDate
-from cdiscmm.sdtm.iso8601 import compute_dtc_bounds, compute_dtc_date, compute_iso8601
+from cdiscmm.sdtm.iso8601 import compute_iso8601
 from cdiscmm.sdtm.rejects import make_events
 from cdiscmm.sdtm.verbs.base import clean_text
 from cdiscmm.sdtm.verbs.condition import condition_add

@@ -16,7 +16,6 @@ from cdiscmm.sdtm.spec import DomainMapping, DomainOverride, apply_override
 
 #: A domain mapping file is named after its domain: ``ae.yaml``.
 DOMAIN_FILE = re.compile(r"^[a-z]{2}\.yaml$")
-SHARED_FOLDER = "shared"
 Spec = TypeVar("Spec", bound=BaseModel)
 
 
@@ -33,7 +32,8 @@ class LoadedMapping:
         return self.locations.get((source, target or ""), Location(file=str(self.files[-1])))
 
 
-def _validate(path: Path, model: type[Spec]) -> tuple[Spec, dict[LinePath, int]]:
+def load_mapping_file(path: Path, model: type[Spec]) -> tuple[Spec, dict[LinePath, int]]:
+    """``path`` validated as ``model`` (a mapping or an override) and its key lines; the domain must match the name."""
     data, lines = read_yaml(path)
     if data is None:
         raise SpecError("file is empty", Location(file=str(path), line=1), expected="a domain mapping")
@@ -64,34 +64,37 @@ def _record_locations(
 
 
 def load_domain_mappings(study: StudyRef) -> dict[str, LoadedMapping]:
-    """Every domain mapping of ``study``: ``<root>/shared/*.yaml`` merged with ``<study folder>/*.yaml``.
+    """Every domain mapping of ``study``: ``<shared folder>/*.yaml`` (see :attr:`StudyRef.shared_folder`) merged with
+    ``<study folder>/*.yaml``.
 
     Restricted to ``study.yaml``'s ``domains`` when given (an unknown domain there is a spec error).
     """
-    shared_dir = study.folder.parent / SHARED_FOLDER
+    shared_dir = study.shared_folder
     shared = {path.stem.upper(): path for path in sorted(shared_dir.glob("*.yaml")) if DOMAIN_FILE.match(path.name)}
     own = {path.stem.upper(): path for path in sorted(study.folder.glob("*.yaml")) if DOMAIN_FILE.match(path.name)}
     wanted = study.config.domains or sorted(set(shared) | set(own))
     missing = [domain for domain in wanted if domain not in shared and domain not in own]
     if missing:
+        study_file = study.folder / "study.yaml"
+        _, lines = read_yaml(study_file)
         raise SpecError(
-            f"domains: no mapping file for {missing[0]}",
-            Location(file=str(study.folder / "study.yaml")),
+            f"no mapping file for {missing[0]}",
+            Location(file=str(study_file), line=lines.get(("domains",)), field="domains"),
             expected=f"{missing[0].lower()}.yaml in {shared_dir} or {study.folder}",
         )
     result: dict[str, LoadedMapping] = {}
     for domain in wanted:
         if domain in shared:
-            base, base_lines = _validate(shared[domain], DomainMapping)
+            base, base_lines = load_mapping_file(shared[domain], DomainMapping)
             loaded = LoadedMapping(base, [shared[domain]])
             _record_locations(loaded, base, shared[domain], base_lines)
             if domain in own:
-                override, lines = _validate(own[domain], DomainOverride)
+                override, lines = load_mapping_file(own[domain], DomainOverride)
                 loaded.mapping = apply_override(base, override)
                 loaded.files.append(own[domain])
                 _record_locations(loaded, override, own[domain], lines)
         else:
-            mapping, lines = _validate(own[domain], DomainMapping)
+            mapping, lines = load_mapping_file(own[domain], DomainMapping)
             loaded = LoadedMapping(mapping, [own[domain]])
             _record_locations(loaded, mapping, own[domain], lines)
         result[domain] = loaded

@@ -81,7 +81,8 @@ def reconcile(
     """``rejects``, ``issues`` and the ``reconciliation`` table, checking read = mapped + rejected per form.
 
     ``rows_read``: form → the raw row numbers read; ``mapped``: FORM, ROW of every record written to a domain
-    (a row feeding several domains counts once). ``rejects`` holds every reject event and the exclude events
+    (a row feeding several domains counts once); a form read with no rows (header only) keeps its line with
+    zero counts. ``rejects`` holds every reject event and the exclude events
     of rows that ended in no domain; ``issues`` holds the findings.
     """
     read = (
@@ -115,6 +116,7 @@ def reconcile(
         .reindex(columns=list(RULES))
     )
     totals = status.groupby("FORM").agg(ROWS_READ=("ROW", "size"), ROWS_MAPPED=("MAPPED", "sum"))
+    totals = totals.reindex(sorted(set(rows_read) | set(totals.index)), fill_value=0).rename_axis("FORM")
     partly = rejects[rejects["KIND"] == "reject"].merge(status[status["MAPPED"]][["FORM", "ROW"]], on=["FORM", "ROW"])
     totals["ROWS_PARTLY_REJECTED"] = partly.drop_duplicates(["FORM", "ROW"]).groupby("FORM").size()
     totals["ROWS_REJECTED"] = totals["ROWS_READ"] - totals["ROWS_MAPPED"]

@@ -24,9 +24,9 @@ import pandas as pd
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
+from cdiscmm.core.iso8601 import compute_dtc_bounds, compute_dtc_date
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyConfig, TrialSummaryParameter
-from cdiscmm.sdtm.iso8601 import compute_dtc_bounds, compute_dtc_date
 from cdiscmm.sdtm.verbs.base import CodelistLookup
 from cdiscmm.sdtm.verbs.supp import MAX_TEXT_BYTES
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pyreadstat
 
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.xpt.check import require_readable
 
 
 @dataclass
@@ -39,12 +40,12 @@ def canonical_format(text: str) -> str:
 
 
 def read_xpt(path: Path) -> XptContent:
-    """Read ``path``; character columns come back as str with '' for missing, numerics as float.
+    """Read ``path``; character columns come back as str with '' for missing, numerics as float. The file is first
+    checked for TS-140 structure (:func:`cdiscmm.io.xpt.check.require_readable`).
 
     Numeric variables with a SAS date format are returned as datetime64 (pyreadstat converts them).
     """
-    if not path.is_file():
-        raise InputError("file not found", Location(file=str(path)), expected="a SAS XPORT (.xpt) file")
+    require_readable(path)  # a truncated or corrupt file is named as such, not left to pyreadstat's message
     try:
         data, meta = pyreadstat.read_xport(str(path), encoding="utf-8")
     except Exception as exc:  # pyreadstat raises its own error types for malformed files

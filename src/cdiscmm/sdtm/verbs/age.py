@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from cdiscmm.sdtm.iso8601 import compute_dtc_date
+from cdiscmm.core.iso8601 import compute_dtc_date
 from cdiscmm.sdtm.verbs.base import DomainContext, VerbArgs, domain_verb
+from cdiscmm.sdtm.verbs.study_day import compute_subject_date
 
 
 class DeriveAgeArgs(VerbArgs):
@@ -22,7 +23,7 @@ def derive_age(frame: pd.DataFrame, args: DeriveAgeArgs, context: DomainContext)
     BRTHDTC"); null unless both dates are complete. AGEU is set to YEARS where AGE is known (DM rules).
     """
     birth = compute_dtc_date(frame[args.birth])
-    reference = compute_dtc_date(frame["USUBJID"].map(context.dm.set_index("USUBJID")[args.reference]))
+    reference = compute_subject_date(frame["USUBJID"], context.dm, args.reference)
     before_birthday = (reference.dt.month < birth.dt.month) | (
         (reference.dt.month == birth.dt.month) & (reference.dt.day < birth.dt.day)
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from cdiscmm.sdtm.iso8601 import compute_dtc_date
+from cdiscmm.core.iso8601 import compute_dtc_date
 from cdiscmm.sdtm.verbs.base import DomainContext, VerbArgs, domain_verb
+from cdiscmm.sdtm.verbs.study_day import compute_subject_date
 
 
 class DeriveEpochArgs(VerbArgs):
@@ -24,17 +25,17 @@ def derive_epoch(frame: pd.DataFrame, args: DeriveEpochArgs, context: DomainCont
     unknown for the subject has not started. Records after ``epochs_end`` or with a partial date get a null
     EPOCH (no imputation); so do records before the first epoch's start.
     """
-    dm = context.dm.set_index("USUBJID")
     date = compute_dtc_date(frame[args.dtc])
     epoch = pd.Series(pd.NA, index=frame.index, dtype="string")
     for step in context.epochs:
         if step.reference is None:
             started = date.notna()
         else:
-            start = compute_dtc_date(frame["USUBJID"].map(dm[step.reference])) + pd.Timedelta(days=step.offset_days)
+            start = compute_subject_date(frame["USUBJID"], context.dm, step.reference)
+            start = start + pd.Timedelta(days=step.offset_days)
             started = start.notna() & date.notna() & (start <= date)
         epoch = epoch.mask(started, step.epoch)
     if context.epochs_end:
-        end = compute_dtc_date(frame["USUBJID"].map(dm[context.epochs_end]))
+        end = compute_subject_date(frame["USUBJID"], context.dm, context.epochs_end)
         epoch = epoch.mask(end.notna() & (date > end))
     return epoch

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from cdiscmm.sdtm.iso8601 import COMPONENTS, compute_dtc_bounds, parse_iso8601
+from cdiscmm.core.distinct import compute_on_distinct
+from cdiscmm.core.iso8601 import COMPONENTS, compute_dtc_bounds, parse_iso8601
 from cdiscmm.sdtm.verbs.base import DomainContext, VerbArgs, clean_text, domain_verb
 from cdiscmm.sdtm.verbs.seq import ORDER_COLUMN
 
@@ -83,7 +84,7 @@ def derive_lobxfl(frame: pd.DataFrame, args: DeriveLobxflArgs, context: DomainCo
     not_done = frame[stat_name].astype("string").str.strip().eq(_NOT_DONE) if stat_name in frame else False
     reference = frame["USUBJID"].map(context.dm.set_index("USUBJID")[args.reference])
     candidate = result.notna() & ~pd.Series(not_done, index=frame.index).fillna(False).astype(bool)
-    candidate &= compute_on_or_before(frame[args.dtc], reference)
+    candidate &= compute_on_distinct(compute_on_or_before, frame[args.dtc], reference)
     seq = next((name for name in (f"{domain}SEQ", ORDER_COLUMN) if name in frame), None)
     group = ["USUBJID", *args.by]
     chosen = frame.loc[candidate, group].assign(

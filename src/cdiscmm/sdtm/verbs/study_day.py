@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from cdiscmm.sdtm.iso8601 import compute_dtc_date
+from cdiscmm.core.iso8601 import compute_dtc_date
 from cdiscmm.sdtm.verbs.base import DomainContext, VerbArgs, domain_verb
 
 
@@ -15,6 +15,11 @@ class DeriveStudyDayArgs(VerbArgs):
 
     dtc: str = Field(description="The --DTC variable of this domain")
     reference: str = Field("RFSTDTC", description="DM reference date variable")
+
+
+def compute_subject_date(usubjid: pd.Series, dm: pd.DataFrame, variable: str) -> pd.Series:
+    """DM's complete ``variable`` date of each record's subject: parsed once per subject, joined as a date."""
+    return usubjid.map(compute_dtc_date(dm[variable]).set_axis(dm["USUBJID"]))
 
 
 def compute_study_day(date: pd.Series, reference: pd.Series) -> pd.Series:
@@ -29,5 +34,5 @@ def derive_study_day(frame: pd.DataFrame, args: DeriveStudyDayArgs, context: Dom
 
     Both dates must be complete; a partial date on either side gives null, never an imputed day.
     """
-    reference = frame["USUBJID"].map(context.dm.set_index("USUBJID")[args.reference])
-    return compute_study_day(compute_dtc_date(frame[args.dtc]), compute_dtc_date(reference))
+    reference = compute_subject_date(frame["USUBJID"], context.dm, args.reference)
+    return compute_study_day(compute_dtc_date(frame[args.dtc]), reference)

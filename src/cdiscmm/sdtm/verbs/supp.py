@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: SAS XPORT v5 limit for a character value, in bytes.
 MAX_TEXT_BYTES = 200
@@ -69,6 +71,12 @@ def compute_split_qnam(variable: str, number: int) -> str:
     return variable[: 8 - len(suffix)] + suffix
 
 
+def compute_utf8_length(values: pd.Series) -> pd.Series:
+    """Bytes each value takes in UTF-8 (0 for missing), counted by Arrow without encoding a value in Python."""
+    lengths = pc.binary_length(pa.array(values.astype("string"), type=pa.large_string()))
+    return pd.Series(lengths.fill_null(0).to_numpy(), index=values.index)
+
+
 def split_long_text(values: pd.Series, limit: int = MAX_TEXT_BYTES) -> tuple[pd.Series, pd.DataFrame]:
     """Values over ``limit`` bytes: the first piece stays in the variable, the rest become SUPP-- values.
 
@@ -82,7 +90,7 @@ def split_long_text(values: pd.Series, limit: int = MAX_TEXT_BYTES) -> tuple[pd.
     few values over the limit are cut, one by one; the word-boundary search is inherently per value.
     """
     text = values.astype("string")
-    too_long = text.str.encode("utf-8").str.len().gt(limit).fillna(False).astype(bool)
+    too_long = compute_utf8_length(text).gt(limit)
     if not too_long.any():
         return text, pd.DataFrame(index=values.index)
     pieces = pd.DataFrame(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from cdiscmm.sdtm.iso8601 import compute_dtc_date
+from cdiscmm.core.iso8601 import compute_dtc_date
 from cdiscmm.sdtm.verbs.base import DomainContext, VerbArgs, clean_text, domain_verb
 
 #: Unscheduled visits after one planned visit are numbered in hundredths: 3.01, 3.02, … 3.99.

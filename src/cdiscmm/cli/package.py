@@ -1,0 +1,123 @@
+"""``cdiscmm package``: a study's eCTD m5 package for PMDA, NMPA or FDA, checked; ``--verify`` re-checks one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cdiscmm.core import progress
+from cdiscmm.core.errors import EXIT_VALIDATION, InputError, Location
+from cdiscmm.metadata.study import select_studies
+
+if TYPE_CHECKING:
+    from cdiscmm.package.findings import Finding
+
+REGIONS = ("pmda", "nmpa", "fda")
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``package`` subcommand."""
+    parser = subparsers.add_parser(
+        "package",
+        parents=[common],
+        help="assemble and check the submission package (eCTD m5) for one region",
+        description=(
+            "Assemble <out>/<STUDYID>/package/<region>/: m5/datasets/<study>/tabulations/sdtm/ and "
+            "analysis/adam/datasets/ (datasets, define.xml, stylesheet, define.html, cSDRG/ADRG PDF), "
+            "analysis/adam/programs/, review/ (guides as HTML, endpoint report) and manifest.json. Runs "
+            "`define` first for a folder without define.xml. Exit 1 with the reasons when a gateway would refuse "
+            "the package. With --verify: re-check an existing package against its manifest."
+        ),
+    )
+    parser.add_argument("--region", required=True, choices=REGIONS, help="agency whose rules apply")
+    parser.add_argument("--verify", action="store_true", help="re-check the package against its manifest.json")
+    parser.set_defaults(func=run)
+
+
+def _validation(region: str) -> Callable[[Path], tuple[str, list[Finding]]]:
+    """A checker running the validate stage's rule catalogue on the assembled tree (SDTM, ADaM, SDTM define.xml).
+
+    Each failing rule gives one finding per dataset and variable with its record count; the severity is the
+    region's class for the rule (catalogue columns ``pmda`` / ``fda``), else the rule's own severity (NMPA). The
+    QA report files go to a temporary folder: they carry run timings, and the package must rebuild identically.
+    """
+
+    def check(root: Path) -> tuple[str, list[Finding]]:
+        import pandas as pd
+
+        from cdiscmm.package.findings import Finding
+        from cdiscmm.validate.run import Inputs, validate_study  # the command line may run another stage
+
+        sdtm = next(iter(sorted(root.glob("m5/datasets/*/tabulations/sdtm"))), None)
+        adam = next(iter(sorted(root.glob("m5/datasets/*/analysis/adam/datasets"))), None)
+        define = sdtm / "define.xml" if sdtm is not None and (sdtm / "define.xml").is_file() else None
+        with tempfile.TemporaryDirectory() as scratch, progress.step("validating the package"):
+            report, _ = validate_study(Inputs(sdtm, adam, define), Path(scratch))
+        severity = {rule["id"]: rule.get(region) or rule["severity"] for rule in report["rules"]}
+        folders = {"SDTM": sdtm, "ADaM": adam}
+        kinds = {item["name"]: item["kind"] for item in report["datasets"]}
+        findings = []
+        table = pd.DataFrame(report["findings"], columns=["RULE", "DATASET", "VARIABLE", "MESSAGE"]).fillna("")
+        for (rule, dataset, variable, message), count in (
+            table.groupby(["RULE", "DATASET", "VARIABLE", "MESSAGE"], sort=True).size().items()
+        ):
+            folder = folders.get(kinds.get(dataset, ""))
+            where = (folder / f"{dataset.lower()}.xpt").relative_to(root).as_posix() if folder else dataset
+            findings.append(Finding(rule, severity[rule], where, variable, message, int(count)))
+        rules = report["summary"]["rules"]
+        summary = f"validation: {rules['FAIL']} rules failed, {rules['PASS']} passed, {rules['NOT RUN']} not run"
+        return summary, findings
+
+    return check
+
+
+def _verify(folder: Path) -> int:
+    from cdiscmm.package.manifest import verify_package
+
+    problems = verify_package(folder)
+    for problem in problems:
+        print(f"cdiscmm: {folder}: {problem}", file=sys.stderr)
+    progress.info(f"{folder}: {'differs from' if problems else 'matches'} its manifest")
+    return EXIT_VALIDATION if problems else 0
+
+
+def _ensure_define(folder: Path) -> None:
+    from cdiscmm.define.folder import define_folder  # the command line may run another stage first
+
+    if not (folder / "define.xml").is_file():
+        with progress.step(f"define {folder}"):
+            define_folder(folder)
+        progress.info(f"note: {folder} had no define.xml; wrote it with cdiscmm define")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build (or with --verify re-check) the package of each chosen study; 1 when any is refused or differs."""
+    from cdiscmm.package.assemble import StudyInputs
+    from cdiscmm.package.build import build_package
+
+    code = 0
+    for study in select_studies(args.study):
+        home = args.out / study.studyid
+        if args.verify:
+            code = max(code, _verify(home / "package" / args.region))
+            continue
+        for folder in (home / "sdtm", home / "adam"):
+            if not folder.is_dir():
+                raise InputError(
+                    "folder not found", Location(file=str(folder)), expected="the output of `cdiscmm sdtm` and `adam`"
+                )
+            _ensure_define(folder)
+        inputs = StudyInputs(study.studyid, home / "sdtm", home / "adam")
+        result = build_package(inputs, args.region, args.out, checkers=[_validation(args.region)])
+        for item in result.refusals:
+            finding = item.finding
+            where = ", ".join(part for part in (finding.where, finding.variable) if part)
+            print(f"cdiscmm: refused: {where}: {finding.rule} {finding.message} ({item.refuses})", file=sys.stderr)
+        verdict = f"refused ({len(result.refusals)} reasons)" if result.refusals else "accepted"
+        progress.info(f"package {result.folder}: {verdict}")
+        code = max(code, EXIT_VALIDATION if result.refusals else 0)
+    return code

@@ -1,0 +1,80 @@
+"""``cdiscmm validate``: check collected data, SDTM, ADaM (and define.xml) and write the QA report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cdiscmm.core import progress
+from cdiscmm.core.errors import EXIT_OK, EXIT_VALIDATION, Location, UsageError
+from cdiscmm.metadata.study import select_studies
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``validate`` subcommand."""
+    parser = subparsers.add_parser(
+        "validate",
+        parents=[common],
+        help="validate SDTM/ADaM (any sponsor's) and collected data; write the QA report",
+        description=(
+            "Validate an SDTM folder (--sdtm), an ADaM folder (--adam), a define.xml (--define) and a collected-data "
+            "export (--raw), or each --study's <out>/<STUDYID>/{raw,sdtm,adam}. Writes <out>/<STUDYID>/validation/"
+            "report.{html,xlsx,json}. Exit 1 when a Reject or Error finding exists, else 0."
+        ),
+    )
+    parser.add_argument("--sdtm", type=Path, metavar="DIR", help="folder of SDTM .xpt files")
+    parser.add_argument("--adam", type=Path, metavar="DIR", help="folder of ADaM .xpt files")
+    parser.add_argument("--define", type=Path, metavar="FILE", help="define.xml of the datasets")
+    parser.add_argument("--raw", type=Path, metavar="DIR", help="collected-data export (CSV forms + data dictionary)")
+    parser.add_argument(
+        "--engine",
+        choices=("native", "gx"),
+        default="native",
+        help="run the metadata suites vectorised (native, default) or with Great Expectations (gx)",
+    )
+    parser.add_argument("--export-suites", type=Path, metavar="DIR", help="also write the GX suites as JSON here")
+    parser.set_defaults(func=run)
+
+
+def _folder(path: Path) -> Path | None:
+    return path if path.is_dir() else None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the given folders, or each chosen bundled study's output; exit 1 on Reject/Error findings."""
+    from cdiscmm.validate.run import Inputs, validate_study  # the stage loads only when it runs
+
+    explicit = Inputs(args.sdtm, args.adam, args.define, args.raw)
+    if any(vars(explicit).values()):
+        if args.study and len(args.study) > 1:
+            raise UsageError(
+                "--sdtm/--adam/--raw validate one delivery; give at most one --study", Location(field="--study")
+            )
+        runs = [(explicit, None)]
+    else:
+        runs = []
+        for study in select_studies(args.study):
+            root = args.out / study.studyid
+            inputs = Inputs(_folder(root / "sdtm"), _folder(root / "adam"), None, _folder(root / "raw"))
+            if not any(vars(inputs).values()):
+                raise UsageError(
+                    f"nothing to validate under {root}",
+                    Location(file=str(root)),
+                    expected="the output of `cdiscmm raw/sdtm/adam`, or --sdtm DIR",
+                )
+            define = root / "sdtm" / "define.xml"
+            inputs.define = define if define.is_file() else None
+            runs.append((inputs, study.studyid))
+    failing = 0
+    for inputs, _ in runs:
+        report, target = validate_study(inputs, args.out, args.engine, args.export_suites)
+        studyid = report["title"].rsplit(" ", 1)[-1]
+        counts = report["summary"]["by_severity"]
+        rules = report["summary"]["rules"]
+        progress.info(
+            f"{studyid}: "
+            + ", ".join(f"{n} {s}" for s, n in counts.items())
+            + f"; rules {rules['FAIL']} FAIL, {rules['PASS']} PASS, {rules['NOT RUN']} NOT RUN -> {target}"
+        )
+        failing += report["summary"]["failing"]
+    return EXIT_VALIDATION if failing else EXIT_OK

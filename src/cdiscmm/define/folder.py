@@ -1,0 +1,66 @@
+"""One folder of datasets to its define: define.xml, the stylesheet beside it and define.html.
+
+The metadata are the folder's ``metadata.json`` (what the sdtm or adam stage built the datasets from); a folder
+without one (a CRO's delivery) gets metadata made from the SDTMIG/ADaMIG specs and the XPT files
+(:mod:`cdiscmm.define.fallback`), and the result says so.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdiscmm.core.errors import InputError, Location
+from cdiscmm.define.build import DEFINE_FILE, build_define, creation_time, write_define
+from cdiscmm.define.fallback import metadata_from_specs
+from cdiscmm.define.items import WrittenDataset
+from cdiscmm.define.render import STYLESHEET, STYLESHEET_PATH, render_html
+from cdiscmm.define.spec import analysis_results, define_spec
+from cdiscmm.io.metadata import METADATA_FILE, read_metadata
+from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.metadata.model import SubmissionMetadata
+
+HTML_FILE = "define.html"
+
+
+@dataclass(frozen=True)
+class DefineOutput:
+    """The files written for one folder, and whether the metadata came from the specs (no metadata.json)."""
+
+    define: Path
+    stylesheet: Path
+    html: Path
+    from_specs: bool
+
+
+def read_written(folder: Path, metadata: SubmissionMetadata) -> list[WrittenDataset]:
+    """Each dataset of ``metadata`` with the data of its file ``<name>.xpt``; InputError when a file or a
+    declared column is missing."""
+    written: list[WrittenDataset] = []
+    for meta in metadata.datasets:
+        path = folder / f"{meta.name.lower()}.xpt"
+        content = read_xpt(path)
+        missing = [name for name in meta.names() if name not in content.data.columns]
+        if missing:
+            raise InputError(
+                f"{path.name} has no variable {missing[0]} that {METADATA_FILE} declares",
+                Location(file=str(path), field=missing[0]),
+            )
+        written.append(WrittenDataset(meta, content.data, path.name))
+    return written
+
+
+def define_folder(folder: Path) -> DefineOutput:
+    """Write ``define.xml``, ``define2-1.xsl`` and ``define.html`` into ``folder``."""
+    from_specs = not (folder / METADATA_FILE).is_file()
+    metadata = metadata_from_specs(folder) if from_specs else read_metadata(folder)
+    written = read_written(folder, metadata)
+    results = analysis_results() if metadata.standard.upper().startswith("ADAM") else None
+    files = [folder / dataset.file for dataset in written]
+    root = build_define(metadata, written, define_spec(), results, creation_time(files))
+    define = write_define(root, folder / DEFINE_FILE, STYLESHEET)
+    stylesheet = folder / STYLESHEET
+    shutil.copyfile(STYLESHEET_PATH, stylesheet)
+    html = render_html(define, stylesheet, folder / HTML_FILE)
+    return DefineOutput(define, stylesheet, html, from_specs)

@@ -1,0 +1,167 @@
+"""Write and read ``metadata.json``: the SubmissionMetadata of a folder of datasets, written beside them.
+
+What is written is the model the datasets were built from (dataset and variable metadata as the stage left
+them) plus every codelist a variable or value level names, with the terms the data use: a CT term is kept when
+a value of the data is that term; a value outside an *extensible* codelist is added as a sponsor extension
+(a term without NCI code: Define-XML 2.1 def:ExtendedValue, section 5.3.12.1). A codelist none of whose
+values occurs keeps all its terms. Values outside a non-extensible codelist are not added: they are data
+errors that the validation stage reports (CT2001), and define shows the codelist as CDISC publishes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+from pydantic import ValidationError
+
+from cdiscmm.core.errors import InputError, Location
+from cdiscmm.metadata.model import Codelist, Dataset, SubmissionMetadata, Term, VariableMeta, WhereCondition
+from cdiscmm.metadata.standards import all_codelists
+from cdiscmm.metadata.terminology import CodelistRegistry
+
+METADATA_FILE = "metadata.json"
+
+
+def text_values(column: pd.Series) -> pd.Series:
+    """A column as text the way a codelist states values: strings as they are, whole numbers without '.0'."""
+    if pd.api.types.is_numeric_dtype(column):
+        numbers = pd.to_numeric(column, errors="coerce")
+        whole = numbers.notna() & (numbers == numbers.round())
+        text = numbers.astype("string")
+        return text.mask(whole, numbers.where(whole).astype("Int64").astype("string"))
+    return column.astype("string")
+
+
+def where_mask(frame: pd.DataFrame, where: Iterable[WhereCondition]) -> pd.Series:
+    """True on the rows where every condition holds (Define-XML 2.1 section 5.3.7: conditions are ANDed;
+    EQ/NE/IN/NOTIN compare text, LT/LE/GT/GE compare numbers). A missing column matches no row."""
+    mask = pd.Series(True, index=frame.index)
+    for condition in where:
+        if condition.variable not in frame.columns:
+            return pd.Series(False, index=frame.index)
+        column = frame[condition.variable]
+        if condition.comparator in ("EQ", "IN", "NE", "NOTIN"):
+            found = text_values(column).isin(condition.values).fillna(False).astype(bool)
+            mask &= found if condition.comparator in ("EQ", "IN") else ~found
+        else:
+            numbers = pd.to_numeric(column, errors="coerce")
+            limit = float(condition.values[0])
+            compare = {"LT": numbers.lt, "LE": numbers.le, "GT": numbers.gt, "GE": numbers.ge}[condition.comparator]
+            mask &= compare(limit).fillna(False).astype(bool)
+    return mask
+
+
+#: SDTMIG 3.4 section 4.5.1: a result qualifier holds the results of many tests; a codelist the IG names for it
+#: (e.g. LBSTRESC C102580) governs the results of some tests only, so it applies at value level, never to the column.
+RESULT_QUALIFIER = "Result Qualifier"
+
+
+def variable_codelist(variable: VariableMeta) -> str | None:
+    """The codelist that governs every value of the variable (None for a result qualifier, see above)."""
+    return None if variable.role == RESULT_QUALIFIER else variable.codelist
+
+
+def _present(column: pd.Series) -> set[str]:
+    text = text_values(column)
+    return set(text[text.notna() & text.ne("")].unique())
+
+
+def _used_values(datasets: Iterable[Dataset]) -> dict[str, set[str]]:
+    """Codelist code -> the values of the data that the codelist governs (variable or value level)."""
+    used: dict[str, set[str]] = {}
+    for dataset in datasets:
+        for variable in dataset.meta.variables:
+            if variable.name not in dataset.data.columns:
+                continue
+            column = dataset.data[variable.name]
+            if variable_codelist(variable):
+                used.setdefault(variable.codelist, set()).update(_present(column))
+            for level in variable.value_level:
+                if level.codelist:
+                    rows = where_mask(dataset.data, level.where)
+                    used.setdefault(level.codelist, set()).update(_present(column[rows]))
+    return used
+
+
+def used_codelists(datasets: Iterable[Dataset], registry: CodelistRegistry) -> list[Codelist]:
+    """Every codelist the datasets name, reduced to the terms their data use (see the module docstring)."""
+    datasets = list(datasets)
+    used = _used_values(datasets)
+    result: list[Codelist] = []
+    for code in sorted(used):
+        codelist = registry.get(code)
+        values = used[code]
+        kept = [term for term in codelist.terms if term.submission_value in values] if values else codelist.terms
+        extra = sorted(values - set(codelist.values())) if codelist.extensible else []
+        terms = kept + [Term(submission_value=value) for value in extra]
+        result.append(codelist.model_copy(update={"terms": terms or codelist.terms}))
+    return result
+
+
+_PACKAGE = re.compile(r"^(?P<name>.+?) (?P<version>\d{4}-\d{2}-\d{2})$")
+
+
+def terminology_versions(codelists: Iterable[Codelist]) -> dict[str, str]:
+    """CT package name -> version of the codelists' sources, e.g. {'SDTM CT': '2025-03-28'} (sponsor left out)."""
+    versions: dict[str, str] = {}
+    for codelist in codelists:
+        found = _PACKAGE.match(codelist.source)
+        if found:
+            versions[found["name"]] = found["version"]
+    return dict(sorted(versions.items()))
+
+
+def _studyid(datasets: list[Dataset], folder: Path) -> str:
+    values = {
+        str(value)
+        for dataset in datasets
+        if "STUDYID" in dataset.data.columns
+        for value in dataset.data["STUDYID"].dropna().unique()
+    }
+    if len(values) != 1:
+        raise InputError(
+            "the datasets must hold exactly one STUDYID", Location(file=str(folder), field="STUDYID"), found=values
+        )
+    return values.pop()
+
+
+def submission_metadata(
+    datasets: Iterable[Dataset], folder: Path, registry: CodelistRegistry | None = None
+) -> SubmissionMetadata:
+    """The SubmissionMetadata of ``datasets`` (one study, one standard), with the codelists their data use."""
+    datasets = list(datasets)
+    standards = sorted({dataset.meta.standard for dataset in datasets})
+    if len(standards) != 1:
+        raise InputError("one folder holds datasets of one standard", Location(file=str(folder)), found=standards)
+    codelists = used_codelists(datasets, registry or all_codelists())
+    return SubmissionMetadata(
+        studyid=_studyid(datasets, folder),
+        standard=standards[0],
+        terminology=terminology_versions(codelists),
+        datasets=[dataset.meta for dataset in datasets],
+        codelists=codelists,
+    )
+
+
+def write_metadata(datasets: Iterable[Dataset], folder: Path) -> Path:
+    """Write ``folder/metadata.json`` for ``datasets`` (UTF-8); return its path."""
+    metadata = submission_metadata(datasets, folder)
+    path = folder / METADATA_FILE
+    path.write_text(metadata.model_dump_json(by_alias=True, indent=1, exclude_defaults=True) + "\n", encoding="utf-8")
+    return path
+
+
+def read_metadata(folder: Path) -> SubmissionMetadata:
+    """Read ``folder/metadata.json``; InputError naming the file and the first bad field when it does not fit."""
+    path = folder / METADATA_FILE
+    if not path.is_file():
+        raise InputError("file not found", Location(file=str(path)), expected="the metadata.json a stage writes")
+    try:
+        return SubmissionMetadata.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"])
+        raise InputError(problem["msg"], Location(file=str(path), field=field)) from None

@@ -1,0 +1,161 @@
+"""Plan the files of one study's package for one region: which file goes where in the eCTD m5 tree, with what bytes.
+
+Rules (region profile, ``specs/regions/<region>.yaml``):
+
+- ``tabulations/sdtm/``: every SDTM ``.xpt`` of the study's sdtm folder, ``define.xml``, ``define2-1.xsl``,
+  ``define.html`` beside them (PMDA DD0085: the stylesheet define.xml names is in the same folder) and the cSDRG.
+  ``analysis/adam/datasets/``: the same for ADaM, with the ADRG. ``analysis/adam/programs/``: the ADaM
+  derivation specs and the endpoint programs as plain text (NMPA: ``.txt``, no macro calls).
+- Local-language datasets: where the profile keeps them in a folder of their own (PMDA ``ja/``), the sdtm
+  stage's ``<lang>/`` copies go there unchanged; where they replace the English dataset (NMPA), the ``zh/``
+  copy of a domain is submitted in its place.
+- Labels: a profile whose labels are not English (NMPA) gets every dataset and variable label from
+  ``specs/translations/<lang>.yaml`` written into the XPT header (:func:`cdiscmm.package.relabel.relabel_xpt`);
+  a label without a translation stays English and is a finding, never a made-up text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cdiscmm
+from cdiscmm.core.paths import specs_dir
+from cdiscmm.package.findings import Finding
+from cdiscmm.package.profile import RegionProfile, Translations
+from cdiscmm.package.relabel import read_labels, relabel_xpt
+
+#: Files the define stage writes beside each folder of datasets.
+DEFINE_FILES: tuple[str, ...] = ("define.xml", "define2-1.xsl", "define.html")
+#: The endpoint programs submitted as text (the ADaM stage's own source: summary, Kaplan–Meier, report tables).
+ENDPOINT_PROGRAMS: tuple[str, ...] = (
+    "endpoints.py",
+    "km.py",
+    "report/efficacy.py",
+    "report/safety.py",
+    "report/pro.py",
+)
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    """One file of the package: its path from the package root (``m5/...``), its bytes, what it is."""
+
+    path: str
+    content: bytes
+    kind: str
+
+
+@dataclass(frozen=True)
+class StudyInputs:
+    """Where one study's built outputs are: ``<out>/<STUDYID>/sdtm`` and ``adam`` (with their define files)."""
+
+    studyid: str
+    sdtm: Path
+    adam: Path
+
+    @property
+    def folder_name(self) -> str:
+        """The study folder in the m5 tree: the STUDYID in lower case (PMDA/FDA: lower-case names)."""
+        return self.studyid.lower()
+
+
+def study_tree(profile: RegionProfile, inputs: StudyInputs) -> dict[str, str]:
+    """The three m5 folders of the study: ``sdtm``, ``adam`` and ``programs`` -> path from the package root."""
+    return {key: getattr(profile.tree, key).format(study=inputs.folder_name) for key in ("sdtm", "adam", "programs")}
+
+
+def _xpt_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.glob("*.xpt") if path.is_file())
+
+
+def translate_labels(content: bytes, translations: Translations, where: str) -> tuple[bytes, list[Finding]]:
+    """``content`` with every label translated; one finding per label without a translation."""
+    dataset_label, labels = read_labels(content, where)
+    findings = []
+    local_dataset = translations.dataset(dataset_label)
+    if local_dataset is None:
+        findings.append(
+            Finding("PKG-LABEL", "Reject", where, "", f"no {translations.name} dataset label for {dataset_label!r}")
+        )
+    local = {name: translations.variable(label) for name, label in labels.items()}
+    for name in [name for name, text in local.items() if text is None]:
+        message = f"no {translations.name} label for {labels[name]!r}"
+        findings.append(Finding("PKG-LABEL", "Reject", where, name, message))
+    chosen = {name: text for name, text in local.items() if text is not None}
+    return relabel_xpt(content, local_dataset, chosen, where), findings
+
+
+def _datasets(
+    folder: Path, target: str, profile: RegionProfile, translations: Translations | None
+) -> tuple[list[PackageFile], list[Finding]]:
+    files: list[PackageFile] = []
+    findings: list[Finding] = []
+    language = profile.datasets.local_language
+    local_folder = folder / language if language else None
+    for path in _xpt_files(folder):
+        source = path
+        if language and profile.datasets.local_folder is None and local_folder and (local_folder / path.name).is_file():
+            source = local_folder / path.name
+        content = source.read_bytes()
+        where = f"{target}/{path.name}"
+        if profile.datasets.labels != "en" and translations is not None:
+            content, problems = translate_labels(content, translations, where)
+            findings += problems
+        files.append(PackageFile(where, content, "dataset"))
+    if language and profile.datasets.local_folder and local_folder and local_folder.is_dir():
+        for path in _xpt_files(local_folder):
+            where = f"{target}/{profile.datasets.local_folder}/{path.name}"
+            files.append(PackageFile(where, path.read_bytes(), "local-dataset"))
+    return files, findings
+
+
+def _define_files(folder: Path, target: str) -> tuple[list[PackageFile], list[Finding]]:
+    files, findings = [], []
+    for name in DEFINE_FILES:
+        path = folder / name
+        if path.is_file():
+            files.append(PackageFile(f"{target}/{name}", path.read_bytes(), "define"))
+        else:
+            findings.append(
+                Finding("PKG-DEFINE", "Reject", f"{target}/{name}", "", f"{name} missing (run cdiscmm define)")
+            )
+    return files, findings
+
+
+def program_files(target: str, extension: str) -> list[PackageFile]:
+    """The ADaM derivation specs (``specs/adam/*.yaml``) and the endpoint programs, as ``.<extension>`` text."""
+    files = [
+        PackageFile(f"{target}/{path.stem}-spec.{extension}", path.read_bytes(), "program")
+        for path in sorted((specs_dir() / "adam").glob("*.yaml"))
+    ]
+    source = Path(cdiscmm.__file__).parent / "adam"
+    for name in ENDPOINT_PROGRAMS:
+        stem = name.removesuffix(".py").replace("/", "-")
+        files.append(PackageFile(f"{target}/{stem}.{extension}", (source / name).read_bytes(), "program"))
+    return files
+
+
+def plan_package(
+    profile: RegionProfile,
+    inputs: StudyInputs,
+    guides: dict[str, bytes],
+    translations: Translations | None = None,
+) -> tuple[list[PackageFile], list[Finding]]:
+    """Every file of the package (sorted by path) and the findings met while planning it.
+
+    ``guides`` maps ``csdrg.pdf`` / ``adrg.pdf`` to their bytes (placed beside the SDTM / ADaM datasets).
+    """
+    tree = study_tree(profile, inputs)
+    files: list[PackageFile] = []
+    findings: list[Finding] = []
+    for key, folder in (("sdtm", inputs.sdtm), ("adam", inputs.adam)):
+        datasets, problems = _datasets(folder, tree[key], profile, translations)
+        defines, missing = _define_files(folder, tree[key])
+        files += datasets + defines
+        findings += problems + missing
+    for name, content in guides.items():
+        key = "sdtm" if name.startswith("csdrg") else "adam"
+        files.append(PackageFile(f"{tree[key]}/{name}", content, "guide"))
+    files += program_files(tree["programs"], profile.programs.extension)
+    return sorted(files, key=lambda file: file.path), findings

@@ -1,0 +1,153 @@
+"""Build one study's package for one region: plan, write into a staging folder, check, guides, manifest, swap.
+
+Order: the planned files are written into a staging folder beside the target; the region checks and the
+caller's checkers (validation, strict XPT checker, define checks: stages the command line runs, since a stage
+never imports another) run on that assembled tree; the findings are judged against the profile and the study's
+explanations; the cSDRG and ADRG (PDF in the m5 tree, HTML under ``review/`` with the endpoint report) are
+written from the judged findings; the manifest (with the verdict) comes last. Then the staging folder replaces
+``<out>/<STUDYID>/package/<region>/`` (:func:`cdiscmm.core.outputs.staged_folder`): an interrupted or failed
+run leaves the previous package untouched. A refused package is written too (its guides list why), its
+manifest says ``"verdict": "refused"`` and the command line exits 1.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdiscmm.core import progress
+from cdiscmm.core.outputs import staged_folder
+from cdiscmm.core.paths import docs_dir, mappings_dir, specs_dir
+from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package, study_tree
+from cdiscmm.package.checks import Judged, check_tree, judge
+from cdiscmm.package.define_check import check_define
+from cdiscmm.package.findings import Finding, load_explanations
+from cdiscmm.package.guides.content import GuideInputs, build_adrg, build_csdrg
+from cdiscmm.package.guides.render import render_html, render_pdf
+from cdiscmm.package.manifest import MANIFEST_FILE, build_manifest, dump_manifest, hash_files
+from cdiscmm.package.profile import load_profile, load_translations
+from cdiscmm.package.relabel import created
+from cdiscmm.package.versions import ct_versions, rule_catalogue_version, standard_versions
+
+#: A check the caller runs on the assembled tree: returns a one-line summary and its findings.
+Checker = Callable[[Path], tuple[str, list[Finding]]]
+REVIEW_FOLDER = "review"
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    """Where the package went, every judged finding, and the summaries of the checks that ran."""
+
+    folder: Path
+    judged: list[Judged]
+    summaries: list[str]
+
+    @property
+    def refusals(self) -> list[Judged]:
+        return [item for item in self.judged if item.refuses]
+
+
+def _write(root: Path, files: list[PackageFile]) -> None:
+    for file in files:
+        path = root / file.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(file.content)
+
+
+def _specs(studyid: str, region: str) -> dict[str, str]:
+    specs, mappings = specs_dir(), mappings_dir()
+    paths = [specs / "regions" / f"{region}.yaml"]
+    for folder in ("translations", "guides", "adam", "rules"):
+        paths += sorted((specs / folder).glob("*.yaml"))
+    hashed = {f"specs/{name}": digest for name, digest in hash_files(paths, specs).items()}
+    study = [*sorted((mappings / studyid.lower()).glob("*.yaml")), *sorted((mappings / "shared").glob("*.yaml"))]
+    hashed |= {f"mappings/{name}": digest for name, digest in hash_files(study, mappings).items()}
+    hashed |= {
+        f"docs/{name}": digest for name, digest in hash_files([docs_dir() / "data-model.md"], docs_dir()).items()
+    }
+    return hashed
+
+
+def _inputs(inputs: StudyInputs) -> dict[str, str]:
+    hashed = {}
+    for kind, folder in (("sdtm", inputs.sdtm), ("adam", inputs.adam)):
+        files = [path for path in folder.rglob("*") if path.is_file()]
+        hashed |= {f"{kind}/{name}": digest for name, digest in hash_files(files, folder).items()}
+    return hashed
+
+
+def _review(root: Path, guides: dict[str, str], report: Path) -> None:
+    review = root / REVIEW_FOLDER
+    review.mkdir(parents=True, exist_ok=True)
+    for name, page in guides.items():
+        (review / name).write_text(page, encoding="utf-8")
+    if report.is_dir():
+        shutil.copytree(report, review / "endpoint-report")
+
+
+def _data_choices() -> str:
+    path = docs_dir() / "data-model.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def build_package(
+    inputs: StudyInputs, region: str, out_root: Path, checkers: list[Checker] | None = None
+) -> PackageResult:
+    """Build, check and place the package of ``inputs`` for ``region`` (see the module docstring)."""
+    profile = load_profile(region)
+    translations = load_translations(profile.datasets.labels) if profile.datasets.labels != "en" else None
+    explanations = load_explanations(mappings_dir() / inputs.studyid.lower())
+    target = out_root / inputs.studyid / "package" / region
+    with staged_folder(target) as root:
+        files, findings = plan_package(profile, inputs, {}, translations)
+        _write(root, files)
+        findings += check_tree(files, root, profile)
+        for key, guide in (("sdtm", "csdrg.pdf"), ("adam", "adrg.pdf")):
+            folder = study_tree(profile, inputs)[key]
+            findings += check_define(root / folder, folder, frozenset({guide}))
+        summaries = []
+        for checker in checkers or []:
+            summary, found = checker(root)
+            summaries.append(summary)
+            findings += found
+        judged = judge(findings, profile, explanations)
+        language = profile.guides.translations if profile.guides.language != "en" else None
+        guide_inputs = GuideInputs(
+            inputs.studyid,
+            profile,
+            inputs.sdtm,
+            inputs.adam,
+            files,
+            judged,
+            "; ".join(summaries) or "-",
+            _data_choices(),
+            load_translations(language) if language else None,
+        )
+        with progress.step("writing the reviewer's guides"):
+            guides = {"csdrg": build_csdrg(guide_inputs), "adrg": build_adrg(guide_inputs)}
+            dated = created((inputs.sdtm / "dm.xpt").read_bytes(), str(inputs.sdtm / "dm.xpt"))
+            pdfs = {f"{name}.pdf": render_pdf(guide, dated) for name, guide in guides.items()}
+        files, _ = plan_package(profile, inputs, pdfs, translations)
+        _write(root, [file for file in files if file.kind == "guide"])
+        _review(root, {f"{name}.html": render_html(guide) for name, guide in guides.items()}, inputs.adam / "report")
+        refused = any(item.refuses for item in judged)
+        header = {
+            "study": inputs.studyid,
+            "region": region,
+            "standards": standard_versions(),
+            "terminology": ct_versions(),
+            "rule_catalogue": rule_catalogue_version(),
+            "checks": summaries,
+            "verdict": "refused" if refused else "accepted",
+            "findings": [
+                {**vars(item.finding), "explanation": item.explanation, "refuses": item.refuses} for item in judged
+            ],
+        }
+        written = {
+            path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()
+        }
+        manifest = build_manifest(header, written, _inputs(inputs), _specs(inputs.studyid, region))
+        (root / MANIFEST_FILE).write_bytes(dump_manifest(manifest))
+    return PackageResult(target, judged, summaries)

@@ -1,0 +1,79 @@
+"""The QA report as an XLSX workbook laid out like a Pinnacle 21 report: Issue Summary, Details, Rules, Datasets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from cdiscmm.validate.findings import SEVERITIES
+
+_SHEETS: dict[str, list[tuple[str, str]]] = {
+    "Issue Summary": [
+        ("DATASET", "Dataset"),
+        ("RULE", "Rule ID"),
+        ("SEVERITY", "Severity"),
+        ("MESSAGE", "Message"),
+        ("count", "Found"),
+    ],
+    "Details": [
+        ("DATASET", "Dataset"),
+        ("RULE", "Rule ID"),
+        ("SEVERITY", "Severity"),
+        ("ROW", "Record"),
+        ("USUBJID", "USUBJID"),
+        ("SEQ", "SEQ"),
+        ("VARIABLE", "Variables"),
+        ("VALUE", "Values"),
+        ("MESSAGE", "Message"),
+        ("DETAIL", "Detail"),
+    ],
+    "Rules": [
+        ("id", "Rule ID"),
+        ("status", "Status"),
+        ("severity", "Severity"),
+        ("findings", "Found"),
+        ("message", "Message"),
+        ("description", "Description"),
+        ("reason", "Not run because"),
+        ("p21", "Pinnacle 21 ID"),
+        ("core", "CORE ID"),
+        ("pmda", "PMDA class"),
+        ("fda", "FDA class"),
+        ("scope", "Scope"),
+        ("datasets", "Ran on"),
+    ],
+    "Datasets": [
+        ("name", "Dataset"),
+        ("kind", "Kind"),
+        ("records", "Records"),
+        ("source", "Metadata"),
+        *((severity, severity) for severity in SEVERITIES),
+    ],
+}
+_ROWS = {"Issue Summary": "issue_summary", "Details": "findings", "Rules": "rules", "Datasets": "datasets"}
+
+
+def _dataset_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**entry, **entry["findings"]} for entry in report["datasets"]]
+
+
+def write_xlsx(report: dict[str, Any], path: Path) -> Path:
+    """``report.xlsx`` (write-only mode: rows stream to the file, memory stays flat on 100,000 findings)."""
+    workbook = Workbook(write_only=True)
+    for title, columns in _SHEETS.items():
+        sheet = workbook.create_sheet(title)
+        header = []
+        for _, label in columns:
+            cell = WriteOnlyCell(sheet, value=label)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        rows = _dataset_rows(report) if title == "Datasets" else report[_ROWS[title]]
+        for row in rows:
+            sheet.append([row.get(key) for key, _ in columns])
+    workbook.save(path)
+    return path

@@ -1,0 +1,107 @@
+"""Validate one study's delivery end to end: collected data, SDTM, ADaM; write report.html, .xlsx and .json."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cdiscmm.core import progress
+from cdiscmm.validate.catalogue import Rule, load_catalogue
+from cdiscmm.validate.collected import load_collected
+from cdiscmm.validate.delivery import load_delivery
+from cdiscmm.validate.engine import _outcome, validate
+from cdiscmm.validate.findings import RuleOutcome
+from cdiscmm.validate.report import build_report, write_json
+from cdiscmm.validate.report_html import write_html
+from cdiscmm.validate.report_xlsx import write_xlsx
+
+REPORT_STEM = "report"
+VALIDATION_FOLDER = "validation"
+
+
+@dataclass
+class Inputs:
+    """What to validate: any of an SDTM folder, an ADaM folder, a define.xml, a collected-data export."""
+
+    sdtm: Path | None = None
+    adam: Path | None = None
+    define: Path | None = None
+    raw: Path | None = None
+
+
+def validate_study(
+    inputs: Inputs,
+    out_root: Path,
+    engine: str = "native",
+    export_suites: Path | None = None,
+    rules: list[Rule] | None = None,
+) -> tuple[dict[str, Any], Path]:
+    """Run every rule that has its inputs; write the three reports into ``<out_root>/<STUDYID>/validation/``.
+
+    Returns the report and its folder. The study id is the datasets' STUDYID, else the collected export's.
+    """
+    rules = rules if rules is not None else load_catalogue()
+    timings: dict[str, float] = {}
+    outcomes: dict[str, RuleOutcome] = {}
+    datasets: list[dict[str, Any]] = []
+    studyid = "UNKNOWN"
+    started = time.perf_counter()
+    if inputs.sdtm is not None or inputs.adam is not None:
+        with progress.step("reading datasets"):
+            delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define)
+        studyid = delivery.studyid
+        timings["read_datasets"] = time.perf_counter() - started
+        with progress.step("checking datasets"):
+            result = validate(delivery, rules, engine)
+        timings.update(result.timings)
+        outcomes.update(result.outcomes)
+        if inputs.define is not None:
+            outcomes.update({rule.id: _outcome(rule, delivery) for rule in rules if rule.scope == "define"})
+        datasets += [
+            {
+                "name": name,
+                "kind": delivery.kinds[name],
+                "records": len(frame),
+                "source": delivery.metadata_source[delivery.kinds[name]] if name in delivery.meta else "none",
+            }
+            for name, frame in sorted(delivery.datasets.items())
+        ]
+        if export_suites is not None:
+            from cdiscmm.validate.gx import export_suites as export
+
+            paths = export(result.plan, export_suites)
+            progress.info(f"wrote {len(paths)} GX suites to {export_suites}")
+    started = time.perf_counter()
+    if inputs.raw is not None:
+        with progress.step("checking collected data"):
+            collected = load_collected(inputs.raw)
+            for rule in (rule for rule in rules if rule.scope == "collected"):
+                outcomes[rule.id] = _outcome(rule, collected)
+        if studyid == "UNKNOWN":
+            studyid = collected.studyid()
+        datasets += [
+            {"name": form, "kind": "collected", "records": len(frame), "source": "data_dictionary.csv"}
+            for form, frame in sorted(collected.forms.items())
+        ]
+        timings["collected"] = time.perf_counter() - started
+    for rule in rules:
+        if rule.id not in outcomes:
+            given = {"SDTM": inputs.sdtm, "ADaM": inputs.adam, "collected": inputs.raw, "define": inputs.define}
+            missing = (
+                "no define.xml given"
+                if rule.scope == "define" and given["define"] is None
+                else (f"no {rule.scope} input given")
+            )
+            outcomes[rule.id] = RuleOutcome("NOT RUN", reason=missing)
+    given = {key: str(value) for key, value in vars(inputs).items() if value is not None}
+    report = build_report(
+        f"cdiscmm validation report - {studyid}", {**given, "engine": engine}, rules, outcomes, datasets, timings
+    )
+    out = out_root / studyid / VALIDATION_FOLDER
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(report, out / f"{REPORT_STEM}.json")
+    write_html(report, out / f"{REPORT_STEM}.html")
+    write_xlsx(report, out / f"{REPORT_STEM}.xlsx")
+    return report, out

@@ -1,0 +1,86 @@
+"""The bench's measurement of a child process and its targets as pass / fail / not run rows."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+from cdiscmm.bench.measure import StageTiming, run_child
+from cdiscmm.bench.report import evaluate_targets, write_report
+from cdiscmm.bench.run import CohortResult
+
+
+def _timing(stage: str, subjects: int, cpu: float, rss: float = 100.0, wall: float | None = None) -> StageTiming:
+    return StageTiming(
+        stage=stage,
+        subjects=subjects,
+        wall_s=cpu if wall is None else wall,
+        cpu_s=cpu,
+        peak_rss_mb=rss,
+        exit_code=0,
+        command=["x"],
+    )
+
+
+def _cohort(subjects: int, stages: dict[str, float], floor: float, rss: float = 100.0) -> CohortResult:
+    return CohortResult(
+        subjects=subjects,
+        generate=_timing("generate", subjects, 1.0),
+        stages=[_timing(name, subjects, cpu, rss) for name, cpu in stages.items()],
+        floor=_timing("floor", subjects, floor + 1.0),
+        floor_cpu_s=floor,
+    )
+
+
+def test_run_child_reports_the_childs_own_cpu_and_exit_code(tmp_path: Path) -> None:
+    burn = "import sys; sum(i * i for i in range(3_000_000)); sys.exit(3)"
+    timing = run_child("burn", 1, [sys.executable, "-c", burn], tmp_path / "burn.log")
+    assert timing.exit_code == 3
+    assert timing.cpu_s > 0
+    assert timing.peak_rss_mb > 1
+
+
+def test_targets_pass_fail_and_not_run() -> None:
+    results = [
+        _cohort(1_200, {"read": 1.0, "sdtm": 10.0, "adam": 5.0}, floor=10.0),
+        _cohort(10_000, {"read": 5.0, "sdtm": 50.0, "adam": 20.0}, floor=50.0),
+        _cohort(100_000, {"read": 50.0, "sdtm": 600.0, "adam": 200.0}, floor=500.0, rss=9000.0),
+    ]
+    rows = {row.target: (row.value, row.status) for row in evaluate_targets(results)}
+    assert rows["1,200: (sdtm + adam CPU) / floor CPU"] == (1.5, "pass")
+    assert rows["1,200: validate CPU s"] == (None, "not run")
+    assert rows["100,000: end-to-end wall s"] == (800.0, "fail")
+    assert rows["100,000: peak RSS MB"] == (9000.0, "fail")
+    assert rows["CPU(100,000) / CPU(10,000): read"] == (10.0, "pass")
+    assert rows["CPU(100,000) / CPU(10,000): sdtm"] == (12.0, "fail")
+    assert rows["CPU(100,000) / CPU(10,000): adam"] == (10.0, "pass")
+
+
+def test_quick_run_has_no_large_cohort_targets(tmp_path: Path) -> None:
+    results = [_cohort(1_200, {"read": 1.0, "sdtm": 30.0, "adam": 20.0}, floor=10.0)]
+    rows = {row.target: row.status for row in evaluate_targets(results)}
+    assert rows["1,200: (sdtm + adam CPU) / floor CPU"] == "fail"
+    assert rows["100,000: peak RSS MB"] == "not run"
+    markdown, data = write_report(results, tmp_path)
+    assert "| 1,200 | sdtm | 30.0 | 30.0 | 100 | 3.00 |" in markdown.read_text(encoding="utf-8")
+    assert '"floor_cpu_s": 10.0' in data.read_text(encoding="utf-8")
+
+
+def test_probes_read_the_collected_forms_and_time_the_floor(tmp_path: Path) -> None:
+    from cdiscmm.bench.probe import floor, read_collected
+    from cdiscmm.metadata.study import select_studies
+    from cdiscmm.simulate.generate import generate_study
+
+    raw = tmp_path / "raw"
+    generate_study(select_studies(["ISA-OBS-RRMM"])[0], raw, subjects=3, seed=7)
+    assert read_collected(raw) > 0
+    datasets = tmp_path / "sdtm"
+    datasets.mkdir()
+    dm = pd.DataFrame({"USUBJID": ["S1", "S2"], "AGE": [50.0, 60.0]})
+    pyreadstat.write_xport(dm, datasets / "dm.xpt", file_format_version=5, table_name="DM")
+    summary = floor(raw, tmp_path / "scratch", [datasets])
+    assert summary["datasets"] == 1
+    assert [path.name for path in (tmp_path / "scratch").iterdir()] == ["0-dm.xpt"]

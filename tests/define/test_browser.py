@@ -1,0 +1,68 @@
+"""define.html as a browser shows it: headless Chromium renders the page, and each dataset's table and a
+codelist's terms are in the DOM it built."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from cdiscmm.define.folder import DefineOutput
+
+#: Debian's chromium (the CI installs it when missing).
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def rendered_dom(html: Path, profile: Path) -> lxml.html.HtmlElement:
+    """The DOM Chromium builds from ``html`` (``--dump-dom``), parsed."""
+    result = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", html.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    return lxml.html.fromstring(result.stdout)
+
+
+def _column(table: lxml.html.HtmlElement, index: int) -> list[str]:
+    return [row.xpath("td")[index].text_content().strip() for row in table.xpath(".//tr[td]")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "tables"),
+    [
+        ("sdtm", {"DM": ["STUDYID", "DOMAIN", "USUBJID", "AGE", "SEX", "RFSTDTC"], "AE": None, "SUPPAE": None}),
+        ("adam", {"ADSL": ["STUDYID", "USUBJID", "SAFFL", "TRTSDT"], "ADRS": None, "ADTTE": None}),
+    ],
+)
+def test_chromium_shows_every_dataset_table(
+    defined: dict[str, DefineOutput], tmp_path: Path, kind: str, tables: dict[str, list[str] | None]
+) -> None:
+    dom = rendered_dom(defined[kind].html, tmp_path / "profile")
+    for name, variables in tables.items():
+        table = dom.get_element_by_id(f"IG.{name}")
+        assert table.tag == "table"
+        assert name in table.xpath("string(caption)")
+        if variables is not None:
+            assert _column(table, 0) == variables
+
+
+def test_chromium_shows_a_codelists_terms(defined: dict[str, DefineOutput], tmp_path: Path) -> None:
+    dom = rendered_dom(defined["sdtm"].html, tmp_path / "profile")
+    sex = dom.get_element_by_id("CL.C66731")
+    assert _column(sex, 0) == ["F", "M"]
+    assert _column(sex, 1) == ["Female", "Male"]
+    assert _column(sex, 2) == ["C16576", "C20197"]
+    assert dom.xpath("//a[@href='#CL.C66731']")  # the SEX variable links to it

@@ -1,0 +1,53 @@
+"""DataType, Length and SignificantDigits from written values: hand-written columns and what Define-XML says."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cdiscmm.define.shapes import Shape, shape_of
+from cdiscmm.metadata.model import VariableMeta
+
+
+def _variable(name: str, type_: str, display_format: str | None = None) -> VariableMeta:
+    return VariableMeta(name=name, label=name, type=type_, order=1, display_format=display_format)
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "expected"),
+    [
+        ("AETERM", ["Headache", "", "Nausée"], Shape("text", length=8)),  # é is 2 bytes: 7 characters, 8 bytes
+        ("AETERM", ["", ""], Shape("text", length=1)),  # an empty column still has length 1
+        ("AESTDTC", ["2024-01-02", "2024-02-03"], Shape("date")),
+        ("AESTDTC", ["2024-01-02T10:00", "2024-02-03T11:30:05"], Shape("datetime")),
+        ("AESTDTC", ["2024-01-02", "2024-02"], Shape("partialDate")),
+        ("AESTDTC", ["2024-01-02T10:00", "2024-02"], Shape("partialDatetime")),
+        ("AEDUR", ["P3D", "PT2H"], Shape("durationDatetime")),
+    ],
+)
+def test_character_shapes(name: str, values: list[str], expected: Shape) -> None:
+    assert shape_of(pd.Series(values), _variable(name, "Char")) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1.0, 12.0, np.nan], Shape("integer", length=2)),
+        ([-105.0, 3.0], Shape("integer", length=4)),  # the sign counts
+        ([1.25, 12.5, 3.0], Shape("float", length=4, significant_digits=2)),  # 12.50 -> 2 + 2 digits
+        ([0.1 + 0.2], Shape("float", length=2, significant_digits=1)),  # 0.30000000000000004 is 0.3
+        ([np.nan], Shape("integer", length=1)),
+    ],
+)
+def test_numeric_shapes(values: list[float], expected: Shape) -> None:
+    assert shape_of(pd.Series(values, dtype="float64"), _variable("AVAL", "Num")) == expected
+
+
+@pytest.mark.parametrize(
+    ("display_format", "expected"),
+    [("DATE9.", "date"), ("DATETIME20.", "datetime"), ("TIME8.", "time"), ("E8601DA.", "date")],
+)
+def test_formatted_numerics_are_dates_without_length(display_format: str, expected: str) -> None:
+    values = pd.Series(pd.to_datetime(["2024-01-02", None]))
+    assert shape_of(values, _variable("ADT", "Num", display_format)) == Shape(expected, display_format=display_format)

@@ -1,0 +1,102 @@
+"""Suites generated from the metadata: the expectations they hold, GX and the native engine agreeing, export."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cdiscmm.validate import gx, native
+from cdiscmm.validate.catalogue import load_catalogue
+from cdiscmm.validate.delivery import build_delivery
+from cdiscmm.validate.suites import ISO8601_DTC, ISO8601_DURATION, plan_suites
+from tests.validate.helpers import STUDY
+
+
+def _delivery():
+    dm = pd.DataFrame(
+        {
+            "STUDYID": STUDY,
+            "DOMAIN": "DM",
+            "USUBJID": ["A", "B", "C"],
+            "SUBJID": ["1", "2", ""],  # Req and null in C
+            "SEX": ["M", "X", ""],  # X is not in the non-extensible SEX codelist
+            "RFSTDTC": ["2021-01-01", "2021-13-01", "2021---05"],  # month 13 is no ISO 8601 month
+            "COUNTRY": ["JPN", "JPN", "CHN"],
+            "AGE": ["60", "61", "62"],  # Num in SDTMIG, delivered as text
+            "ACTARMUD": ["a" * 199 + "é", "", ""],  # 201 bytes
+        }
+    )
+    return build_delivery({"DM": dm})
+
+
+def _gx_rules():
+    return [rule for rule in load_catalogue() if rule.check == "gx_suite" and rule.scope == "SDTM"]
+
+
+def _by_rule(found: dict[str, list[pd.DataFrame]]) -> dict[str, list]:
+    return {
+        rule: sorted(
+            map(tuple, pd.concat(parts)[["VARIABLE", "ROW"]].astype(object).fillna("-").astype(str).values.tolist())
+        )
+        for rule, parts in found.items()
+    }
+
+
+def test_suites_come_from_the_metadata_and_find_the_planted_defects():
+    delivery = _delivery()
+    found = _by_rule(native.run_plan(plan_suites(delivery, _gx_rules()), delivery.datasets))
+    assert ("SUBJID", "3") in found["SD0002"]
+    assert found["CT2001"] == [("SEX", "2")]
+    assert ("RFSTDTC", "2") in found["SD0003"] and ("RFSTDTC", "3") not in found["SD0003"]
+    assert ("AGE", "-") in found["CDM-TYPE"]
+    assert found["CDM-BYTES"] == [("ACTARMUD", "1")]
+    assert found["SD0056"] == [("SITEID", "-")]  # Req in SDTMIG 3.4 DM, absent here
+
+
+def test_great_expectations_and_the_native_engine_give_the_same_findings():
+    delivery = _delivery()
+    plan = plan_suites(delivery, _gx_rules())
+    by_gx, timings = gx.run_plan(plan, delivery.datasets)
+    assert _by_rule(by_gx) == _by_rule(native.run_plan(plan, delivery.datasets))
+    assert set(timings) == {"gx_import", "gx_validation"}
+
+
+def test_suites_export_as_gx_json(tmp_path):
+    delivery = _delivery()
+    paths = gx.export_suites(plan_suites(delivery, _gx_rules()), tmp_path)
+    names = sorted(path.name for path in paths)
+    assert names == ["DM.bytes.json", "DM.json"]
+    suite = json.loads((tmp_path / "DM.json").read_text(encoding="utf-8"))
+    kinds = {item["type"] for item in suite["expectations"]}
+    assert {
+        "expect_column_to_exist",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_match_regex",
+    } <= kinds
+    assert all(item["meta"]["rule"] for item in suite["expectations"])
+
+
+@given(
+    year=st.integers(1900, 2099),
+    month=st.integers(1, 12),
+    day=st.integers(1, 28),
+    hour=st.integers(0, 23),
+    minute=st.integers(0, 59),
+    cut=st.sampled_from([4, 7, 10, 13, 16]),
+)
+def test_every_right_truncated_iso8601_datetime_is_accepted(year, month, day, hour, minute, cut):
+    value = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}"[:cut]
+    assert re.search(ISO8601_DTC, value)
+
+
+def test_iso8601_forms_of_sdtmig_4_4():
+    good = ["2003-12-15T13:14:17.123", "2003---15", "--12-15", "2003-12-15/2003-12-20", "2003-12-15T-:15"]
+    bad = ["2003-12-15 13:14", "15DEC2003", "2003/12/15", "2003-12-15T"]
+    assert all(re.search(ISO8601_DTC, value) for value in good)
+    assert not any(re.search(ISO8601_DTC, value) for value in bad)
+    assert re.search(ISO8601_DURATION, "P2Y3M14DT4H") and re.search(ISO8601_DURATION, "P3W")
+    assert not re.search(ISO8601_DURATION, "3 weeks")
