@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cdiscmm.cli import main
+
+# Property tests have no time limit: tests never assert on wall time (a loaded machine made the 200 ms default fail).
+settings.register_profile("cdiscmm", deadline=None)
+settings.load_profile("cdiscmm")
 
 #: The smallest bundled study that has every endpoint family (QS, HO, CRS/ICANS, Chinese text): N = 40, seed 3.
 SMALL_STUDY = "EQUE-CN-RWS"

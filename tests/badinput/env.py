@@ -36,7 +36,8 @@ class Env:
         return self.mappings / STUDY.lower()
 
     def sdtm_args(self, *extra: str) -> list[str]:
-        return ["sdtm", "--study", STUDY, "--raw", str(self.raw), "--out", str(self.out), "-q", *extra]
+        where = ["--mappings", str(self.mappings), "--raw", str(self.raw), "--out", str(self.out)]
+        return ["sdtm", "--study", STUDY, *where, "-q", *extra]
 
     def adam_args(self, *extra: str) -> list[str]:
         return ["adam", "--sdtm", str(self.sdtm), "--out", str(self.out), "-q", *extra]

@@ -39,7 +39,6 @@ def test_bad_input_gives_exit_2_and_one_line_naming_the_place(
     case: Case, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     env = Env.copy(built, mappings_dir(), tmp_path, monkeypatch)
-    monkeypatch.setattr("cdiscmm.metadata.study.mappings_dir", lambda: env.mappings)
     argv = case.make(env)
     capsys.readouterr()
     try:

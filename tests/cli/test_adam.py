@@ -82,3 +82,30 @@ def test_trtsdtm_round_trips_as_a_sas_datetime(tmp_path: Path) -> None:
     content = read_xpt(tmp_path / "out" / STUDY / "adam" / "adsl.xpt")
     assert content.formats["TRTSDTM"] == "DATETIME20."
     assert content.data.set_index("USUBJID").loc["T-001", "TRTSDTM"] == pd.Timestamp("2024-01-10 09:30")
+
+
+def test_format_json_writes_dataset_json_equal_to_the_xpt_from_a_json_sdtm_folder(tmp_path: Path) -> None:
+    """``--format json``: a Dataset-JSON SDTM delivery in, Dataset-JSON ADaM out, the same values as via XPT."""
+    from cdiscmm.io.datasetjson import read_dataset_json, write_dataset_json
+
+    delivery = tmp_path / "delivery-json"
+    for name, frame in sdtm_frames().items():
+        write_dataset_json(xpt_dataset(name, frame), delivery / f"{name.lower()}.json")
+    via_json = ["adam", "--sdtm", str(delivery), "--out", str(tmp_path / "json"), "--format", "json", "-q"]
+    assert cli.main(via_json) == 0
+    via_xpt = ["adam", "--sdtm", str(write_sdtm(tmp_path / "delivery")), "--out", str(tmp_path / "xpt"), "-q"]
+    assert cli.main(via_xpt) == 0
+    adam_json, adam_xpt = tmp_path / "json" / STUDY / "adam", tmp_path / "xpt" / STUDY / "adam"
+    assert sorted(path.stem for path in adam_json.glob("*.json") if path.name != "metadata.json") == sorted(
+        path.stem for path in adam_xpt.glob("*.xpt")
+    )
+    assert not list(adam_json.glob("*.xpt"))
+    ours, theirs = read_dataset_json(adam_json / "adsl.json"), read_xpt(adam_xpt / "adsl.xpt")
+    assert ours.labels == theirs.labels and ours.formats == theirs.formats
+    dates = {name: "datetime64[s]" for name in theirs.formats if theirs.formats[name].startswith("DATE")}
+    pd.testing.assert_frame_equal(ours.data.astype(dates), theirs.data.astype(dates), check_dtype=False)
+
+
+def test_unknown_format_exits_2(tmp_path: Path) -> None:
+    sdtm = write_sdtm(tmp_path / "delivery")
+    assert cli.main(["adam", "--sdtm", str(sdtm), "--out", str(tmp_path / "out"), "--format", "csv", "-q"]) == 2

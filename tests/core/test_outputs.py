@@ -88,12 +88,13 @@ def test_writer_failing_mid_way_leaves_previous_outputs(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
 ) -> None:
     """Issue #9: a failure while writing left new XPT files beside the old rejects, issues and reconciliation."""
-    import cdiscmm.io.write as writer  # the one writer step both stages' files go through
+    from cdiscmm.io import write as io_write
 
     out = tmp_path / "out"
     shutil.copytree(built, out)
     before = checksums(out)
-    monkeypatch.setattr(writer, "write_xpt", fail_after(3, writer.write_xpt))
+    suffix, writer = io_write.WRITERS["xpt"]
+    monkeypatch.setitem(io_write.WRITERS, "xpt", (suffix, fail_after(3, writer)))
     assert main([stage, "--study", STUDY, "--out", str(out), "-q"]) != 0
     assert checksums(out) == before
 

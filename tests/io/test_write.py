@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from cdiscmm.io.metadata import read_metadata
-from cdiscmm.io.write import write_datasets, write_tables
+from cdiscmm.io.write import remove_stale, write_outputs, write_tables
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 
@@ -32,7 +32,7 @@ def _dataset(name: str, values: list[str]) -> Dataset:
 
 def test_datasets_and_local_copies_are_written_and_an_earlier_runs_xpt_removed(tmp_path: Path) -> None:
     (tmp_path / "qs.xpt").write_bytes(b"from an earlier run")
-    paths = write_datasets({"AE": _dataset("AE", ["A"]), "ja/AE": _dataset("AE", ["甲"])}, tmp_path)
+    paths = write_outputs({"AE": _dataset("AE", ["A"]), "ja/AE": _dataset("AE", ["甲"])}, {}, tmp_path)
     assert paths == [tmp_path / "ae.xpt", tmp_path / "ja" / "ae.xpt", tmp_path / "metadata.json"]
     assert [dataset.name for dataset in read_metadata(tmp_path).datasets] == ["AE"]  # the copy is not described twice
     assert not (tmp_path / "qs.xpt").exists()
@@ -54,6 +54,18 @@ def test_no_stage_writes_xpt_itself() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-        if {"write_xpt", "write_datasets"} & (names | attributes):
+        if {"write_xpt", "write_datasets", "write_outputs"} & (names | attributes):
             callers.append(path.relative_to(SRC).as_posix())
     assert callers == []
+
+
+def test_remove_stale_clears_earlier_datasets_only(tmp_path: Path) -> None:
+    """Regression: a suppdd.xpt of an earlier build stayed beside the new datasets."""
+    (tmp_path / "ja").mkdir()
+    for name in ("suppdd.xpt", "ja/suppdd.xpt", "rejects.csv", "notes.txt", "dm.json", "metadata.json"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    removed = remove_stale(tmp_path, ["xpt"])
+    assert [path.relative_to(tmp_path).as_posix() for path in removed] == ["suppdd.xpt", "ja/suppdd.xpt"]
+    assert [path.name for path in remove_stale(tmp_path, ["json"])] == ["dm.json"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["ja", "metadata.json", "notes.txt", "rejects.csv"]
+    assert remove_stale(tmp_path / "absent", ["xpt", "json"]) == []

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cdiscmm.io.write import write_datasets, write_tables
+from cdiscmm.io.write import write_outputs
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.study import load_study
 from cdiscmm.sdtm.build import build_datasets
@@ -199,8 +199,7 @@ def test_fourth_study_writes_xpt_and_reports(fourth: tuple[Path, Path], tmp_path
     study_dir, raw_dir = fourth
     out = tmp_path / "out"
     build = build_datasets(load_study(study_dir), raw_dir, reader=read_csv_form)
-    write_datasets(build.all_datasets(), out)
-    write_tables(build.tables(), out)
+    write_outputs(build.all_datasets(), build.tables(), out)
     assert {path.name for path in out.iterdir()} >= {
         "dm.xpt",
         "ae.xpt",

@@ -15,7 +15,7 @@ import pytest
 from pandas.testing import assert_series_equal
 
 from cdiscmm.cli import main
-from cdiscmm.io.write import write_datasets, write_tables
+from cdiscmm.io.write import write_outputs
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.standards import sdtm_ct, sdtmig
 from cdiscmm.metadata.study import StudyRef, bundled_studies
@@ -81,8 +81,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
         raw = raw_dir if (raw_dir / "dm.csv").is_file() else next(raw_dir.rglob("dm.csv")).parent
         build = build_datasets(study, raw)
         out_dir = root / study.studyid / "sdtm"
-        write_datasets(build.all_datasets(), out_dir)
-        write_tables(build.tables(), out_dir)
+        write_outputs(build.all_datasets(), build.tables(), out_dir)
         result[study.studyid] = Built(study, raw, out_dir, build)
     return result
 

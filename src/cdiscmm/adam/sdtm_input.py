@@ -1,7 +1,8 @@
 """The ADaM stage's input: a folder of SDTM XPT files (ours or anyone's), read into DataFrames.
 
 - Every ``*.xpt`` directly in the folder is read (names case-insensitive: ``dm.xpt`` and ``DM.XPT`` both
-  give ``DM``); sub-folders such as the local-language copies (``ja/``) are not read.
+  give ``DM``); sub-folders such as the local-language copies (``ja/``) are not read. A folder without XPT files
+  is read from its Dataset-JSON files (``*.json`` but ``metadata.json``), as ``--format json`` writes them.
 - Character values: SAS has no missing character value, XPT stores blanks. A value that is ``''`` after
   reading becomes missing (NaN of pandas' ``str`` dtype), so ``isna()`` means "missing" for character
   and numeric variables alike. Numeric variables with a SAS date format arrive as ``datetime64``.
@@ -25,7 +26,9 @@ import pandas as pd
 from cdiscmm.adam.fallbacks import absent_column, absent_optional, fallback_text
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
-from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.io.datasetjson import read_dataset_json
+from cdiscmm.io.metadata import METADATA_FILE
+from cdiscmm.io.xpt.read import XptContent, read_xpt
 
 SUPP_PREFIX = "SUPP"
 SUPP_KEYS: tuple[str, ...] = ("USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL")
@@ -121,12 +124,17 @@ def combine_supp(parent: pd.DataFrame, supp: pd.DataFrame, name: str = "SUPP--")
     return result
 
 
+def _read(file: Path) -> XptContent:
+    """An SDTM file as read_xpt returns it, whether XPT or Dataset-JSON (``--format json``)."""
+    return read_dataset_json(file) if file.suffix.lower() == ".json" else read_xpt(file)
+
+
 def _read_dataset(file: Path, supp: Path | None) -> pd.DataFrame:
     """One dataset file, blanks as missing, with its SUPP-- file (if any) merged in."""
-    frame = _blank_to_missing(read_xpt(file).data)
+    frame = _blank_to_missing(_read(file).data)
     if supp is None:
         return frame
-    return combine_supp(frame, _blank_to_missing(read_xpt(supp).data), str(supp))
+    return combine_supp(frame, _blank_to_missing(_read(supp).data), str(supp))
 
 
 def read_sdtm_folder(path: Path) -> SdtmData:
@@ -134,8 +142,14 @@ def read_sdtm_folder(path: Path) -> SdtmData:
     if not path.is_dir():
         raise InputError("SDTM folder not found", Location(file=str(path)), expected="a folder of SDTM .xpt files")
     files = sorted(file for file in path.iterdir() if file.is_file() and file.suffix.lower() == ".xpt")
+    if not files:  # a folder written with --format json: its Dataset-JSON files
+        files = sorted(file for file in path.glob("*.json") if file.name != METADATA_FILE)
     if not files:
-        raise InputError("no .xpt files in the SDTM folder", Location(file=str(path)))
+        raise InputError(
+            "no .xpt files in the SDTM folder",
+            Location(file=str(path)),
+            expected="SDTM .xpt files, or the Dataset-JSON .json files `--format json` writes",
+        )
     found: dict[str, Path] = {}
     for file in files:
         name = file.stem.upper()

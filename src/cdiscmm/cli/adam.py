@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 
 from cdiscmm.core import progress
@@ -21,28 +22,36 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
             "Build ADaM datasets from an SDTM folder of .xpt files. Without --sdtm, each study's SDTM folder "
             "of the config file, else <out>/<STUDYID>/sdtm/; with --sdtm DIR, that folder (STUDYID read from DM "
             "unless --study names it). "
-            "Output: <out>/<STUDYID>/adam/<name>.xpt."
+            "Output: <out>/<STUDYID>/adam/<name>.xpt (or .json with --format json)."
         ),
     )
     parser.add_argument("--sdtm", type=Path, metavar="DIR", help="folder of SDTM .xpt files (ours or anyone's)")
+    parser.add_argument(
+        "--format",
+        default="xpt",
+        metavar="FMT",
+        help="dataset file format(s): xpt (SAS XPORT v5, default), json (CDISC Dataset-JSON v1.1) or xpt,json",
+    )
     parser.set_defaults(func=run)
 
 
-def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> list[Path]:
-    """Read ``sdtm_folder``, build the ADaM datasets and write them to ``<out_root>/<STUDYID>/adam/``, with
-    ``endpoints.csv`` (the endpoint summary) and ``report/`` (the endpoint report read back from the written
-    files, :func:`cdiscmm.adam.report.render.run_report`); return the paths. The folder is replaced only when
-    every file is written (:func:`cdiscmm.core.outputs.staged_folder`)."""
+def run_adam(
+    sdtm_folder: Path, out_root: Path, studyid: str | None = None, formats: Iterable[str] = ("xpt",)
+) -> list[Path]:
+    """Read ``sdtm_folder``, build the ADaM datasets and write them in each of ``formats`` (:mod:`cdiscmm.io.write`)
+    to ``<out_root>/<STUDYID>/adam/``, with ``endpoints.csv`` (the endpoint summary) and ``report/`` (the endpoint
+    report read back from the written files, :func:`cdiscmm.adam.report.render.run_report`); return the paths.
+    The folder is replaced only when every file is written (:func:`cdiscmm.core.outputs.staged_folder`)."""
     from cdiscmm.adam.build import build_adam, read_delivery, report_tables  # the stage loads only when it runs
     from cdiscmm.adam.report.render import run_report
     from cdiscmm.core.outputs import staged_folder
-    from cdiscmm.io.write import write_datasets, write_tables
+    from cdiscmm.io.write import write_outputs
 
     sdtm, found = read_delivery(sdtm_folder, studyid)
     folder = out_root / found / "adam"
     with staged_folder(folder) as staging:
         adam = build_adam(sdtm)
-        written = write_datasets(adam, staging) + write_tables(report_tables(adam), staging)
+        written = write_outputs(adam, report_tables(adam), staging, formats)
         with progress.step("writing the endpoint report"):
             written += run_report(staging, sdtm_folder, staging / "report")
     paths = [folder / path.relative_to(staging) for path in written]
@@ -53,10 +62,13 @@ def run_adam(sdtm_folder: Path, out_root: Path, studyid: str | None = None) -> l
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the ADaM datasets of the chosen studies or of the --sdtm folder."""
+    from cdiscmm.io.write import parse_formats
+
+    formats = parse_formats(args.format)
     if args.sdtm is not None:
         if args.study and len(args.study) > 1:
             raise UsageError("--sdtm takes at most one --study", Location(field="--study"))
-        run_adam(args.sdtm, args.out, studyid=args.study[0] if args.study else None)
+        run_adam(args.sdtm, args.out, studyid=args.study[0] if args.study else None, formats=formats)
         return 0
     project = getattr(args, "project", None) or ProjectConfig()
     for study in select_studies(args.study, getattr(args, "mappings", None)):
@@ -67,5 +79,5 @@ def run(args: argparse.Namespace) -> int:
                 Location(file=str(folder)),
                 expected="the output of `cdiscmm sdtm` for this study, or --sdtm DIR",
             )
-        run_adam(folder, args.out, studyid=study.studyid)
+        run_adam(folder, args.out, studyid=study.studyid, formats=formats)
     return 0

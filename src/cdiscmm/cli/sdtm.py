@@ -26,6 +26,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         ),
     )
     parser.add_argument("--raw", type=Path, metavar="DIR", help="folder of collected CSV forms (one study)")
+    parser.add_argument(
+        "--format",
+        default="xpt",
+        metavar="FMT",
+        help="dataset file format(s): xpt (SAS XPORT v5, default), json (CDISC Dataset-JSON v1.1) or xpt,json",
+    )
     parser.set_defaults(func=run)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     schema = actions.add_parser(
@@ -40,8 +46,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     """Build the SDTM datasets of the chosen studies; the writer step makes the files."""
     from cdiscmm.core.outputs import staged_folder
-    from cdiscmm.io.write import write_datasets, write_tables
+    from cdiscmm.io.write import parse_formats, write_outputs
     from cdiscmm.sdtm.build import build_datasets  # the stage loads only when it runs
+
+    formats = parse_formats(args.format)
 
     studies = select_studies(args.study, getattr(args, "mappings", None))
     if args.raw is not None and len(studies) != 1:
@@ -61,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             with progress.step(f"{study.studyid}: mapping SDTM"):
                 build = build_datasets(study, raw_dir)
             with progress.step(f"{study.studyid}: writing SDTM"):
-                written = write_datasets(build.all_datasets(), staging) + write_tables(build.tables(), staging)
+                written = write_outputs(build.all_datasets(), build.tables(), staging, formats)
         for line in build.summary(study.studyid, out_dir, len(written)):
             progress.info(line)
     return 0

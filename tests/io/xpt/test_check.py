@@ -64,6 +64,13 @@ def test_file_cut_on_a_record_boundary_inside_the_data_is_truncated(tmp_path: Pa
     assert [finding.rule for finding in found] == ["XPT001"] and found[0].location.row == 160 // 21 + 1
 
 
+def test_file_cut_inside_the_headers_off_a_record_boundary_is_only_truncated(tmp_path: Path) -> None:
+    """Regression: a file cut at byte 500 also got a misleading 'member header is not the TS-140 text'."""
+    path = written(tmp_path)
+    path.write_bytes(path.read_bytes()[:500])
+    assert rules(path) == ["XPT001"]
+
+
 def test_file_cut_inside_the_namestrs_is_truncated(tmp_path: Path) -> None:
     path = written(tmp_path)
     path.write_bytes(path.read_bytes()[: NAMESTRS + 160])

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from cdiscmm.core.errors import InputError
-from cdiscmm.io.xpt import write as xpt_write
+from cdiscmm.io import atomic
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
@@ -115,7 +115,7 @@ def test_failed_write_leaves_the_previous_file_and_no_partial_one(
     def interrupted(source: str, target: Path) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(xpt_write.os, "replace", interrupted)
+    monkeypatch.setattr(atomic.os, "replace", interrupted)
     with pytest.raises(OSError):
         write_xpt(sample(), tmp_path / "new.xpt")
     assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["lb.xpt"]

@@ -1,5 +1,6 @@
-"""Property: any dataset the writer accepts reads back equal through pyreadstat and pandas.read_sas, and passes
-the strict checker (multi-byte text, missing values, SAS dates and datetimes, extreme and tiny floats)."""
+"""Property: any dataset the writer accepts reads back equal through pyreadstat and pandas.read_sas, passes the
+strict checker and reads back the same from Dataset-JSON (multi-byte text, missing values, SAS dates and
+datetimes, extreme and tiny floats)."""
 
 from datetime import date, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cdiscmm.io.datasetjson import read_dataset_json, write_dataset_json
 from cdiscmm.io.xpt.check import check_xpt
 from cdiscmm.io.xpt.ibm import IBM_MAX, IBM_MIN
 from cdiscmm.io.xpt.read import read_xpt
@@ -79,6 +81,7 @@ def test_written_datasets_read_back_equal(rows: list[tuple[str, float, date | No
         ascii_only = all(text.isascii() for text in data["QSORRES"])
         assert check_xpt(path, ascii_only=ascii_only) == []
         back = read_xpt(path).data
+        via_json = read_dataset_json(write_dataset_json(Dataset(META, data), Path(folder) / "qs.json")).data
         # pandas.read_sas raises StopIteration on a dataset of no rows (its reader, not the file: see the checker)
         other = pd.read_sas(path, format="xport", encoding="utf-8") if rows else data.iloc[:0]
     assert back["QSORRES"].tolist() == data["QSORRES"].tolist() == other["QSORRES"].fillna("").tolist()
@@ -92,3 +95,6 @@ def test_written_datasets_read_back_equal(rows: list[tuple[str, float, date | No
         seen = back[name].astype("datetime64[s]") if len(back) else back[name]
         assert seen.isna().tolist() == data[name].isna().tolist()
         assert (seen.dropna() == data[name].dropna()).all()
+        assert via_json[name].astype("datetime64[s]").equals(seen.astype("datetime64[s]"))
+    assert via_json["QSORRES"].tolist() == data["QSORRES"].tolist()
+    np.testing.assert_array_equal(via_json["QSSTRESN"].to_numpy(dtype=float), numbers)

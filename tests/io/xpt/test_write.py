@@ -65,16 +65,3 @@ def test_date_variable_held_as_object_column_is_written_as_sas_date(tmp_path: Pa
     )
     back = read_xpt(write_xpt(Dataset(meta(), data), tmp_path / "adsl.xpt"))
     assert back.data["TRTSDT"].iloc[0] == pd.Timestamp("2024-03-12") and pd.isna(back.data["TRTSDT"].iloc[1])
-
-
-def test_remove_stale_xpt_clears_earlier_datasets_only(tmp_path: Path) -> None:
-    """Regression: a suppdd.xpt of an earlier build stayed beside the new datasets."""
-    from cdiscmm.io.xpt.write import remove_stale_xpt
-
-    (tmp_path / "ja").mkdir()
-    for name in ("suppdd.xpt", "ja/suppdd.xpt", "rejects.csv", "notes.txt"):
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    removed = remove_stale_xpt(tmp_path)
-    assert [path.relative_to(tmp_path).as_posix() for path in removed] == ["suppdd.xpt", "ja/suppdd.xpt"]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["ja", "notes.txt", "rejects.csv"]
-    assert remove_stale_xpt(tmp_path / "absent") == []

@@ -205,8 +205,8 @@ def check_xpt(path: Path, *, ascii_only: bool = False) -> list[XptFinding]:
     elif len(content) < NAMESTR_HEAD + 2 * RECORD:
         found.add("XPT001", f"file ends inside its header records at byte {len(content)} (truncated)",
                   kind="structure")  # fmt: skip
-        if len(content) < NAMESTR_HEAD + RECORD:
-            return list(found)
+    if len(content) < NAMESTR_HEAD + RECORD:
+        return list(found)
     header = _check_headers(content, found)
     if header is None:
         return list(found)

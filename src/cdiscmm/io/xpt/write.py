@@ -15,7 +15,6 @@ the same folder and renamed into place, so a failed write leaves no partial file
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.atomic import replace_file
 from cdiscmm.io.xpt.blocks import char_block, numeric_block
 from cdiscmm.io.xpt.layout import (
     DESCRIPTOR_HEADER,
@@ -62,7 +62,7 @@ def header_timestamp(cutoff: datetime | None = None) -> datetime:
     return cutoff or DEFAULT_TIMESTAMP
 
 
-def _as_sas_numeric(values: pd.Series, display_format: str | None) -> np.ndarray:
+def sas_numbers(values: pd.Series, display_format: str | None) -> np.ndarray:
     """Numbers stay numbers; datetimes become SAS datetimes (seconds since 1960) when the display format is a
     DATETIME format, SAS dates (days since 1960) otherwise (SAS TS-140: both count from 1960-01-01)."""
     is_date_format = (display_format or "").upper().startswith(("DATE", "E8601D"))
@@ -151,7 +151,7 @@ def xpt_bytes(dataset: Dataset, path: Path, created: datetime | None = None) -> 
         _check_label(variable.label, f"{meta.name}.{variable.name}", path, variable.name)
         column = dataset.data[variable.name].reset_index(drop=True)
         if variable.type == "Num":
-            values = _as_sas_numeric(column, variable.display_format)
+            values = sas_numbers(column, variable.display_format)
             blocks.append(numeric_block(values, f"{meta.name}.{variable.name}", path, variable.name))
         else:
             blocks.append(char_block(column, f"{meta.name}.{variable.name}", path, variable.name))
@@ -175,24 +175,4 @@ def xpt_bytes(dataset: Dataset, path: Path, created: datetime | None = None) -> 
 def write_xpt(dataset: Dataset, path: Path, created: datetime | None = None) -> Path:
     """Write ``dataset`` to ``path`` as XPT v5 (header datetime from :func:`header_timestamp` of ``created``);
     return the path. The bytes go to a temporary file beside ``path`` that is renamed over it when complete."""
-    content = xpt_bytes(dataset, path, created)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def remove_stale_xpt(folder: Path) -> list[Path]:
-    """Delete the XPT files a previous run left in ``folder`` and its language subfolders (``ja/``, ``zh/``), so
-    that a dataset the current run no longer produces cannot be mistaken for part of it; return what was removed.
-    Only ``*.xpt`` files are touched."""
-    stale = sorted(folder.glob("*.xpt")) + sorted(folder.glob("*/*.xpt")) if folder.is_dir() else []
-    for path in stale:
-        path.unlink()
-    return stale
+    return replace_file(path, xpt_bytes(dataset, path, created))
