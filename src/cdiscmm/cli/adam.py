@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Iterable
 from pathlib import Path
 
+from cdiscmm.cli.options import add_format_option
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.metadata.project import ProjectConfig
@@ -26,12 +27,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         ),
     )
     parser.add_argument("--sdtm", type=Path, metavar="DIR", help="folder of SDTM .xpt files (ours or anyone's)")
-    parser.add_argument(
-        "--format",
-        default="xpt",
-        metavar="FMT",
-        help="dataset file format(s): xpt (SAS XPORT v5, default), json (CDISC Dataset-JSON v1.1) or xpt,json",
-    )
+    add_format_option(parser)
     parser.set_defaults(func=run)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cdiscmm.cli.options import add_format_option
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.core.paths import mappings_dir
@@ -26,12 +27,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         ),
     )
     parser.add_argument("--raw", type=Path, metavar="DIR", help="folder of collected CSV forms (one study)")
-    parser.add_argument(
-        "--format",
-        default="xpt",
-        metavar="FMT",
-        help="dataset file format(s): xpt (SAS XPORT v5, default), json (CDISC Dataset-JSON v1.1) or xpt,json",
-    )
+    add_format_option(parser)
     parser.set_defaults(func=run)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     schema = actions.add_parser(
