@@ -125,3 +125,20 @@ def test_without_qs_adqs_is_skipped() -> None:
 def test_qs_without_a_needed_variable_names_it() -> None:
     with pytest.raises(InputError, match="QS has no variable QSDTC"):
         build_adqs({"QS": qs_frame().drop(columns="QSDTC")}, adsl_frame())
+
+
+def test_built_dataset_carries_its_define_metadata() -> None:
+    """The ADaM spec resolves to the metadata model: origin source, method and AVAL described per PARAMCD."""
+    dataset = build_adqs({"QS": qs_frame()}, adsl_frame())
+    assert dataset is not None
+    spec, meta = load_adam_spec("ADQS"), dataset.meta
+    assert {type(variable).__name__ for variable in meta.variables} == {"VariableMeta"}
+    aval = meta.variable("AVAL")
+    assert (aval.origin, aval.origin_source, aval.method) == ("Derived", "Sponsor", spec.variable("AVAL").method)
+    assert [level.where[0].values[0] for level in aval.value_level] == [p.paramcd for p in spec.parameters]
+    first = spec.parameters[0]
+    assert (aval.value_level[0].label, aval.value_level[0].method) == (first.param, first.method)
+    assert aval.value_level[0].where[0].variable == "PARAMCD"
+    usubjid = meta.variable("USUBJID")
+    assert (usubjid.origin, usubjid.origin_source, usubjid.source) == ("Predecessor", None, "ADSL.USUBJID")
+    assert meta.variable("PARAMCD").value_level == []

@@ -15,7 +15,8 @@ from pandas.testing import assert_frame_equal
 
 from cdiscmm.adam.adrs import build_adrs
 from cdiscmm.adam.build import build_adam
-from cdiscmm.adam.spec import AdamDatasetSpec, load_adam_spec
+from cdiscmm.adam.spec import load_adam_spec
+from cdiscmm.adam.spec_model import AdamDatasetSpec
 from cdiscmm.core.errors import InputError
 from cdiscmm.metadata.model import Dataset
 

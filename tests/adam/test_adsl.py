@@ -343,7 +343,7 @@ def test_trt01_from_the_trial_summary_when_no_arm_is_assigned() -> None:
 
 def test_enrolled_when_consent_is_given_or_waived() -> None:
     """Regression: subjects enrolled under a consent waiver (no RFICDTC, SUPPDM ICWAIV = Y) were ENRLFL 'N'."""
-    from cdiscmm.adam.adsl_derivations import derive_var_population_flag
+    from cdiscmm.adam.adsl_flags import derive_var_population_flag
 
     spec = next(variable for variable in load_adam_spec("ADSL").variables if variable.name == "ENRLFL")
     adsl = pd.DataFrame({"USUBJID": ["A", "B", "C"]})
@@ -374,7 +374,7 @@ def test_no_treatment_disposition_collected_leaves_eotstt_missing_not_ongoing() 
 def test_imputed_death_date_is_not_before_a_known_alive_date() -> None:
     """Regression (ELRA J001-0006): death '2025-04' was imputed to 04-01 although an assessment is dated 04-06.
     A: imputed date moves to 04-06 (DTHDTF stays 'D'); B: a complete death date is never moved."""
-    from cdiscmm.adam.adsl_derivations import derive_var_dthdt_not_before_alive
+    from cdiscmm.adam.adsl_dates import derive_var_dthdt_not_before_alive
 
     spec = next(variable for variable in load_adam_spec("ADSL").variables if variable.name == "LSTALVDT")
     adsl = pd.DataFrame(

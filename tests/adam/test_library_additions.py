@@ -10,7 +10,8 @@ from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
 from cdiscmm.adam.dates import derive_var_dy
 from cdiscmm.adam.lineage import derive_var_obs_number
 from cdiscmm.adam.occurrence import derive_var_first_occurrence_flag
-from cdiscmm.adam.spec import VariableSpec, derive_params_from_spec, load_adam_spec
+from cdiscmm.adam.spec import derive_params_from_spec, load_adam_spec
+from cdiscmm.adam.spec_model import VariableSpec
 from cdiscmm.core.errors import InputError, SpecError
 
 

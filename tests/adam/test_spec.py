@@ -8,15 +8,9 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from cdiscmm.adam.spec import (
-    STANDARD_LOOKUP,
-    AdamDatasetSpec,
-    Categories,
-    RecordFilter,
-    Rule,
-    concrete_label,
-    load_adam_spec,
-)
+from cdiscmm.adam.filters import RecordFilter
+from cdiscmm.adam.spec import STANDARD_LOOKUP, concrete_label, load_adam_spec
+from cdiscmm.adam.spec_model import AdamDatasetSpec, Categories, Rule
 from cdiscmm.adam.tte import CensorSource, EventSource
 from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata import standards

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from cdiscmm.core.errors import SpecError
+from cdiscmm.core.paths import specs_dir
+from cdiscmm.io.write import write_datasets
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import DatasetMeta
+from cdiscmm.metadata.standards import load_sdtmig
 from cdiscmm.metadata.study import load_study
-from cdiscmm.sdtm.build import Standards, build_datasets, write_build
+from cdiscmm.sdtm.build import Standards, build_datasets
+from cdiscmm.sdtm.verbs import DOMAIN_VERBS
 from tests.sdtm.conftest import AGEU, SEV, Registry, ae_meta, read_csv_form, variables
 
 STUDY = """\
@@ -184,7 +189,7 @@ def test_build_with_override_local_text_supp_and_long_text(study: tuple[Path, Pa
     assert build.datasets["AE"].meta.variable("AETERM").origin == "Collected"
 
     out = tmp_path / "out"
-    write_build(build, out)
+    write_datasets(build.all_datasets(), out)
     assert read_xpt(out / "ja" / "ae.xpt").data["AETERM"].tolist() == ["頭痛" * 33, "悪心"]
     assert read_xpt(out / "suppae.xpt").data["QNAM"].tolist() == ["AETERM1", "AETOCI"]
 
@@ -267,6 +272,63 @@ def test_mapping_comments_reach_the_variable_metadata(study: tuple[Path, Path]) 
     shared.write_text(SHARED_AE + "comments: {AEFOO: x}\n", encoding="utf-8")
     with pytest.raises(SpecError, match="comments: AEFOO is not a variable of AE"):
         build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+
+
+def test_built_dataset_carries_its_define_metadata(study: tuple[Path, Path]) -> None:
+    """Origin, who supplied it, source, method and SUPP-- value level come from the mapping with the dataset."""
+    folder, raw = study
+    build = build_datasets(load_study(folder), raw, standards=standards(), reader=read_csv_form)
+    ae = build.datasets["AE"].meta
+    aeterm, aeseq = ae.variable("AETERM"), ae.variable("AESEQ")
+    assert (aeterm.origin, aeterm.origin_source, aeterm.source) == (
+        "Collected",
+        "Investigator",
+        "ae form, field AETERM_EN, AETERM",
+    )
+    assert (aeseq.origin, aeseq.origin_source, aeseq.source) == ("Derived", "Sponsor", None)
+    assert aeseq.method == DOMAIN_VERBS["derive_seq"].doc
+    qval = build.datasets["SUPPAE"].meta.variable("QVAL")
+    described = {level.where[0].values[0]: level for level in qval.value_level}
+    assert list(described) == ["AETERM1", "AETOCI"]
+    assert [condition.variable for level in qval.value_level for condition in level.where] == ["QNAM", "QNAM"]
+    assert (described["AETOCI"].label, described["AETOCI"].origin, described["AETOCI"].origin_source) == (
+        "Tocilizumab Given",
+        "Collected",
+        "Investigator",
+    )
+    assert described["AETOCI"].source == "ae form, field TOCI"
+    assert described["AETERM1"].label == aeterm.label
+
+
+def test_labels_in_the_files_come_from_the_standard_spec(study: tuple[Path, Path], tmp_path: Path) -> None:
+    """Nothing standard is restated in Python: labels changed in a copy of specs/ (a variable's, a SUPPQUAL
+    variable's, the SUPP-- dataset label) are the labels of the XPT files written."""
+    specs = tmp_path / "specs"
+    shutil.copytree(specs_dir() / "sdtmig-3.4", specs / "sdtmig-3.4")
+    edits = {
+        "variables.csv": [
+            (",AETERM,Reported Term for the Adverse Event,", ",AETERM,Verbatim AE Term,"),
+            (",QLABEL,Qualifier Variable Label,", ",QLABEL,Qualifier Label,"),
+        ],
+        "datasets.csv": [("Supplemental Qualifiers for [domain name]", "Added Qualifiers for [domain name]")],
+    }
+    for name, replacements in edits.items():
+        path = specs / "sdtmig-3.4" / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    folder, raw = study
+    ig = Standards(load_sdtmig(specs), Registry(SEV, AGEU))
+    build = build_datasets(load_study(folder), raw, standards=ig, reader=read_csv_form)
+    out = tmp_path / "out"
+    write_datasets(build.all_datasets(), out)
+    assert read_xpt(out / "ae.xpt").labels["AETERM"] == "Verbatim AE Term"
+    suppae = read_xpt(out / "suppae.xpt")
+    assert suppae.label == "Added Qualifiers for AE"
+    assert suppae.labels["QLABEL"] == "Qualifier Label"
+    assert list(suppae.data.columns) == load_sdtmig(specs)["SUPPQUAL"].names()
 
 
 def test_header_only_form_is_reported_and_kept_with_zero_rows(

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cdiscmm.io.write import write_outputs
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.study import load_study
-from cdiscmm.sdtm.build import build_datasets, build_study
+from cdiscmm.sdtm.build import build_datasets
 from tests.sdtm.conftest import read_csv_form
 
 STUDY_YAML = """\
@@ -197,7 +198,8 @@ def test_fourth_study_rejects_and_reconciliation_add_up(fourth: tuple[Path, Path
 def test_fourth_study_writes_xpt_and_reports(fourth: tuple[Path, Path], tmp_path: Path) -> None:
     study_dir, raw_dir = fourth
     out = tmp_path / "out"
-    build_study(load_study(study_dir), raw_dir, out, reader=read_csv_form)
+    build = build_datasets(load_study(study_dir), raw_dir, reader=read_csv_form)
+    write_outputs(build.all_datasets(), build.tables(), out)
     assert {path.name for path in out.iterdir()} >= {
         "dm.xpt",
         "ae.xpt",

@@ -175,7 +175,7 @@ def test_mru_rows_go_to_exactly_one_domain(findings: dict) -> None:
 
 
 def test_join_adds_detail_page_fields_once_and_rejects_repeated_links() -> None:
-    from cdiscmm.sdtm.assemble import JOIN_PREFIX, _join
+    from cdiscmm.sdtm.source_rows import JOIN_PREFIX, _join
     from cdiscmm.sdtm.spec import Join
 
     rows = pd.DataFrame({"RAWROW": [1, 2, 3], "SUBJID": ["A", "A", "B"], "AESPID": ["1", "2", "1"]})
@@ -191,7 +191,7 @@ def test_join_adds_detail_page_fields_once_and_rejects_repeated_links() -> None:
 
 
 def test_unpivot_keep_blank_keeps_unanswered_items_of_a_filled_page() -> None:
-    from cdiscmm.sdtm.assemble import _unpivot
+    from cdiscmm.sdtm.source_rows import _unpivot
     from cdiscmm.sdtm.spec import Unpivot
 
     rows = pd.DataFrame({"RAWROW": [1, 2], "Q1": ["1", ""], "Q2": ["", ""]})

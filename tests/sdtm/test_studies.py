@@ -15,10 +15,11 @@ import pytest
 from pandas.testing import assert_series_equal
 
 from cdiscmm.cli import main
+from cdiscmm.io.write import write_outputs
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.standards import sdtm_ct, sdtmig
 from cdiscmm.metadata.study import StudyRef, bundled_studies
-from cdiscmm.sdtm.build import StudyBuild, build_datasets, write_build
+from cdiscmm.sdtm.build import StudyBuild, build_datasets
 from cdiscmm.sdtm.iso8601 import compute_iso8601
 
 SUBJECTS = 40
@@ -80,7 +81,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
         raw = raw_dir if (raw_dir / "dm.csv").is_file() else next(raw_dir.rglob("dm.csv")).parent
         build = build_datasets(study, raw)
         out_dir = root / study.studyid / "sdtm"
-        write_build(build, out_dir)
+        write_outputs(build.all_datasets(), build.tables(), out_dir)
         result[study.studyid] = Built(study, raw, out_dir, build)
     return result
 

@@ -35,7 +35,8 @@ from cdiscmm.adam.occurrence import (
     derive_vars_onset_from_last_dose,
 )
 from cdiscmm.adam.sdtm_input import optional, require
-from cdiscmm.adam.spec import AdamDatasetSpec, load_adam_spec
+from cdiscmm.adam.spec import load_adam_spec
+from cdiscmm.adam.spec_model import AdamDatasetSpec
 from cdiscmm.core import progress
 from cdiscmm.metadata.model import Dataset
 

@@ -26,7 +26,8 @@ from cdiscmm.adam.eq5d import derive_param_eq5d5l_index
 from cdiscmm.adam.lineage import compute_seq_text, derive_var_obs_number
 from cdiscmm.adam.qlq import QlqScale, derive_param_qlq_scales
 from cdiscmm.adam.sdtm_input import optional, require
-from cdiscmm.adam.spec import AdamDatasetSpec, ParameterSpec, derive_params_from_spec, load_adam_spec
+from cdiscmm.adam.spec import derive_params_from_spec, load_adam_spec
+from cdiscmm.adam.spec_model import AdamDatasetSpec, ParameterSpec
 from cdiscmm.core import progress
 from cdiscmm.metadata.model import Dataset
 

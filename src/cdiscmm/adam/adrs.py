@@ -38,7 +38,8 @@ from cdiscmm.adam.imwg import (
 )
 from cdiscmm.adam.lineage import compute_seq_text, derive_var_obs_number
 from cdiscmm.adam.sdtm_input import optional, require
-from cdiscmm.adam.spec import AdamDatasetSpec, ParameterSpec, derive_params_from_spec, load_adam_spec
+from cdiscmm.adam.spec import derive_params_from_spec, load_adam_spec
+from cdiscmm.adam.spec_model import AdamDatasetSpec, ParameterSpec
 from cdiscmm.metadata.model import Dataset
 
 OVR = "OVR"

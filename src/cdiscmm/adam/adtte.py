@@ -13,7 +13,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
-from cdiscmm.adam.spec import AdamDatasetSpec, ParameterSpec, load_adam_spec
+from cdiscmm.adam.spec import load_adam_spec
+from cdiscmm.adam.spec_model import AdamDatasetSpec, ParameterSpec, TteSpec
 from cdiscmm.adam.tte import CensorSource, EventSource, derive_param_tte
 from cdiscmm.core import progress
 from cdiscmm.metadata.model import Dataset
@@ -64,8 +65,7 @@ def derive_param_from_spec(
 ) -> pd.DataFrame:
     """One parameter's records: :func:`~cdiscmm.adam.tte.derive_param_tte` run with the parameter's ``tte``
     section of the spec (start date, event and censor sources, unit)."""
-    tte = parameter.tte
-    assert tte is not None, f"{parameter.paramcd} has no 'tte' section"
+    tte: TteSpec = parameter.section("tte")
     return derive_param_tte(
         adsl,
         sources,
@@ -111,8 +111,8 @@ def render_censoring_table(spec: AdamDatasetSpec | None = None) -> str:
         "|---|---|---|---|",
     ]
     for parameter in spec.parameters:
-        assert parameter.tte is not None  # the spec validates every TIME-TO-EVENT parameter has one
-        events = "; ".join(f"{_describe(event)} → {event.evntdesc}" for event in parameter.tte.events)
-        censors = "; ".join(f"{_describe(censor)} → {censor.cnsdtdsc}" for censor in parameter.tte.censors)
-        lines.append(f"| {parameter.paramcd} | ADSL.{parameter.tte.start_date} | {events} | {censors} |")
+        tte: TteSpec = parameter.section("tte")
+        events = "; ".join(f"{_describe(event)} → {event.evntdesc}" for event in tte.events)
+        censors = "; ".join(f"{_describe(censor)} → {censor.cnsdtdsc}" for censor in tte.censors)
+        lines.append(f"| {parameter.paramcd} | ADSL.{tte.start_date} | {events} | {censors} |")
     return "\n".join(lines) + "\n"

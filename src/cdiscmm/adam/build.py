@@ -1,4 +1,5 @@
-"""Build the ADaM datasets of one study from its SDTM folder and write them as XPT v5.
+"""Build the ADaM datasets of one study from its SDTM folder (the writer step, :mod:`cdiscmm.io.write`, makes
+the files).
 
 :data:`BUILDERS` is the registry, in build order: ADSL first, every later builder receives the SDTM
 datasets and the ADaM datasets already built (ADAE, ADRS, ADTTE, ADQS plug in here).
@@ -6,7 +7,7 @@ datasets and the ADaM datasets already built (ADAE, ADRS, ADTTE, ADQS plug in he
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -16,14 +17,10 @@ from cdiscmm.adam.adqs import build_adqs
 from cdiscmm.adam.adrs import build_adrs
 from cdiscmm.adam.adsl import build_adsl
 from cdiscmm.adam.adtte import build_adtte
-from cdiscmm.adam.endpoints import write_endpoints
-from cdiscmm.adam.report.render import run_report
+from cdiscmm.adam.endpoints import compute_endpoint_table
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
-from cdiscmm.core.outputs import staged_folder
-from cdiscmm.io.metadata import write_metadata
-from cdiscmm.io.write import DEFAULT_FORMATS, write_datasets
 from cdiscmm.metadata.model import Dataset
 
 #: A builder: (SDTM datasets, ADaM datasets built so far) -> its dataset, or None (skipped, with a note)
@@ -87,25 +84,9 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], builders: Mapping[str, Builder]
     return adam
 
 
-def write_adam(adam: Mapping[str, Dataset], folder: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> list[Path]:
-    """Write each dataset as ``<folder>/<name>.xpt`` (lower-case name, SAS XPORT v5) and/or ``.json``
-    (Dataset-JSON v1.1), after removing the files of an earlier run (e.g. an ADQS the study no longer yields), and
-    their ``metadata.json``; return the paths."""
-    paths = write_datasets(adam, folder, formats)
-    return [*paths, write_metadata(adam.values(), folder)]
-
-
-def run_adam(
-    sdtm_folder: Path, out_root: Path, studyid: str | None = None, formats: Iterable[str] = DEFAULT_FORMATS
-) -> list[Path]:
-    """Read ``sdtm_folder``, build the ADaM datasets and write them to ``<out_root>/<STUDYID>/adam/``.
-
-    Besides the XPT files, ``endpoints.csv`` in the same folder holds the study's endpoint summary
-    (:func:`cdiscmm.adam.endpoints.summarise_endpoints`), and ``report/`` the endpoint report read back from
-    the written files (:func:`cdiscmm.adam.report.render.run_report`: HTML page and one CSV per table).
-    ``studyid``, when given, must be DM's STUDYID (so a folder is never written under another study).
-    The folder is replaced only when every file is written (:func:`cdiscmm.core.outputs.staged_folder`).
-    """
+def read_delivery(sdtm_folder: Path, studyid: str | None = None) -> tuple[Mapping[str, pd.DataFrame], str]:
+    """The SDTM datasets of ``sdtm_folder`` and their STUDYID (DM's); ``studyid``, when given, must be DM's (so a
+    folder is never built under another study)."""
     with progress.step(f"reading SDTM {sdtm_folder}"):
         sdtm = read_sdtm_folder(sdtm_folder)
     found = studyid_of(sdtm)
@@ -113,15 +94,10 @@ def run_adam(
         raise InputError(
             f"DM STUDYID is {found}, not {studyid}", Location(file=str(sdtm_folder), field="STUDYID"), expected=studyid
         )
-    folder = out_root / found / "adam"
-    with staged_folder(folder) as staging:
-        adam = build_adam(sdtm)
-        written = write_adam(adam, staging, formats)
-        with progress.step("summarising endpoints"):
-            written.append(write_endpoints(adam, staging / "endpoints.csv"))
-        with progress.step("writing the endpoint report"):
-            written += run_report(staging, sdtm_folder, staging / "report")
-    paths = [folder / path.relative_to(staging) for path in written]
-    for path in paths:
-        progress.info(f"wrote {path}")
-    return paths
+    return sdtm, found
+
+
+def report_tables(adam: Mapping[str, Dataset]) -> dict[str, pd.DataFrame]:
+    """The report tables written beside the datasets: ``endpoints`` (:func:`compute_endpoint_table`)."""
+    with progress.step("summarising endpoints"):
+        return {"endpoints": compute_endpoint_table(adam)}

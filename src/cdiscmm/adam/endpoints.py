@@ -24,7 +24,6 @@ parameters); an endpoint whose dataset or parameter was not built is left out. R
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -229,11 +228,9 @@ def summarise_endpoints(adam: Mapping[str, Dataset], conf_level: float = CONF_LE
     return summary.astype({"N": "Int64", "EVENTS": "Int64", "CENSORED": "Int64"})
 
 
-def write_endpoints(adam: Mapping[str, Dataset], path: Path) -> Path:
-    """Write :func:`summarise_endpoints` as CSV (UTF-8, estimates rounded to 6 decimals); return the path."""
+def compute_endpoint_table(adam: Mapping[str, Dataset]) -> pd.DataFrame:
+    """:func:`summarise_endpoints` as the study's ``endpoints.csv`` gives it: estimates rounded to 6 decimals."""
     summary = summarise_endpoints(adam)
     numbers = ["TIMEPOINT", "ESTIMATE", "LCL", "UCL"]
     summary[numbers] = summary[numbers].astype("float64").round(6)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    summary.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    return path
+    return summary

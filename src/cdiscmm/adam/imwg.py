@@ -155,6 +155,19 @@ def derive_param_confirmed_response(
     """
     _assert_assessments(dataset, source_seq)
     assert_unique(dataset, ["USUBJID", "ADT"], _RS, hint="run filter_worst_per_date first")
+    rows = _with_next_evaluable(
+        dataset, dataset_adsl, source_seq, (death_date, new_therapy_date), ne_breaks_confirmation
+    )
+    own, own_text, own_seqs = _confirm_each(rows, source_seq)
+    return _carry_forward(rows, own, own_text, own_seqs, source_seq)
+
+
+def _with_next_evaluable(
+    dataset: pd.DataFrame, dataset_adsl: pd.DataFrame, source_seq: str, dates: tuple[str, str], ne_breaks: bool
+) -> pd.DataFrame:
+    """The assessments by subject and date with the next evaluable one (``_next``, ``_next_seq``; NE skipped unless
+    ``ne_breaks``) and the subject's death and new-therapy dates (``_dthdt``, ``_nactdt``)."""
+    death_date, new_therapy_date = dates
     deaths = _subject_dates(dataset_adsl, [death_date, new_therapy_date]).rename(
         columns={death_date: "_dthdt", new_therapy_date: "_nactdt"}
     )
@@ -163,11 +176,15 @@ def derive_param_confirmed_response(
         .reset_index(drop=True)
         .merge(deaths, on="USUBJID", how="left", validate="many_to_one")
     )
-    candidates = rows if ne_breaks_confirmation else rows.loc[rows["AVALC"].ne("NE")]
+    candidates = rows if ne_breaks else rows.loc[rows["AVALC"].ne("NE")]
     following = candidates.groupby("USUBJID")[["AVALC", source_seq, "ADT"]].shift(-1)
     rows["_next"] = following["AVALC"].reindex(rows.index)
     rows["_next_seq"] = following[source_seq].reindex(rows.index)
+    return rows
 
+
+def _confirmation_cases(rows: pd.DataFrame) -> list[tuple[pd.Series, pd.Series, bool, pd.Series]]:
+    """The rule's cases in order: (condition, confirmed level, whether the next assessment is a source, text)."""
     current, upcoming = rows["AVALC"], rows["_next"]
     is_response = current.isin(RESPONSE_CATEGORIES)
     next_is_response = upcoming.isin(RESPONSE_CATEGORIES)
@@ -175,7 +192,7 @@ def derive_param_confirmed_response(
     before_new_therapy = rows["_nactdt"].isna() | (rows["_dthdt"] <= rows["_nactdt"])
     died_after = rows["_dthdt"].notna() & (rows["_dthdt"] >= rows["ADT"]) & before_new_therapy
     death_text = "PD confirmed by death on " + rows["_dthdt"].dt.strftime("%Y-%m-%d") + " (no later assessment)"
-    cases = [
+    return [
         (is_response & next_is_response & ~next_is_worse, current, True, current + " confirmed by next " + upcoming),
         (
             is_response & next_is_response & next_is_worse,
@@ -199,6 +216,12 @@ def derive_param_confirmed_response(
             "PD not confirmed (next evaluable: " + upcoming.fillna("none") + "): counts as NE",
         ),
     ]
+
+
+def _confirm_each(rows: pd.DataFrame, source_seq: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Each assessment's own confirmed level, its rule text and its source sequences (the first case that holds;
+    none: NE, 'not evaluable')."""
+    cases = _confirmation_cases(rows)
     conditions = [condition.to_numpy(dtype=bool) for condition, *_ in cases]
     own = pd.Series(np.select(conditions, [level.to_numpy() for _, level, _, _ in cases], "NE"), index=rows.index)
     own_text = pd.Series(
@@ -206,7 +229,14 @@ def derive_param_confirmed_response(
     )
     uses_next = pd.Series(np.select(conditions, [np.full(len(rows), pair) for _, _, pair, _ in cases], False))
     own_seqs = compute_seq_text(rows[source_seq], rows["_next_seq"].where(uses_next.astype(bool)))
+    return own, own_text, own_seqs
 
+
+def _carry_forward(
+    rows: pd.DataFrame, own: pd.Series, own_text: pd.Series, own_seqs: pd.Series, source_seq: str
+) -> pd.DataFrame:
+    """The COVR records: the running maximum status per subject, with the sources and text of the assessment that
+    established a carried value."""
     rank = own.map(_STATUS_RANK)
     status = rank.groupby(rows["USUBJID"]).cummax()
     carried = rank < status

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 
+from cdiscmm.cli.options import add_format_option
+from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.metadata.project import ProjectConfig
 from cdiscmm.metadata.study import select_studies
@@ -24,22 +27,40 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         ),
     )
     parser.add_argument("--sdtm", type=Path, metavar="DIR", help="folder of SDTM .xpt files (ours or anyone's)")
-    parser.add_argument(
-        "--format",
-        default="xpt",
-        metavar="FMT",
-        help="dataset file format(s): xpt (SAS XPORT v5, default), json (CDISC Dataset-JSON v1.1) or xpt,json",
-    )
+    add_format_option(parser)
     parser.set_defaults(func=run)
+
+
+def run_adam(
+    sdtm_folder: Path, out_root: Path, studyid: str | None = None, formats: Iterable[str] = ("xpt",)
+) -> list[Path]:
+    """Read ``sdtm_folder``, build the ADaM datasets and write them in each of ``formats`` (:mod:`cdiscmm.io.write`)
+    to ``<out_root>/<STUDYID>/adam/``, with ``endpoints.csv`` (the endpoint summary) and ``report/`` (the endpoint
+    report read back from the written files, :func:`cdiscmm.adam.report.render.run_report`); return the paths.
+    The folder is replaced only when every file is written (:func:`cdiscmm.core.outputs.staged_folder`)."""
+    from cdiscmm.adam.build import build_adam, read_delivery, report_tables  # the stage loads only when it runs
+    from cdiscmm.adam.report.render import run_report
+    from cdiscmm.core.outputs import staged_folder
+    from cdiscmm.io.write import write_outputs
+
+    sdtm, found = read_delivery(sdtm_folder, studyid)
+    folder = out_root / found / "adam"
+    with staged_folder(folder) as staging:
+        adam = build_adam(sdtm)
+        written = write_outputs(adam, report_tables(adam), staging, formats)
+        with progress.step("writing the endpoint report"):
+            written += run_report(staging, sdtm_folder, staging / "report")
+    paths = [folder / path.relative_to(staging) for path in written]
+    for path in paths:
+        progress.info(f"wrote {path}")
+    return paths
 
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the ADaM datasets of the chosen studies or of the --sdtm folder."""
-    from cdiscmm.adam.build import run_adam  # the stage loads only when it runs
     from cdiscmm.io.write import parse_formats
 
     formats = parse_formats(args.format)
-
     if args.sdtm is not None:
         if args.study and len(args.study) > 1:
             raise UsageError("--sdtm takes at most one --study", Location(field="--study"))

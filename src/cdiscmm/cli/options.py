@@ -37,6 +37,17 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    """``--format`` of a data-building stage: the dataset file format(s) the writer step makes
+    (:func:`cdiscmm.io.write.parse_formats`)."""
+    parser.add_argument(
+        "--format",
+        default="xpt",
+        metavar="FMT",
+        help="dataset file format(s): xpt (SAS XPORT v5, default), json (CDISC Dataset-JSON v1.1) or xpt,json",
+    )
+
+
 def apply_project_config(args: argparse.Namespace, cwd: Path | None = None) -> None:
     """Read the project config (``--config``, else ``cdiscmm.yaml`` in ``cwd``) into ``args.project`` and fill
     ``--mappings`` and ``--out`` from it where the command line did not give them."""

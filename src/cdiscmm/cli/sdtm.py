@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cdiscmm.cli.options import add_format_option
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.core.paths import mappings_dir
@@ -26,12 +27,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         ),
     )
     parser.add_argument("--raw", type=Path, metavar="DIR", help="folder of collected CSV forms (one study)")
-    parser.add_argument(
-        "--format",
-        default="xpt",
-        metavar="FMT",
-        help="dataset file format(s): xpt (SAS XPORT v5, default), json (CDISC Dataset-JSON v1.1) or xpt,json",
-    )
+    add_format_option(parser)
     parser.set_defaults(func=run)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     schema = actions.add_parser(
@@ -44,9 +40,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build and write the SDTM datasets of the chosen studies."""
-    from cdiscmm.io.write import parse_formats
-    from cdiscmm.sdtm.build import build_study  # the stage loads only when it runs
+    """Build the SDTM datasets of the chosen studies; the writer step makes the files."""
+    from cdiscmm.core.outputs import staged_folder
+    from cdiscmm.io.write import parse_formats, write_outputs
+    from cdiscmm.sdtm.build import build_datasets  # the stage loads only when it runs
 
     formats = parse_formats(args.format)
 
@@ -63,7 +60,14 @@ def run(args: argparse.Namespace) -> int:
                 expected="the output of `cdiscmm raw` for this study, --raw DIR, or studies: {ID: {raw: DIR}} in "
                 "cdiscmm.yaml",
             )
-        build_study(study, raw_dir, args.out / study.studyid / "sdtm", formats=formats)
+        out_dir = args.out / study.studyid / "sdtm"
+        with staged_folder(out_dir) as staging:  # replaces out_dir only when every file is written
+            with progress.step(f"{study.studyid}: mapping SDTM"):
+                build = build_datasets(study, raw_dir)
+            with progress.step(f"{study.studyid}: writing SDTM"):
+                written = write_outputs(build.all_datasets(), build.tables(), staging, formats)
+        for line in build.summary(study.studyid, out_dir, len(written)):
+            progress.info(line)
     return 0
 
 

@@ -1,14 +1,23 @@
-"""The writer step's per-format dispatch: a Dataset becomes ``<name>.xpt`` (SAS XPORT v5, the default) and/or
-``<name>.json`` (CDISC Dataset-JSON v1.1), lower-case name; ``--format`` on sdtm and adam chooses the formats."""
+"""The writer step: a stage's Datasets and report tables become the files of one output folder.
+
+Stages return Datasets; only this step (called by the CLI) turns them into files, so every stage's output is
+written one way: each dataset as ``<name>.xpt`` (SAS XPORT v5, the default) and/or ``<name>.json`` (CDISC
+Dataset-JSON v1.1), lower-case name (a key such as ``ja/AE`` is the local-language copy ``ja/ae.xpt``), after
+removing the files of an earlier run (a dataset the run no longer yields must not look like part of it); beside
+them ``metadata.json``, the model the datasets were built from (:mod:`cdiscmm.io.metadata`, what define, validate
+and package read); each report table as ``<name>.csv`` (UTF-8, no index). ``--format`` chooses the formats.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+import pandas as pd
+
 from cdiscmm.core.errors import Location, UsageError
 from cdiscmm.io.datasetjson import write_dataset_json
-from cdiscmm.io.metadata import METADATA_FILE
+from cdiscmm.io.metadata import METADATA_FILE, write_metadata
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset
 
@@ -55,3 +64,27 @@ def write_datasets(
         for name in formats
         for key, dataset in datasets.items()
     ]
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> list[Path]:
+    """Write each report table as ``<folder>/<name>.csv`` (UTF-8, ``\n`` line ends); return the paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table in tables.items():
+        path = folder / f"{name}.csv"
+        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        paths.append(path)
+    return paths
+
+
+def write_outputs(
+    datasets: Mapping[str, Dataset],
+    tables: Mapping[str, pd.DataFrame],
+    folder: Path,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+) -> list[Path]:
+    """The writer step of a stage: its datasets in each format, the ``metadata.json`` of the datasets of the folder
+    itself (not the local-language copies), then its report tables; return the paths in that order."""
+    paths = write_datasets(datasets, folder, formats)
+    own = [dataset for key, dataset in datasets.items() if "/" not in key]
+    return [*paths, write_metadata(own, folder), *write_tables(tables, folder)]

@@ -8,19 +8,47 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 #: SAS XPORT v5 and FDA/PMDA naming: upper-case letters, digits, underscore; starts with a letter; ≤ 8.
 NAME_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{0,7}$")
+
+
+def check_sas_name(value: str) -> str:
+    """``value`` when it is a SAS V5 name (the one name check of dataset, variable, QNAM and PARAMCD specs)."""
+    if not NAME_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a SAS V5 name (1-8 upper-case letters, digits or _; starts with a letter)")
+    return value
+
+
+def split_variable_reference(text: str | None) -> tuple[str, str] | None:
+    """``("DM", "AGE")`` for a reference ``DM.AGE`` to one variable of one dataset, else None."""
+    dataset, dot, variable = (text or "").partition(".")
+    if not dot or not NAME_PATTERN.match(dataset) or not NAME_PATTERN.match(variable):
+        return None
+    return dataset, variable
+
+
+#: A field holding a SAS V5 name, checked by :func:`check_sas_name`.
+SasName = Annotated[str, AfterValidator(check_sas_name)]
 
 Core = Literal["Req", "Exp", "Perm", "Cond"]
 VariableType = Literal["Char", "Num"]
 Origin = Literal["Collected", "Derived", "Assigned", "Protocol", "Predecessor", "Not Available"]
 #: Define-XML 2.1 def:Origin/@Source: who supplied the value (Define-XML 2.1 specification, section 5.3.11.2).
 OriginSource = Literal["Subject", "Investigator", "Vendor", "Sponsor"]
+#: Who supplies values of each origin type in our studies: the investigator enters collected CRF data; the
+#: sponsor derives, assigns and writes the protocol (Define-XML 2.1 section 5.3.11.2). Predecessor and Not
+#: Available values carry no source.
+ORIGIN_SOURCES: dict[str, OriginSource] = {
+    "Collected": "Investigator",
+    "Derived": "Sponsor",
+    "Assigned": "Sponsor",
+    "Protocol": "Sponsor",
+}
 #: Define-XML 2.1 RangeCheck/@Comparator values a value-level where-clause may use (ODM 1.3.2 section 4.4.5.1).
 Comparator = Literal["EQ", "NE", "IN", "NOTIN", "LT", "LE", "GT", "GE"]
 
@@ -125,14 +153,12 @@ class VariableMeta(BaseModel):
     @field_validator("name")
     @classmethod
     def _name_is_sas_v5(cls, value: str) -> str:
-        if not NAME_PATTERN.match(value):
-            raise ValueError(f"variable name {value!r} is not 1-8 upper-case letters, digits or _")
-        return value
+        return check_sas_name(value)
 
     @field_validator("label")
     @classmethod
-    def _label_fits_xpt(cls, value: str) -> str:
-        if len(value.encode("utf-8")) > 40:
+    def _label_fits_xpt(cls, value: str | None) -> str | None:
+        if value is not None and len(value.encode("utf-8")) > 40:
             raise ValueError(f"label {value!r} is longer than 40 bytes")
         return value
 
@@ -159,7 +185,7 @@ class StandardVariableMeta(VariableMeta):
 
     @field_validator("label")
     @classmethod
-    def _label_fits_xpt(cls, value: str) -> str:
+    def _label_fits_xpt(cls, value: str | None) -> str | None:
         return value
 
     @property

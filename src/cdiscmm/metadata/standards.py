@@ -32,6 +32,8 @@ SPONSOR_PACKAGE = "Sponsor"
 #: Files of ``specs/``, relative to it.
 SDTMIG_DATASETS_FILE = "sdtmig-3.4/datasets.csv"
 SDTMIG_VARIABLES_FILE = "sdtmig-3.4/variables.csv"
+#: Hand-written: the "Keys" column of the SDTMIG v3.4 domain tables (dataset -> space-separated keys).
+SDTMIG_KEYS_FILE = "sdtmig-3.4/keys.csv"
 SDTM_CT_FILE = f"ct/sdtm-ct-{SDTM_CT_DATE}.csv"
 ADAM_CT_FILE = f"ct/adam-ct-{ADAM_CT_DATE}.csv"
 ADAMIG_VARIABLES_FILE = "adamig-1.3/variables.csv"
@@ -91,9 +93,12 @@ def load_sdtmig(directory: Path) -> dict[str, DatasetMeta]:
 
     Variables keep the IG's order, label, type, core, role and codelists; where the IG names several
     codelists for a variable, ``codelist`` is the first and ``codelists`` has them all. Dataset labels
-    are the IG's (SUPPQUAL: "Supplemental Qualifiers for [domain name]").
+    are the IG's (SUPPQUAL: "Supplemental Qualifiers for [domain name]"); keys are those of ``keys.csv`` (the
+    IG's domain tables, where derive_seq orders records by them and conformance checks test their uniqueness).
     """
     datasets_path = directory / SDTMIG_DATASETS_FILE
+    keys_path = directory / SDTMIG_KEYS_FILE
+    keys = {row["dataset"]: row["keys"].split() for row in _read(keys_path).to_dict("records")}
     variables_path = directory / SDTMIG_VARIABLES_FILE
     variables: dict[str, list[VariableMeta]] = {}
     for line, row in enumerate(_read(variables_path).to_dict("records"), start=2):
@@ -109,14 +114,14 @@ def load_sdtmig(directory: Path) -> dict[str, DatasetMeta]:
             class_=row["class"],
             structure=row["structure"],
             standard=SDTMIG_STANDARD,
-            keys=row.get("keys", "").split(),
+            keys=keys.pop(row["dataset"], []),
             variables=variables.pop(row["dataset"]),
         )
-    if variables:
-        raise SpecError(
-            f"variables of datasets {', '.join(sorted(variables))} have no dataset row",
-            Location(file=str(datasets_path)),
-        )
+    for path, unmatched in ((variables_path, variables), (keys_path, keys)):
+        if unmatched:
+            raise SpecError(
+                f"datasets {', '.join(sorted(unmatched))} have no row in {datasets_path.name}", Location(file=str(path))
+            )
     return result
 
 

@@ -148,10 +148,17 @@ def spec_error_from_validation(
 
 def load_model(path: Path, model: type[Model], *, context: dict[str, Any] | None = None) -> Model:
     """Read ``path`` and validate it as ``model``; a problem raises SpecError naming file, line and key."""
+    return load_model_with_lines(path, model, context=context)[0]
+
+
+def load_model_with_lines(
+    path: Path, model: type[Model], *, context: dict[str, Any] | None = None
+) -> tuple[Model, dict[LinePath, int]]:
+    """:func:`load_model`, also returning the line of every key path (for checks after validation)."""
     data, lines = read_yaml(path)
     if data is None:
         raise SpecError("file is empty", Location(file=str(path), line=1), expected=f"a {model.__name__} mapping")
     try:
-        return model.model_validate(data, context=context)
+        return model.model_validate(data, context=context), lines
     except ValidationError as exc:
         raise spec_error_from_validation(exc, model, path, lines) from None

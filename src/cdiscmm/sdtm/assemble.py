@@ -12,26 +12,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import cast
 
 import pandas as pd
 
-from cdiscmm.core.errors import InputError, Location, SpecError, located
+from cdiscmm.core.errors import Location, SpecError, located
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
+from cdiscmm.sdtm.describe import Qualifier, describe_variables, mapped_qualifiers, supp_value_level, with_value_level
 from cdiscmm.sdtm.loader import LoadedMapping
-from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events, row_events
-from cdiscmm.sdtm.spec import DomainStep, Join, Source, SuppQualArgs, Unpivot, VerbStep
+from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events
+from cdiscmm.sdtm.source_rows import JOIN_PREFIX, SourceRows, select_source_rows, unjoined_events
+from cdiscmm.sdtm.spec import DomainStep, Source, VerbStep
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 from cdiscmm.sdtm.verbs.base import DomainContext, MapContext, Mapped, clean_text, problems_where
-from cdiscmm.sdtm.verbs.condition import condition_add
 from cdiscmm.sdtm.verbs.seq import ENGLISH_PREFIX, ORDER_COLUMN, DeriveSeqArgs
-from cdiscmm.sdtm.verbs.supp import SUPP_COLUMNS, compute_split_qnam, split_long_text, supp_qual
+from cdiscmm.sdtm.verbs.supp import compute_split_qnam, split_long_text, supp_qual
 
 FORM_COLUMN = "__FORM"
 ROW = "__ROW"
 LOCAL_PREFIX = "__LOCAL_"
-#: Hidden column ``__JOINROW_<form>``: the raw row of a joined detail page (lineage of the joined rows).
-JOIN_PREFIX = "__JOINROW_"
 SUPP_PREFIX = "__SUPP_"
+#: The placeholder of the SDTMIG SUPPQUAL dataset label ("Supplemental Qualifiers for [domain name]"), filled with
+#: the parent domain's code (SDTMIG 3.4 §8.4: one SUPP-- dataset per parent domain).
+DOMAIN_PLACEHOLDER = "[domain name]"
 
 
 @dataclass
@@ -42,118 +45,19 @@ class MappedDomain:
     events: pd.DataFrame
 
 
-def _check_fields(loaded: LoadedMapping, source: Source, available: set[str]) -> None:
-    """Every raw field a source names must exist: otherwise an InputError naming form, field and spec line."""
-    needed: list[tuple[str, str]] = [("", source.subject)]
-    needed += [("", field) for condition in source.condition_add for field in condition.fields()]
-    needed += [("", column) for column in (source.unpivot.columns if source.unpivot else [])]
-    for target, step in source.variables.items():
-        needed += [(target, field) for field in step.verb()[1].fields()]
-    for qnam, supp in source.supp.items():
-        needed += [(qnam, field) for field in supp.supp_qual.value.verb()[1].fields()]
-    needed += [("", field) for field in source.not_submitted]
-    for target, field in needed:
-        if field not in available:
-            where = loaded.where(source.key, target)
-            raise InputError(
-                f"form {source.form} has no field {field} (named by {where.file}:{where.line})",
-                Location(file=f"{source.form}.csv", field=field),
-                expected=f"a field of form {source.form}",
-            )
-
-
-def _unpivot(rows: pd.DataFrame, spec: Unpivot) -> tuple[pd.DataFrame, pd.Series]:
-    """Wide item columns to one row per non-blank item; also returns the raw rows whose items were all blank."""
-    keep = [column for column in rows.columns if column not in spec.columns]
-    long = rows.melt(id_vars=keep, value_vars=spec.columns, var_name=spec.name, value_name=spec.value)
-    answered = clean_text(long[spec.value]).notna()
-    all_blank = ~rows[ROW_COLUMN].isin(long.loc[answered, ROW_COLUMN])
-    long = long[~long[ROW_COLUMN].isin(rows.loc[all_blank, ROW_COLUMN])] if spec.keep_blank else long[answered]
-    long = long.sort_values(ROW_COLUMN, kind="stable")
-    return long.reset_index(drop=True), all_blank
-
-
-def _join(
-    rows: pd.DataFrame, detail: pd.DataFrame, join: Join, subject: str, studyid: str, domain: str
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Left-join a detail page to ``rows`` by subject and link fields (compared without surrounding blanks).
-
-    Returns the joined rows (detail fields the rows lack, and ``__JOINROW_<form>``), the detail rows considered
-    (one per link; a repeated link is rejected here) and the reject events of repeated links.
-    """
-    keys = [subject, *join.by]
-    key_names = [f"__KEY_{number}" for number in range(len(keys))]
-    detail = detail.copy()
-    for name, field in zip(key_names, keys, strict=True):
-        detail[name] = clean_text(detail[field])
-    repeated = detail.duplicated(subset=key_names, keep="first") | detail[key_names].isna().any(axis=1)
-    reason = f"{join.form} page repeats (or lacks) the link {', '.join(keys)} of an earlier page"
-    events = row_events(studyid, join.form, domain, detail.loc[repeated, ROW_COLUMN], "unjoined", reason, "reject")
-    detail = detail.loc[~repeated]
-    added = [column for column in detail.columns if column not in rows.columns and column not in key_names]
-    right = detail[[*key_names, *added, ROW_COLUMN]].rename(columns={ROW_COLUMN: JOIN_PREFIX + join.form})
-    left = rows.copy()
-    for name, field in zip(key_names, keys, strict=True):
-        left[name] = clean_text(left[field])
-    joined = left.reset_index().merge(right, on=key_names, how="left").set_index("index")
-    joined.index.name = rows.index.name
-    first = ~joined.index.duplicated(keep="first")
-    joined = joined.loc[first].drop(columns=key_names)
-    # a detail page joins one row only: the first row with its link (a later row with the same link gets none)
-    second = joined[JOIN_PREFIX + join.form].duplicated(keep="first") & joined[JOIN_PREFIX + join.form].notna()
-    for column in [JOIN_PREFIX + join.form, *added]:
-        joined.loc[second, column] = pd.NA
-    return joined, detail.drop(columns=key_names), events
-
-
-def _map_source(
-    loaded: LoadedMapping,
-    position: int,
-    source: Source,
-    raw: pd.DataFrame,
-    meta: DatasetMeta,
-    context: MapContext,
-    raws: dict[str, pd.DataFrame],
-) -> MappedDomain:
+def _map_values(
+    loaded: LoadedMapping, source: Source, rows: pd.DataFrame, meta: DatasetMeta, context: MapContext
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the source's record verbs (variables, then SUPP-- qualifiers) on ``rows``: the target columns (plus
+    local-language and SUPP-- columns) and the problems found, a blank subject first."""
     domain = loaded.mapping.domain
-    available = set(raw.columns) | ({source.unpivot.name, source.unpivot.value} if source.unpivot else set())
-    for join in source.join:
-        missing = [field for field in [source.subject, *join.by] if field not in raws[join.form] or field not in raw]
-        if missing:
-            raise InputError(
-                f"join of form {join.form} to {source.form}: field {missing[0]} is not on both forms",
-                Location(file=f"{join.form}.csv", field=missing[0]),
-                expected=f"link fields present on {source.form} and {join.form}",
-            )
-        available |= set(raws[join.form].columns)
-    _check_fields(loaded, source, available)
-    selected = pd.Series(True, index=raw.index)
-    for condition in source.condition_add:
-        selected &= condition_add(raw, condition)
-    described = " and ".join(condition.describe() for condition in source.condition_add)
-    reason = f"not selected for {domain}: {described}"
-    events = [
-        row_events(context.studyid, source.form, domain, raw.loc[~selected, ROW_COLUMN], "condition", reason, "exclude")
-    ]
-    rows = raw.loc[selected]
-    detail_rows: list[tuple[Join, pd.DataFrame]] = []
-    for join in source.join:
-        rows, detail, duplicate_events = _join(rows, raws[join.form], join, source.subject, context.studyid, domain)
-        detail_rows.append((join, detail))
-        events.append(duplicate_events)
-    if source.unpivot is not None:
-        rows, all_blank = _unpivot(rows, source.unpivot)
-        blank_rows = raw.loc[selected, ROW_COLUMN][all_blank.to_numpy()]
-        reason = f"every item of {', '.join(source.unpivot.columns[:3])}… is blank"
-        events.append(row_events(context.studyid, source.form, domain, blank_rows, "empty_items", reason, "exclude"))
     frame = pd.DataFrame(index=rows.index)
-    problems_found: list[pd.DataFrame] = []
     subject = clean_text(rows[source.subject])
-    problems_found.append(
+    found = [
         problems_where(
             subject.isna(), source.subject, subject, "blank_subject", f"{source.subject} is blank", reject=True
         )
-    )
+    ]
     for target, step in source.variables.items():
         if not meta.has(target):
             raise SpecError(
@@ -167,39 +71,60 @@ def _map_source(
         values = mapped.values
         if meta.variable(target).type == "Num":
             values, number_problems = _as_number(values, step, required=core == "Req")
-            problems_found.append(number_problems)
+            found.append(number_problems)
         frame[target] = values
         if mapped.local is not None:
             frame[LOCAL_PREFIX + target] = mapped.local
-        problems_found.append(mapped.problems)
+        found.append(mapped.problems)
     for qnam, supp in source.supp.items():
         with located(replace(loaded.where(source.key, qnam), field=qnam)):
             mapped = _run_record_step(supp.supp_qual.value, rows, context)
         frame[SUPP_PREFIX + qnam] = mapped.values
         if mapped.local is not None:  # collected local-language text of the qualifier (e.g. AEOTHTRT)
             frame[LOCAL_PREFIX + SUPP_PREFIX + qnam] = mapped.local
-        problems_found.append(_spare_parent(mapped, frame, SUPP_PREFIX + qnam))
-    problems = pd.concat([problem for problem in problems_found if not problem.empty] or [problems_found[0]])
+        found.append(_spare_parent(mapped, frame, SUPP_PREFIX + qnam))
+    problems = pd.concat([problem for problem in found if not problem.empty] or [found[0]])
     if source.unpivot is not None:  # a problem with an item's value names the raw item column, not VALUE
         on_item = problems["FIELD"] == source.unpivot.value
         problems.loc[on_item, "FIELD"] = rows.loc[problems.index[on_item], source.unpivot.name].to_numpy()
-    rejected = problems.index[problems["REJECT"].astype(bool)].unique()
+    frame.insert(0, "USUBJID", context.studyid + "-" + subject)
+    return frame, problems
+
+
+def _problem_events(
+    problems: pd.DataFrame, taken: SourceRows, source: Source, raws: dict[str, pd.DataFrame], studyid: str, domain: str
+) -> list[pd.DataFrame]:
+    """The events of the problems, each on the page (source form or joined detail page) its field belongs to."""
     kinds = problems["REJECT"].map({True: "reject", False: "finding"})
-    forms, raw_rows = _problem_pages(problems, rows, source, raws)
+    forms, raw_rows = _problem_pages(problems, taken.rows, source, raws)
+    events = []
     for form in forms.unique():
         on_form = (forms == form).to_numpy()
-        events.append(make_events(context.studyid, form, domain, raw_rows[on_form], problems[on_form], kinds[on_form]))
-    frame = frame.drop(index=rejected)
-    frame.insert(0, "USUBJID", context.studyid + "-" + subject.drop(index=rejected))
+        events.append(make_events(studyid, form, domain, raw_rows[on_form], problems[on_form], kinds[on_form]))
+    return events
+
+
+def _map_source(
+    loaded: LoadedMapping,
+    position: int,
+    source: Source,
+    meta: DatasetMeta,
+    context: MapContext,
+    raws: dict[str, pd.DataFrame],
+) -> MappedDomain:
+    """One source's mapped rows: select and join its rows, run its verbs, drop the rejected rows, keep lineage
+    (form, raw row, joined pages' rows) and the order of the source within the domain."""
+    domain = loaded.mapping.domain
+    taken = select_source_rows(loaded, source, raws, context.studyid)
+    rows = taken.rows
+    frame, problems = _map_values(loaded, source, rows, meta, context)
+    events = taken.events + _problem_events(problems, taken, source, raws, context.studyid, domain)
+    frame = frame.drop(index=problems.index[problems["REJECT"].astype(bool)].unique())
     frame[FORM_COLUMN] = source.form
     frame[ROW] = rows.loc[frame.index, ROW_COLUMN].astype("int64")
-    for join, detail in detail_rows:
-        column = JOIN_PREFIX + join.form
-        frame[column] = rows.loc[frame.index, column]
-        unjoined = detail.loc[~detail[ROW_COLUMN].isin(frame[column].dropna()), ROW_COLUMN]
-        links = ", ".join(f"{field}" for field in [source.subject, *join.by])
-        reason = f"no mapped {source.form} row with the same {links} for this {join.form} page"
-        events.append(row_events(context.studyid, join.form, domain, unjoined, "unjoined", reason, "reject"))
+    for join, _ in taken.details:
+        frame[JOIN_PREFIX + join.form] = rows.loc[frame.index, JOIN_PREFIX + join.form]
+    events += unjoined_events(source, taken.details, frame, context.studyid, domain)
     frame[ORDER_COLUMN] = position * 10**9 + pd.RangeIndex(len(frame)).to_numpy()
     return MappedDomain(frame.reset_index(drop=True), pd.concat(events, ignore_index=True))
 
@@ -238,9 +163,7 @@ def _problem_pages(
 
 def _run_record_step(step: VerbStep, rows: pd.DataFrame, context: MapContext) -> Mapped:
     name, args = step.verb()
-    mapped = RECORD_VERBS[name].function(rows, args, context)
-    assert isinstance(mapped, Mapped)
-    return mapped
+    return cast(Mapped, RECORD_VERBS[name].function(rows, args, context))  # record verbs return Mapped
 
 
 def _as_number(values: pd.Series, step: VerbStep, *, required: bool) -> tuple[pd.Series, pd.DataFrame]:
@@ -262,7 +185,7 @@ def map_domain(
 ) -> MappedDomain:
     """Run every source of a domain mapping on its raw form; concatenate the rows in source order."""
     parts = [
-        _map_source(loaded, position, source, raws[source.form], meta, context, raws)
+        _map_source(loaded, position, source, meta, context, raws)
         for position, source in enumerate(loaded.mapping.sources)
     ]
     frame = pd.concat([part.frame for part in parts], ignore_index=True)
@@ -289,51 +212,29 @@ def has_local_text(frame: pd.DataFrame) -> bool:
     return any(column.startswith(LOCAL_PREFIX) for column in frame)
 
 
-def _origins(loaded: LoadedMapping) -> dict[str, tuple[str, str]]:
-    origins: dict[str, tuple[str, str]] = {}
-    for source in loaded.mapping.sources:
-        for target, step in source.variables.items():
-            name, args = step.verb()
-            verb = RECORD_VERBS[name]
-            fields = ", ".join(args.fields())
-            origins.setdefault(target, (verb.origin, f"{source.form} form{', field ' + fields if fields else ''}"))
-    for target, step in loaded.mapping.derive.items():
-        origins[target] = ("Derived", DOMAIN_VERBS[step.verb()[0]].doc)
-    return origins
-
-
 def _typed(values: pd.Series, variable: VariableMeta) -> pd.Series:
     if variable.type == "Num":
         return pd.to_numeric(values, errors="coerce").astype("Float64")
     return values.astype("string")
 
 
-def finish_domain(
-    frame: pd.DataFrame,
-    loaded: LoadedMapping,
-    meta: DatasetMeta,
-    supp_meta: DatasetMeta,
-    context: DomainContext,
-    studyid: str,
-    post_derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-) -> tuple[Dataset, Dataset | None]:
-    """Derive, split long text, build SUPP--, and shape the domain by its SDTMIG metadata.
+def _with_mapping_keys(loaded: LoadedMapping, meta: DatasetMeta) -> DatasetMeta:
+    """``meta`` with the mapping's ``keys`` when it states them (each must be a variable of the domain)."""
+    if loaded.mapping.keys is None:
+        return meta
+    unknown = [key for key in loaded.mapping.keys if not meta.has(key)]
+    if unknown:
+        raise SpecError(
+            f"keys: {unknown[0]} is not a variable of {loaded.mapping.domain}",
+            Location(file=str(loaded.files[-1])),
+            expected=f"one of {', '.join(meta.names())}",
+        )
+    return meta.model_copy(update={"keys": list(loaded.mapping.keys)})
 
-    ``post_derive`` runs after the domain verbs (DM uses it for AGEU, which follows a derived AGE).
-    """
+
+def _derive(frame: pd.DataFrame, loaded: LoadedMapping, meta: DatasetMeta, context: DomainContext) -> pd.DataFrame:
+    """Run the domain verbs in mapping order, --SEQ first when the mapping does not state it; adds columns."""
     domain = loaded.mapping.domain
-    if loaded.mapping.keys is not None:
-        unknown = [key for key in loaded.mapping.keys if not meta.has(key)]
-        if unknown:
-            raise SpecError(
-                f"keys: {unknown[0]} is not a variable of {domain}",
-                Location(file=str(loaded.files[-1])),
-                expected=f"one of {', '.join(meta.names())}",
-            )
-        meta = meta.model_copy(update={"keys": list(loaded.mapping.keys)})
-    frame = frame.copy()
-    frame["STUDYID"] = studyid
-    frame["DOMAIN"] = domain
     steps: dict[str, DomainStep] = dict(loaded.mapping.derive)
     seq_variable = f"{domain}SEQ"
     if meta.has(seq_variable) and seq_variable not in steps:
@@ -350,51 +251,49 @@ def finish_domain(
                 Location(file=str(loaded.files[-1]), field=target),
                 expected=f"{absent.args[0]} under the variables of a source of {domain}",
             ) from None
-    if post_derive is not None:
-        frame = post_derive(frame)
-    idvar = seq_variable if meta.has(seq_variable) else None
-    supp_parts: list[pd.DataFrame] = []
-    targets = [variable for variable in meta.variables if variable.name in frame]
-    for variable in targets:
-        if variable.type != "Char":
-            continue
+    return frame
+
+
+def _supp_records(
+    frame: pd.DataFrame, meta: DatasetMeta, qualifiers: dict[str, Qualifier], idvar: str | None
+) -> tuple[list[pd.DataFrame], list[Qualifier]]:
+    """SUPP-- records of text over 200 bytes (cut from ``frame`` in place) and of the mapping's qualifiers, and the
+    qualifiers they hold (a continuation such as AETERM1 is labelled by its variable, SDTMIG 3.4 §4.5.3.2)."""
+    parts: list[pd.DataFrame] = []
+    emitted: list[Qualifier] = []
+
+    def add(values: pd.Series, qualifier: Qualifier) -> None:
+        parts.append(
+            supp_qual(
+                frame,
+                values,
+                qnam=qualifier.qnam,
+                qlabel=qualifier.label,
+                qorig=qualifier.qorig,
+                qeval=qualifier.qeval,
+                idvar=idvar,
+            )
+        )
+        emitted.append(qualifier)
+
+    for variable in [variable for variable in meta.variables if variable.name in frame and variable.type == "Char"]:
         parent, continuations = split_long_text(frame[variable.name])
         frame[variable.name] = parent
         for number in continuations.columns:
-            supp_parts.append(
-                supp_qual(
-                    frame,
-                    continuations[number],
-                    qnam=compute_split_qnam(variable.name, int(number)),
-                    qlabel=variable.label,
-                    qorig="CRF",
-                    qeval=None,
-                    idvar=idvar,
-                )
-            )
-    # a QNAM several sources fill (e.g. LINENUM from priortx and subtx) is one column: emit it once (first spec)
-    supp_specs: dict[str, SuppQualArgs] = {}
-    for source in loaded.mapping.sources:
-        for qnam, supp in source.supp.items():
-            supp_specs.setdefault(qnam, supp.supp_qual)
-    for qnam, spec in supp_specs.items():
+            qnam = compute_split_qnam(variable.name, int(number))
+            add(continuations[number], Qualifier(qnam, variable.label, "CRF", None, "Collected"))
+    # a QNAM several sources fill (e.g. LINENUM from priortx and subtx) is one column: emitted once (first spec)
+    for qnam, qualifier in qualifiers.items():
         values, continuations = split_long_text(frame[SUPP_PREFIX + qnam])
-        supp_parts.append(
-            supp_qual(frame, values, qnam=qnam, qlabel=spec.qlabel, qorig=spec.qorig, qeval=spec.qeval, idvar=idvar)
-        )
+        add(values, qualifier)
         for number in continuations.columns:
-            supp_parts.append(
-                supp_qual(
-                    frame,
-                    continuations[number],
-                    qnam=compute_split_qnam(qnam, int(number)),
-                    qlabel=spec.qlabel,
-                    qorig=spec.qorig,
-                    qeval=spec.qeval,
-                    idvar=idvar,
-                )
-            )
-    origins = _origins(loaded)
+            add(continuations[number], replace(qualifier, qnam=compute_split_qnam(qnam, int(number))))
+    return parts, emitted
+
+
+def _shaped(frame: pd.DataFrame, meta: DatasetMeta, order: list[str]) -> tuple[pd.DataFrame, list[VariableMeta]]:
+    """The domain's variables in SDTMIG order, typed, records sorted by ``order``: Req and Exp always present,
+    Perm only when mapped (SDTMIG 3.4 §4.1.2)."""
     keep = [
         variable
         for variable in sorted(meta.variables, key=lambda v: v.order)
@@ -409,35 +308,48 @@ def finish_domain(
         },
         index=frame.index,
     )
-    order = ["USUBJID", seq_variable] if idvar else [key for key in meta.keys if key in data] or ["USUBJID"]
-    data = data.sort_values(order, kind="stable").reset_index(drop=True)
-    comments = loaded.mapping.comments
-    unknown = sorted(set(comments) - set(meta.names()))
-    if unknown:
-        raise SpecError(f"comments: {unknown[0]} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
-    variables = [
-        variable.model_copy(
-            update={
-                **(
-                    dict(zip(("origin", "source"), origins[variable.name], strict=True))
-                    if variable.name in origins
-                    else {}
-                ),
-                **({"comment": comments[variable.name]} if variable.name in comments else {}),
-            }
-        )
-        for variable in keep
-    ]
-    dataset = Dataset(meta.model_copy(update={"variables": variables}), data)
-    return dataset, _supp_dataset(supp_parts, supp_meta, domain)
+    order = [name for name in order if name in data] or ["USUBJID"]
+    return data.sort_values(order, kind="stable").reset_index(drop=True), keep
 
 
-def _supp_dataset(parts: list[pd.DataFrame], supp_meta: DatasetMeta, domain: str) -> Dataset | None:
-    """SUPP-- for ``domain``: records sorted by subject, parent record and QNAM; None when there are none."""
+def finish_domain(
+    frame: pd.DataFrame,
+    loaded: LoadedMapping,
+    meta: DatasetMeta,
+    supp_meta: DatasetMeta,
+    context: DomainContext,
+    studyid: str,
+    post_derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> tuple[Dataset, Dataset | None]:
+    """Derive, split long text, build SUPP--, and shape the domain by its SDTMIG metadata.
+
+    ``post_derive`` runs after the domain verbs (DM uses it for AGEU, which follows a derived AGE).
+    """
+    domain = loaded.mapping.domain
+    meta = _with_mapping_keys(loaded, meta)
+    frame = frame.copy()
+    frame["STUDYID"] = studyid
+    frame["DOMAIN"] = domain
+    frame = _derive(frame, loaded, meta, context)
+    if post_derive is not None:
+        frame = post_derive(frame)
+    seq_variable = f"{domain}SEQ"
+    idvar = seq_variable if meta.has(seq_variable) else None
+    supp_parts, qualifiers = _supp_records(frame, meta, mapped_qualifiers(loaded), idvar)
+    data, keep = _shaped(frame, meta, ["USUBJID", seq_variable] if idvar else list(meta.keys))
+    dataset = Dataset(meta.model_copy(update={"variables": describe_variables(loaded, keep)}), data)
+    return with_value_level(dataset), _supp_dataset(supp_parts, qualifiers, supp_meta, domain)
+
+
+def _supp_dataset(
+    parts: list[pd.DataFrame], qualifiers: list[Qualifier], supp_meta: DatasetMeta, domain: str
+) -> Dataset | None:
+    """SUPP-- for ``domain``: records sorted by subject, parent record and QNAM, QVAL described per QNAM; None when
+    there are none."""
     parts = [part for part in parts if not part.empty]
     if not parts:
         return None
-    data = pd.concat(parts, ignore_index=True).loc[:, list(SUPP_COLUMNS)]
+    data = pd.concat(parts, ignore_index=True).loc[:, supp_meta.names()]
     number = pd.to_numeric(data["IDVARVAL"], errors="coerce")
     data = (
         data.assign(__N=number)
@@ -445,5 +357,11 @@ def _supp_dataset(parts: list[pd.DataFrame], supp_meta: DatasetMeta, domain: str
         .drop(columns="__N")
         .reset_index(drop=True)
     )
-    meta = supp_meta.model_copy(update={"name": f"SUPP{domain}", "label": f"Supplemental Qualifiers for {domain}"})
+    value_level = supp_value_level(qualifiers, set(data["QNAM"].dropna()))
+    variables = [
+        variable.model_copy(update={"value_level": value_level}) if variable.name == "QVAL" else variable
+        for variable in supp_meta.variables
+    ]
+    label = supp_meta.label.replace(DOMAIN_PLACEHOLDER, domain)
+    meta = supp_meta.model_copy(update={"name": f"SUPP{domain}", "label": label, "variables": variables})
     return Dataset(meta, data.astype("string"))

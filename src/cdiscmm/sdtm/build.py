@@ -1,15 +1,14 @@
-"""Build one study's SDTM datasets from its collected forms and YAML mappings, and write them.
+"""Build one study's SDTM datasets from its collected forms and YAML mappings (nothing is written here).
 
 Order: read every form (exact duplicates rejected), DM first (its reference dates drive --DY and EPOCH
 elsewhere), then every other domain (records of subjects not in DM rejected), then TS from ``study.yaml``.
-Written to ``out_dir``: ``<name>.xpt`` (SAS XPORT v5, labels from the metadata) — the files the ADaM stage
-reads —, ``<lang>/<name>.xpt`` for local-language copies, ``metadata.json`` (what define reads),
-``rejects.csv``, ``issues.csv`` and ``reconciliation.csv``.
+The result (:class:`StudyBuild`) holds the datasets, their local-language copies and the report tables
+(rejects, issues, reconciliation, field coverage); the writer step (:mod:`cdiscmm.io.write`) makes the files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,10 +17,7 @@ import pandas as pd
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
-from cdiscmm.core.outputs import staged_folder
 from cdiscmm.io.collected import read_form
-from cdiscmm.io.metadata import write_metadata
-from cdiscmm.io.write import DEFAULT_FORMATS, write_datasets
 from cdiscmm.metadata import standards as cdisc_standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyRef
@@ -71,6 +67,28 @@ class StudyBuild:
     issues: pd.DataFrame
     reconciliation: pd.DataFrame
     fields: pd.DataFrame
+
+    def all_datasets(self) -> dict[str, Dataset]:
+        """The datasets, then the local-language copies (keyed ``<lang>/<name>``)."""
+        return {**self.datasets, **self.local}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The report tables by file name: rejected rows, issues for queries, per-form reconciliation, fields."""
+        return {
+            "rejects": self.rejects,
+            "issues": self.issues,
+            "reconciliation": self.reconciliation,
+            "fields": self.fields,
+        }
+
+    def summary(self, studyid: str, folder: Path, files: int) -> list[str]:
+        """The end-of-stage lines: datasets and files written, rows rejected, values queried."""
+        rejected = int(self.reconciliation["ROWS_REJECTED"].sum())
+        return [
+            f"{studyid}: {len(self.datasets)} datasets, {files} files in {folder}",
+            f"{studyid}: {rejected} rows rejected, listed in {folder / 'rejects.csv'}",
+            f"{studyid}: {len(self.issues)} values queried, listed in {folder / 'issues.csv'}",
+        ]
 
 
 def _meta(standards: Standards, domain: str, where: Path) -> DatasetMeta:
@@ -196,47 +214,3 @@ def build_datasets(
     rejects, issues, reconciliation = reconcile(config.studyid, rows_read, mapped_rows, pd.concat(events))
     fields = compute_field_coverage(mappings, config.design, raws)
     return StudyBuild(datasets, local, rejects, issues, reconciliation, fields)
-
-
-def write_build(build: StudyBuild, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> list[Path]:
-    """Write the datasets (XPT v5 and/or Dataset-JSON, :mod:`cdiscmm.io.write`), the local-language copies and the
-    four CSV reports (rejects, issues, reconciliation, field coverage); return the paths. Dataset files of an
-    earlier run are removed first."""
-    written = write_datasets({**build.datasets, **build.local}, out_dir, formats)
-    written.append(write_metadata(build.datasets.values(), out_dir))
-    tables = (
-        ("rejects", build.rejects),
-        ("issues", build.issues),
-        ("reconciliation", build.reconciliation),
-        ("fields", build.fields),
-    )
-    for name, table in tables:
-        path = out_dir / f"{name}.csv"
-        table.to_csv(path, index=False, encoding="utf-8")
-        written.append(path)
-    return written
-
-
-def build_study(
-    study: StudyRef,
-    raw_dir: Path,
-    out_dir: Path,
-    *,
-    standards: Standards | None = None,
-    reader: Reader | None = None,
-    formats: Iterable[str] = DEFAULT_FORMATS,
-) -> dict[str, Dataset]:
-    """Build and write ``study``'s SDTM datasets to ``out_dir``; return the English datasets by name.
-
-    The files are written into a staging folder that replaces ``out_dir`` only when all are written
-    (:func:`cdiscmm.core.outputs.staged_folder`): a failed run leaves the previous outputs as they were."""
-    with staged_folder(out_dir) as staging:
-        with progress.step(f"{study.studyid}: mapping SDTM"):
-            build = build_datasets(study, raw_dir, standards=standards, reader=reader)
-        with progress.step(f"{study.studyid}: writing SDTM"):
-            written = write_build(build, staging, formats)
-    rejected = int(build.reconciliation["ROWS_REJECTED"].sum())
-    progress.info(f"{study.studyid}: {len(build.datasets)} datasets, {len(written)} files in {out_dir}")
-    progress.info(f"{study.studyid}: {rejected} rows rejected, listed in {out_dir / 'rejects.csv'}")
-    progress.info(f"{study.studyid}: {len(build.issues)} values queried, listed in {out_dir / 'issues.csv'}")
-    return build.datasets

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from cdiscmm.metadata.model import NAME_PATTERN
+from cdiscmm.metadata.model import check_sas_name
 from cdiscmm.metadata.vocabulary import ConditionAddArgs
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 from cdiscmm.sdtm.verbs.base import Verb, VerbArgs
@@ -70,12 +70,6 @@ def _step_model(name: str, registry: dict[str, Verb], doc: str) -> type[VerbStep
 
 RecordStep = _step_model("RecordStep", RECORD_VERBS, "One record verb and its arguments, e.g. {assign_ct: {...}}.")
 DomainStep = _step_model("DomainStep", DOMAIN_VERBS, "One domain verb and its arguments, e.g. {derive_seq: {...}}.")
-
-
-def _check_name(value: str) -> str:
-    if not NAME_PATTERN.match(value):
-        raise ValueError(f"{value!r} is not a SAS V5 name (1-8 upper-case letters, digits, _; starts with a letter)")
-    return value
 
 
 class SuppQualArgs(_Strict):
@@ -148,7 +142,7 @@ class Source(_Strict):
     @classmethod
     def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
         for name in value:
-            _check_name(name)
+            check_sas_name(name)
         return value
 
 
@@ -173,7 +167,7 @@ class DomainMapping(_Strict):
     @classmethod
     def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
         for name in value:
-            _check_name(name)
+            check_sas_name(name)
         return value
 
 

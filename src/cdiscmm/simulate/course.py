@@ -23,7 +23,8 @@ import pandas as pd
 
 from cdiscmm.simulate import sampling
 from cdiscmm.simulate.codelists import RESPONDER_MIN_LEVEL, RESPONSE_LEVELS
-from cdiscmm.simulate.design import CellTherapy, CollectionDesign
+from cdiscmm.simulate.design import CollectionDesign
+from cdiscmm.simulate.design_treatment import CellTherapy
 from cdiscmm.simulate.history import simulate_disease, simulate_prior_lines
 from cdiscmm.simulate.population import simulate_population
 
@@ -101,67 +102,121 @@ def _levels(times: dict[str, np.ndarray], day: np.ndarray) -> np.ndarray:
     return np.where(best == PD, PD, level)
 
 
-def simulate_course(design: CollectionDesign, studyid: str, n: int, rng: np.random.Generator) -> Course:
-    """Simulate population, response, progression, death, dropout, treatment end and next therapy."""
-    frame = simulate_population(design, studyid, n, rng)
-    frame = pd.concat([frame, simulate_disease(design, rng, n)], axis=1)
-    diagnosis_day, lines = simulate_prior_lines(design, rng, n)
-    frame["diagnosis_day"] = diagnosis_day
-    frame["prior_lines"] = lines.groupby("subject").size().to_numpy()
-    outcome = design.outcome
-    times = _response_times(design, rng, n)
-    grid = _visit_grid(design, rng, n)
-    day = grid["day"]
-    evaluable = ~grid["not_done"] & ~grid["not_evaluable"]
+@dataclass
+class Timeline:
+    """Per subject, the study days of the course's events (``inf``: does not happen) and their reasons."""
 
-    pd_index, has_pd = _first_true(evaluable & (day >= times["t_pd"][:, None]))
-    pd_day = np.where(has_pd, day[np.arange(n), pd_index], np.inf)
+    pd_index: np.ndarray
+    pd_day: np.ndarray
+    pd_observed: np.ndarray
+    death_day: np.ndarray
+    died: np.ndarray
+    consent_day: np.ndarray
+    eos_day: np.ndarray
+    eos_reason: np.ndarray
+    stopped: np.ndarray
+    stop_day: np.ndarray
+    stop_reason: np.ndarray
+    new_day: np.ndarray
 
-    death = outcome.death
+
+def _death_day(design: CollectionDesign, rng: np.random.Generator, n: int, pd_day: np.ndarray) -> np.ndarray:
+    """Step 4: the earliest of an early death, a pre-progression death and death after observed PD."""
+    death = design.outcome.death
     early = np.where(rng.random(n) < death.early_fraction, rng.uniform(2, death.early_window_days, n), np.inf)
     before_pd = sampling.yearly_rate_days(rng, death.pre_progression_yearly, n)
     after_pd = pd_day + sampling.exponential_days(rng, death.post_progression_median_days, n)
-    death_day = np.ceil(np.minimum.reduce([early, before_pd, after_pd]))
+    return np.ceil(np.minimum.reduce([early, before_pd, after_pd]))
 
+
+def _end_of_observation(
+    design: CollectionDesign, rng: np.random.Generator, frame: pd.DataFrame, death_day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 5: consent day, the reason index (planned end, death, lost, withdrawn) and day of end of observation."""
+    n = len(frame)
+    outcome = design.outcome
     consent_day = (frame["consent_day"] - frame["index_day"]).to_numpy() + 1
     dropout_from = np.maximum(consent_day, 1)
     lost = np.ceil(dropout_from + sampling.yearly_rate_days(rng, outcome.lost_to_follow_up_yearly, n))
     withdraw = np.ceil(dropout_from + sampling.yearly_rate_days(rng, outcome.withdrawal_yearly, n))
     ends = np.vstack([np.full(n, float(design.observation_days)), death_day, lost, withdraw])
-    reason_index = ends.argmin(axis=0)
-    eos_day = ends.min(axis=0)
-    died = reason_index == 1
-    pd_observed = has_pd & (pd_day <= eos_day) & (pd_day < death_day)
-    pd_day = np.where(pd_observed, pd_day, np.inf)
+    return consent_day, ends.argmin(axis=0), ends.min(axis=0)
 
+
+def _treatment_stop(
+    design: CollectionDesign, rng: np.random.Generator, pd_day: np.ndarray, death_day: np.ndarray, eos_day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 6a: whether, when and why study treatment stops (never for a one-off CAR-T infusion)."""
+    n = len(pd_day)
+    outcome = design.outcome
     stop_ae = np.ceil(1 + sampling.yearly_rate_days(rng, outcome.stop_for_adverse_event_yearly, n))
     stop_other = np.ceil(1 + sampling.yearly_rate_days(rng, outcome.stop_other_yearly, n))
     cell_therapy = isinstance(design.treatment, CellTherapy)
-    stops = np.vstack([pd_day, stop_ae, stop_other, np.where(died, death_day, np.inf)])
+    stops = np.vstack([pd_day, stop_ae, stop_other, death_day])
     stop_reason = np.array(["PD", "AE", "OTHER", "DEATH"], dtype=object)[stops.argmin(axis=0)]
     stop_day = stops.min(axis=0)
     stopped = (stop_day <= eos_day) & (not cell_therapy)
     patient_choice = (stop_reason == "OTHER") & (rng.random(n) < 0.5)
     stop_reason = np.where(patient_choice, "PAT", np.where(stop_reason == "OTHER", "PHYS", stop_reason))
+    return stopped, stop_day, stop_reason
 
-    therapy = outcome.subsequent_therapy
+
+def _new_therapy_day(
+    design: CollectionDesign, rng: np.random.Generator, timeline: Timeline, stopped: np.ndarray
+) -> np.ndarray:
+    """Step 6b: the next anti-myeloma therapy after observed PD or another stop, within observation and life."""
+    n = len(stopped)
+    therapy = design.outcome.subsequent_therapy
     delay = np.ceil(sampling.lognormal(rng, therapy.delay_days, n))
-    after_progression = pd_observed & (rng.random(n) < therapy.after_progression)
-    after_other = (
-        stopped & (stop_reason != "PD") & (stop_reason != "DEATH") & (rng.random(n) < therapy.after_other_stop)
+    after_progression = timeline.pd_observed & (rng.random(n) < therapy.after_progression)
+    reason = timeline.stop_reason
+    after_other = stopped & (reason != "PD") & (reason != "DEATH") & (rng.random(n) < therapy.after_other_stop)
+    new_day = np.where(
+        after_progression, timeline.pd_day + delay, np.where(after_other, timeline.stop_day + delay, np.inf)
     )
-    new_day = np.where(after_progression, pd_day + delay, np.where(after_other, stop_day + delay, np.inf))
-    new_day = np.where((new_day <= eos_day) & (new_day < death_day), new_day, np.inf)
+    return np.where((new_day <= timeline.eos_day) & (new_day < timeline.death_day), new_day, np.inf)
 
+
+def _timeline(
+    design: CollectionDesign,
+    rng: np.random.Generator,
+    frame: pd.DataFrame,
+    grid: dict[str, np.ndarray],
+    times: dict[str, np.ndarray],
+) -> Timeline:
+    """Steps 3-6: observed PD, death, end of observation, end of treatment and new therapy (draws in this order)."""
+    n = len(frame)
+    day = grid["day"]
+    evaluable = ~grid["not_done"] & ~grid["not_evaluable"]
+    pd_index, has_pd = _first_true(evaluable & (day >= times["t_pd"][:, None]))
+    pd_day = np.where(has_pd, day[np.arange(n), pd_index], np.inf)
+    death_day = _death_day(design, rng, n, pd_day)
+    consent_day, eos_reason, eos_day = _end_of_observation(design, rng, frame, death_day)
+    died = eos_reason == 1
+    pd_observed = has_pd & (pd_day <= eos_day) & (pd_day < death_day)
+    pd_day = np.where(pd_observed, pd_day, np.inf)
+    stopped, stop_day, stop_reason = _treatment_stop(design, rng, pd_day, np.where(died, death_day, np.inf), eos_day)
+    timeline = Timeline(
+        pd_index, pd_day, pd_observed, death_day, died, consent_day, eos_day, eos_reason, stopped, stop_day,
+        stop_reason, np.full(n, np.inf),
+    )  # fmt: skip
+    timeline.new_day = _new_therapy_day(design, rng, timeline, stopped)
+    return timeline
+
+
+def _kept_visits(grid: dict[str, np.ndarray], times: dict[str, np.ndarray], timeline: Timeline) -> pd.DataFrame:
+    """Step 7: the visits kept (within observation, before death and new therapy, up to the PD confirmation)."""
+    day = grid["day"]
+    evaluable = ~grid["not_done"] & ~grid["not_evaluable"]
     columns = np.arange(day.shape[1])[None, :]
+    pd_observed, pd_index = timeline.pd_observed, timeline.pd_index
     confirm_limit = np.where(pd_observed, pd_index + 1, day.shape[1])
-    keep = (day <= eos_day[:, None]) & (day < death_day[:, None]) & (day < new_day[:, None])
+    keep = (day <= timeline.eos_day[:, None]) & (day < timeline.death_day[:, None]) & (day < timeline.new_day[:, None])
     keep &= columns <= confirm_limit[:, None]
     level = np.where(pd_observed[:, None] & (columns >= pd_index[:, None]), PD, _levels(times, day))
     level = np.where(evaluable, level, NOT_EVALUABLE)
-
     rows, cols = np.nonzero(keep)
-    visits = pd.DataFrame(
+    return pd.DataFrame(
         {
             "subject": rows,
             "visit_index": cols,
@@ -170,36 +225,57 @@ def simulate_course(design: CollectionDesign, studyid: str, n: int, rng: np.rand
             "not_done": grid["not_done"][rows, cols],
         }
     )
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _add_outcomes(frame: pd.DataFrame, timeline: Timeline, visits: pd.DataFrame) -> pd.DataFrame:
+    """The subjects with their dates (contract columns) and the latent days the forms read."""
+    n = len(frame)
     scored = visits[visits["level"] >= 0]
     best_seen = scored.groupby("subject")["level"].max().reindex(range(n))
     response_day = scored[scored["level"] >= RESPONDER_MIN_LEVEL].groupby("subject")["study_day"].min()
-
     index_day = frame["index_day"].to_numpy().astype(float)
 
     def on_day(study_day: np.ndarray) -> pd.Series:
         return sampling.to_datetime(index_day + np.asarray(study_day, dtype=float) - 1)
 
-    def finite(values: np.ndarray) -> np.ndarray:
-        return np.where(np.isfinite(values), values, np.nan)
-
+    died, death_day = timeline.died, timeline.death_day
     frame["INDEXDT"] = on_day(np.ones(n))
-    frame["EOSDT"] = on_day(eos_day)
+    frame["EOSDT"] = on_day(timeline.eos_day)
     frame["DTHDT"] = on_day(np.where(died, death_day, np.nan))
-    frame["PDDT"] = on_day(finite(pd_day))
+    frame["PDDT"] = on_day(_finite(timeline.pd_day))
     frame["BESTRESP"] = np.array([*RESPONSE_LEVELS, "NE"], dtype=object)[best_seen.fillna(-1).astype(int).to_numpy()]
     frame["RESPDT"] = on_day(response_day.reindex(range(n)).to_numpy(dtype=float))
-    frame["EOSREAS"] = np.array(["COMPLETED", "DEATH", "LOST", "WITHDRAW"], dtype=object)[reason_index]
-    frame["eos_day"] = eos_day
+    frame["EOSREAS"] = np.array(["COMPLETED", "DEATH", "LOST", "WITHDRAW"], dtype=object)[timeline.eos_reason]
+    frame["eos_day"] = timeline.eos_day
     frame["death_day"] = np.where(died, death_day, np.nan)
-    frame["pd_day"] = finite(pd_day)
+    frame["pd_day"] = _finite(timeline.pd_day)
     frame["response_day"] = response_day.reindex(range(n)).to_numpy(dtype=float)
-    frame["stopped"] = stopped
-    frame["stop_day"] = np.where(stopped, stop_day, np.nan)
-    frame["stop_reason"] = np.where(stopped, stop_reason, "")
-    frame["new_therapy_day"] = finite(new_day)
-    frame["consent_study_day"] = consent_day
-    frame["waiver"] = (frame["ENRLTYP"] == "RETRO").to_numpy() & died & (death_day < consent_day)
-    return Course(subjects=frame, visits=visits, lines=lines)
+    frame["stopped"] = timeline.stopped
+    frame["stop_day"] = np.where(timeline.stopped, timeline.stop_day, np.nan)
+    frame["stop_reason"] = np.where(timeline.stopped, timeline.stop_reason, "")
+    frame["new_therapy_day"] = _finite(timeline.new_day)
+    frame["consent_study_day"] = timeline.consent_day
+    frame["waiver"] = (frame["ENRLTYP"] == "RETRO").to_numpy() & died & (death_day < timeline.consent_day)
+    return frame
+
+
+def simulate_course(design: CollectionDesign, studyid: str, n: int, rng: np.random.Generator) -> Course:
+    """Simulate population, response, progression, death, dropout, treatment end and next therapy (the steps of
+    the module docstring, drawn in that order so a seed gives the same course)."""
+    frame = simulate_population(design, studyid, n, rng)
+    frame = pd.concat([frame, simulate_disease(design, rng, n)], axis=1)
+    diagnosis_day, lines = simulate_prior_lines(design, rng, n)
+    frame["diagnosis_day"] = diagnosis_day
+    frame["prior_lines"] = lines.groupby("subject").size().to_numpy()
+    times = _response_times(design, rng, n)
+    grid = _visit_grid(design, rng, n)
+    timeline = _timeline(design, rng, frame, grid, times)
+    visits = _kept_visits(grid, times, timeline)
+    return Course(subjects=_add_outcomes(frame, timeline, visits), visits=visits, lines=lines)
 
 
 def subjects_contract(course: Course) -> pd.DataFrame:

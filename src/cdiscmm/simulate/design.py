@@ -9,50 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from cdiscmm.metadata.study import StudyRef
 from cdiscmm.metadata.yamlio import load_model
-from cdiscmm.simulate.codelists import CODELISTS, RESPONSE_LEVELS
+from cdiscmm.simulate.codelists import RESPONSE_LEVELS
+from cdiscmm.simulate.design_common import DayRange, LogNormal, Normal, Strict, Weights, codes_in
+from cdiscmm.simulate.design_treatment import CellTherapy, Scheduled
 from cdiscmm.simulate.vocabulary import DRUGS
 
 DESIGN_FILE = "collection.yaml"
-
-Weights = dict[str, Annotated[float, Field(ge=0)]]
-DayRange = Annotated[tuple[int, int], Field(description="inclusive [low, high] in days")]
-
-
-class Strict(BaseModel):
-    """Base of every design section: unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _codes_in(codelist: str, weights: dict[str, float]) -> dict[str, float]:
-    unknown = sorted(set(weights) - set(CODELISTS[codelist]))
-    if unknown:
-        raise ValueError(f"codes {unknown} are not in codelist {codelist} ({', '.join(CODELISTS[codelist])})")
-    if sum(weights.values()) <= 0:
-        raise ValueError("weights must not all be zero")
-    return weights
-
-
-class Normal(Strict):
-    """A normal distribution truncated to [min, max]."""
-
-    mean: float
-    sd: float = Field(ge=0)
-    min: float
-    max: float
-
-
-class LogNormal(Strict):
-    """A log-normal distribution given by its median and the SD of the log."""
-
-    median: float = Field(gt=0)
-    sigma: float = Field(ge=0)
 
 
 class Defaults(Strict):
@@ -92,12 +60,12 @@ class Country(Strict):
     @field_validator("race")
     @classmethod
     def _race(cls, value: dict[str, float]) -> dict[str, float]:
-        return _codes_in("RACE", value)
+        return codes_in("RACE", value)
 
     @field_validator("ethnic")
     @classmethod
     def _ethnic(cls, value: dict[str, float]) -> dict[str, float]:
-        return _codes_in("ETHNIC", value)
+        return codes_in("ETHNIC", value)
 
 
 class BySex(Strict):
@@ -139,17 +107,17 @@ class Disease(Strict):
     @field_validator("isotype")
     @classmethod
     def _isotype(cls, value: dict[str, float]) -> dict[str, float]:
-        return _codes_in("MMTYPE", value)
+        return codes_in("MMTYPE", value)
 
     @field_validator("iss")
     @classmethod
     def _iss(cls, value: dict[str, float]) -> dict[str, float]:
-        return _codes_in("STAGE3", value)
+        return codes_in("STAGE3", value)
 
     @field_validator("ecog")
     @classmethod
     def _ecog(cls, value: dict[str, float]) -> dict[str, float]:
-        return _codes_in("ECOG", value)
+        return codes_in("ECOG", value)
 
 
 class PriorTherapy(Strict):
@@ -189,87 +157,6 @@ class PriorTherapy(Strict):
             if unknown:
                 raise ValueError(f"regimens {unknown} are not defined under prior_therapy.regimens")
         return self
-
-
-class Phase(Strict):
-    """Administrations of one phase: explicit study days, or every N days from start to end day.
-
-    ``when`` restricts the phase to responders (>=PR before ``start_day``) or non-responders.
-    """
-
-    days: list[int] | None = Field(None, min_length=1)
-    start_day: int | None = None
-    end_day: int | None = None
-    every_days: int | None = Field(None, ge=1)
-    dose: float | list[float]
-    when: Literal["all", "responders", "non_responders"] = "all"
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Phase:
-        explicit = self.days is not None
-        periodic = None not in (self.start_day, self.end_day, self.every_days)
-        if explicit == periodic:
-            raise ValueError("give either days, or start_day + end_day + every_days")
-        if isinstance(self.dose, list) and (not explicit or len(self.dose) != len(self.days or [])):
-            raise ValueError("a dose list needs one dose per entry of days")
-        return self
-
-
-class Scheduled(Strict):
-    """Repeated administrations of the study drug (bispecific antibody, monoclonal antibody)."""
-
-    kind: Literal["scheduled"]
-    drug: str
-    route: str
-    dose_unit: str = Field(description="planned dose unit (UNIT codelist), e.g. mg or mg/kg")
-    phases: list[Phase]
-    partner_regimens: Weights | None = None
-    missed_dose_rate: float = Field(ge=0, le=1)
-    dose_change_rate: float = Field(ge=0, le=1)
-    jitter_days: int = Field(ge=0)
-
-    @field_validator("route")
-    @classmethod
-    def _route(cls, value: str) -> str:
-        if value not in CODELISTS["ROUTE"]:
-            raise ValueError(f"route must be one of {', '.join(CODELISTS['ROUTE'])}")
-        return value
-
-    @field_validator("dose_unit")
-    @classmethod
-    def _unit(cls, value: str) -> str:
-        if value not in ("mg", "mg/kg"):
-            raise ValueError("dose_unit must be mg or mg/kg")
-        return value
-
-    @field_validator("partner_regimens")
-    @classmethod
-    def _partners(cls, value: dict[str, float] | None) -> dict[str, float] | None:
-        return None if value is None else _codes_in("PARTNER", value)
-
-
-class LymphodepletingDrug(Strict):
-    drug: str
-    dose_mg_m2: float = Field(gt=0)
-    days: list[int]
-
-    @field_validator("drug")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value not in DRUGS:
-            raise ValueError(f"unknown drug {value}")
-        return value
-
-
-class CellTherapy(Strict):
-    """Leukapheresis, lymphodepletion on days before infusion, one CAR-T infusion on day 1."""
-
-    kind: Literal["cell_therapy"]
-    product: str
-    route: str = "IV"
-    leukapheresis_before_index_days: DayRange
-    lymphodepletion: list[LymphodepletingDrug]
-    dose_per_kg: Normal = Field(description="10^6 CAR-T cells per kg")
 
 
 class Visit(Strict):

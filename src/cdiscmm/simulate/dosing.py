@@ -14,7 +14,8 @@ import pandas as pd
 
 from cdiscmm.simulate import sampling
 from cdiscmm.simulate.course import Course
-from cdiscmm.simulate.design import CellTherapy, CollectionDesign, Phase, Scheduled
+from cdiscmm.simulate.design import CollectionDesign
+from cdiscmm.simulate.design_treatment import CellTherapy, Phase, Scheduled
 
 #: Dose factors applied when the actual dose differs from the planned one.
 DOSE_CHANGE_FACTORS = np.array([0.5, 0.75])

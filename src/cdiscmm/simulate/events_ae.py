@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.simulate.events_common import (
-    SHARED_CODELISTS,
     assemble_form,
     days,
     draw_by_table,
     key_fields,
     lognormal_days,
     pick_texts,
+    shared_codelists,
     yes_no,
 )
 from cdiscmm.simulate.events_design import ActionTaken, AeDesign
@@ -274,4 +274,4 @@ def finish_adverse_events(
 
 def ae_form(adverse: pd.DataFrame, language: str) -> Form:
     """The ``ae`` form from :func:`finish_adverse_events` rows."""
-    return assemble_form("ae", "Adverse Events", AE_FIELDS, adverse, language, SHARED_CODELISTS)
+    return assemble_form("ae", "Adverse Events", AE_FIELDS, adverse, language, shared_codelists())

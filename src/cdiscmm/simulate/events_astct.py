@@ -19,13 +19,13 @@ import pandas as pd
 from cdiscmm.metadata.standards import sponsor_codelists
 from cdiscmm.simulate.events_ae import SERIOUSNESS_FIELDS, event_frame
 from cdiscmm.simulate.events_common import (
-    SHARED_CODELISTS,
     assemble_form,
     draw_by_table,
     draw_rate,
     key_fields,
     lognormal_days,
     pick_texts,
+    shared_codelists,
     yes_no,
 )
 from cdiscmm.simulate.events_design import SyndromeDesign
@@ -315,5 +315,5 @@ def syndrome_form(adverse: pd.DataFrame, syndrome: Syndrome, language: str) -> F
     rows = adverse.loc[adverse["_source"] == syndrome.form]
     renamed = {ae: f"{syndrome.prefix}{suffix}" for suffix, ae, _, _ in (*_FROM_AE_ROW, *_AFTER_TREATMENT)}
     page = pd.concat([rows, rows[list(renamed)].rename(columns=renamed)], axis=1)
-    codelists = {**SHARED_CODELISTS, **syndrome.codelists}
+    codelists = {**shared_codelists(), **syndrome.codelists}
     return assemble_form(syndrome.form, syndrome.label, _page_fields(syndrome), page, language, codelists)

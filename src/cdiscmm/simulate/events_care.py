@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.simulate.events_common import (
-    SHARED_CODELISTS,
     assemble_form,
+    care_codelists,
     days,
     draw_rate,
     key_fields,
@@ -17,23 +17,6 @@ from cdiscmm.simulate.events_common import (
 )
 from cdiscmm.simulate.events_design import HoDesign, MruDesign, SpmDesign
 from cdiscmm.simulate.forms import KEY_FIELDS, Field, Form
-
-CARE_CODELISTS: dict[str, dict[str, str]] = {
-    **SHARED_CODELISTS,
-    "HOTYPE": {"GENERAL WARD": "General ward", "ICU": "Intensive care unit"},
-    "HOOUT": {
-        "DISCHARGED HOME": "Discharged home",
-        "TRANSFERRED": "Transferred to another facility",
-        "DIED": "Died in hospital",
-        "STILL IN HOSPITAL": "Still in hospital at end of observation",
-    },
-    "SPMTYPE": {"HAEMATOLOGICAL": "Haematological", "SOLID": "Solid tumour", "SKIN": "Skin (non-melanoma)"},
-    "MRUTYPE": {
-        "EMERGENCY VISIT": "Emergency visit",
-        "OUTPATIENT VISIT": "Outpatient visit",
-        "NEW PRESCRIPTION": "New prescription",
-    },
-}
 
 HO_FIELDS: list[Field] = [
     *key_fields(),
@@ -139,7 +122,7 @@ def ho_form(
     merged["HOOUT"] = np.select([died, still], ["DIED", "STILL IN HOSPITAL"], default=left)
     keys = window.loc[subject, list(KEY_FIELDS)].reset_index(drop=True)
     return assemble_form(
-        "ho", "Hospitalisation", HO_FIELDS, pd.concat([keys, merged], axis=1), language, CARE_CODELISTS
+        "ho", "Hospitalisation", HO_FIELDS, pd.concat([keys, merged], axis=1), language, care_codelists()
     )
 
 
@@ -154,7 +137,7 @@ def spm_form(adverse: pd.DataFrame, design: SpmDesign, language: str, rng: np.ra
         SPMTYPE=rows["_spm_type"],
         SPMBIOP=yes_no(rng.random(len(rows)) < design.biopsy_rate),
     )
-    return assemble_form("spm", "Second Primary Malignancy", SPM_FIELDS, page, language, CARE_CODELISTS)
+    return assemble_form("spm", "Second Primary Malignancy", SPM_FIELDS, page, language, care_codelists())
 
 
 def mru_form(window: pd.DataFrame, design: MruDesign, language: str, rng: np.random.Generator) -> Form:
@@ -179,4 +162,4 @@ def mru_form(window: pd.DataFrame, design: MruDesign, language: str, rng: np.ran
     records["MRUTRT"], records["MRUTRT_EN"] = name, name_en
     keys = window.loc[records["_subject"].to_numpy(), list(KEY_FIELDS)].reset_index(drop=True)
     frame = pd.concat([keys, records], axis=1)
-    return assemble_form("mru", "Medical Resource Use", MRU_FIELDS, frame, language, CARE_CODELISTS)
+    return assemble_form("mru", "Medical Resource Use", MRU_FIELDS, frame, language, care_codelists())

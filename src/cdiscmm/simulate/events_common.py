@@ -7,28 +7,25 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from cdiscmm.simulate import codelists
 from cdiscmm.simulate.forms import KEY_FIELDS, Field, Form
 
-#: Collected codelists shared by several event forms: {name: {code: decode}} (codes are CDISC submission values).
-SHARED_CODELISTS: dict[str, dict[str, str]] = {
-    "NY": {"Y": "Yes", "N": "No"},
-    "TOXGR": {"1": "Grade 1", "2": "Grade 2", "3": "Grade 3", "4": "Grade 4", "5": "Grade 5"},
-    "REL": {"RELATED": "Related", "NOT RELATED": "Not related"},
-    "ACN": {
-        "DOSE NOT CHANGED": "Dose not changed",
-        "DOSE REDUCED": "Dose reduced",
-        "DRUG INTERRUPTED": "Drug interrupted",
-        "DRUG WITHDRAWN": "Drug withdrawn",
-        "NOT APPLICABLE": "Not applicable",
-    },
-    "OUT": {
-        "RECOVERED/RESOLVED": "Recovered/resolved",
-        "RECOVERING/RESOLVING": "Recovering/resolving",
-        "NOT RECOVERED/NOT RESOLVED": "Not recovered/not resolved",
-        "RECOVERED/RESOLVED WITH SEQUELAE": "Recovered/resolved with sequelae",
-        "FATAL": "Fatal",
-    },
-}
+#: Collected codelists shared by several event forms (codes are CDISC submission values), in form order.
+SHARED_CODELIST_NAMES: tuple[str, ...] = ("NY", "TOXGR", "REL", "ACN", "OUT")
+
+
+def shared_codelists() -> dict[str, dict[str, str]]:
+    """The codelists of :data:`SHARED_CODELIST_NAMES` (``mappings/shared/collected-codelists.yaml``)."""
+    return codelists.select(*SHARED_CODELIST_NAMES)
+
+
+#: The care forms' own codelists, after the shared ones (``mappings/shared/collected-codelists.yaml``).
+CARE_CODELIST_NAMES: tuple[str, ...] = ("HOTYPE", "HOOUT", "SPMTYPE", "MRUTYPE")
+
+
+def care_codelists() -> dict[str, dict[str, str]]:
+    """The shared event codelists and the care forms' own."""
+    return {**shared_codelists(), **codelists.select(*CARE_CODELIST_NAMES)}
 
 
 #: The one datetime unit of every date and time field of the event forms.

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.simulate import codelists, sampling
-from cdiscmm.simulate.design import CellTherapy
+from cdiscmm.simulate.design_treatment import CellTherapy
 from cdiscmm.simulate.formkit import keyed_form, study_date
 from cdiscmm.simulate.forms import Field, Form
 from cdiscmm.simulate.localtext import text_fields, text_values

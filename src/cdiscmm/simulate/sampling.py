@@ -7,7 +7,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from cdiscmm.simulate.design import LogNormal, Normal
+from cdiscmm.simulate.design_common import LogNormal, Normal
 
 
 def child_rng(seed: int, name: str) -> np.random.Generator:

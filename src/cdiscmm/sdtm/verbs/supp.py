@@ -7,19 +7,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-#: SUPP-- variables in SDTMIG 3.4 order (§8.4.1).
-SUPP_COLUMNS: tuple[str, ...] = (
-    "STUDYID",
-    "RDOMAIN",
-    "USUBJID",
-    "IDVAR",
-    "IDVARVAL",
-    "QNAM",
-    "QLABEL",
-    "QVAL",
-    "QORIG",
-    "QEVAL",
-)
 #: SAS XPORT v5 limit for a character value, in bytes.
 MAX_TEXT_BYTES = 200
 

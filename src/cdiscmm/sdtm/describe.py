@@ -1,0 +1,152 @@
+"""The Define-XML metadata of a built SDTM dataset: origin, source, method and comment from its mapping, value level.
+
+What the mapping says about each variable (which verb made it, from which form and field) becomes the variable's
+``origin`` / ``origin_source`` / ``source`` / ``method`` (Define-XML 2.1 §5.3.11 def:Origin, §5.3.5 MethodDef);
+a mapping's ``comments`` become comments. Where one variable holds the results of many tests, the values are
+described per test (value-level metadata, Define-XML 2.1 §5.3.7): Findings results by --TESTCD, TS values by
+TSPARMCD, SUPP-- values by QNAM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cdiscmm.core.errors import Location, SpecError
+from cdiscmm.metadata.model import ORIGIN_SOURCES, Dataset, Origin, ValueLevelMeta, VariableMeta, WhereCondition
+from cdiscmm.sdtm.loader import LoadedMapping
+from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
+
+#: QORIG as SUPP-- mappings write it (SDTMIG 3.4 §8.4.1: "CRF", "Assigned", "Derived") -> Define-XML origin type.
+QORIG_ORIGINS: dict[str, Origin] = {
+    "CRF": "Collected",
+    "COLLECTED": "Collected",
+    "ASSIGNED": "Assigned",
+    "DERIVED": "Derived",
+    "PROTOCOL": "Protocol",
+}
+#: Value-level keys: dataset -> (key variable, its label variable, the result variables described by it).
+#: TS: TSVAL by TSPARMCD (SDTMIG 3.4 §7.4); any other dataset with --TESTCD: its results (Findings, §6.3).
+TRIAL_SUMMARY_KEYS = ("TSPARMCD", "TSPARM", ("TSVAL",))
+FINDINGS_RESULTS = ("ORRES", "STRESC", "STRESN")
+
+
+def _origin_fields(origin: str, source: str | None = None, method: str | None = None) -> dict[str, str | None]:
+    return {"origin": origin, "origin_source": ORIGIN_SOURCES.get(origin), "source": source, "method": method}
+
+
+def mapped_origins(loaded: LoadedMapping) -> dict[str, dict[str, str | None]]:
+    """Target variable -> its origin fields: a record verb's origin with the form and fields it reads (the first
+    source that maps the variable), a domain verb's Derived with the verb's rule as method."""
+    origins: dict[str, dict[str, str | None]] = {}
+    for source in loaded.mapping.sources:
+        for target, step in source.variables.items():
+            name, args = step.verb()
+            fields = ", ".join(args.fields())
+            where = f"{source.form} form{', field ' + fields if fields else ''}"
+            origins.setdefault(target, _origin_fields(RECORD_VERBS[name].origin, source=where))
+    for target, step in loaded.mapping.derive.items():
+        origins[target] = _origin_fields("Derived", method=DOMAIN_VERBS[step.verb()[0]].doc)
+    return origins
+
+
+def describe_variables(loaded: LoadedMapping, variables: list[VariableMeta]) -> list[VariableMeta]:
+    """``variables`` with origin fields and comments from the mapping; a comment on an unknown variable is a
+    SpecError."""
+    comments = loaded.mapping.comments
+    unknown = sorted(set(comments) - {variable.name for variable in variables})
+    if unknown:
+        domain = loaded.mapping.domain
+        raise SpecError(f"comments: {unknown[0]} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
+    origins = mapped_origins(loaded)
+    return [
+        variable.model_copy(
+            update={
+                **origins.get(variable.name, {}),
+                **({"comment": comments[variable.name]} if variable.name in comments else {}),
+            }
+        )
+        for variable in variables
+    ]
+
+
+def compute_value_level(data: pd.DataFrame, key: str, label: str, unit: str | None = None) -> list[ValueLevelMeta]:
+    """One value level per ``key`` value in order of first appearance: where ``key`` EQ the value, labelled by
+    ``label`` (e.g. LBTEST), with ``unit`` when every record of that value gives the same one."""
+    first = data.drop_duplicates(key)
+    first = first.loc[first[key].notna()]
+    units: dict[str, str] = {}
+    if unit is not None and unit in data:
+        per_key = data.loc[data[unit].notna()].groupby(key, sort=False)[unit]
+        single = per_key.nunique().eq(1)
+        units = per_key.first()[single[single].index].to_dict()
+    return [
+        ValueLevelMeta(
+            where=[WhereCondition(variable=key, values=(str(value),))],
+            label=None if pd.isna(text) else str(text),
+            unit=units.get(value),
+        )
+        for value, text in zip(first[key], first[label] if label in first else [None] * len(first), strict=True)
+    ]
+
+
+def with_value_level(dataset: Dataset) -> Dataset:
+    """``dataset`` whose result variables carry value-level metadata by test (Findings) or parameter (TS)."""
+    domain = dataset.name
+    if domain == "TS":
+        key, label, targets = TRIAL_SUMMARY_KEYS
+        units = dict.fromkeys(targets)
+    else:
+        key, label = f"{domain}TESTCD", f"{domain}TEST"
+        targets = tuple(domain + suffix for suffix in FINDINGS_RESULTS)
+        units = {name: f"{domain}ORRESU" if name.endswith("ORRES") else f"{domain}STRESU" for name in targets}
+    if key not in dataset.data:
+        return dataset
+    variables = [
+        variable.model_copy(update={"value_level": compute_value_level(dataset.data, key, label, units[variable.name])})
+        if variable.name in targets
+        else variable
+        for variable in dataset.meta.variables
+    ]
+    return Dataset(dataset.meta.model_copy(update={"variables": variables}), dataset.data)
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """A SUPP-- qualifier: its QNAM, QLABEL, QORIG and QEVAL, and QVAL's Define-XML origin and collected source."""
+
+    qnam: str
+    label: str
+    qorig: str
+    qeval: str | None
+    origin: Origin | None
+    source: str | None = None
+
+
+def mapped_qualifiers(loaded: LoadedMapping) -> dict[str, Qualifier]:
+    """QNAM -> its qualifier as the mapping's ``supp`` entries state it (the first source that fills a QNAM)."""
+    qualifiers: dict[str, Qualifier] = {}
+    for source in loaded.mapping.sources:
+        for qnam, supp in source.supp.items():
+            fields = ", ".join(supp.supp_qual.value.verb()[1].fields())
+            where = f"{source.form} form{', field ' + fields if fields else ''}"
+            spec = supp.supp_qual
+            origin = QORIG_ORIGINS.get(spec.qorig.upper())
+            qualifiers.setdefault(qnam, Qualifier(qnam, spec.qlabel, spec.qorig, spec.qeval, origin, where))
+    return qualifiers
+
+
+def supp_value_level(qualifiers: list[Qualifier], present: set[str]) -> list[ValueLevelMeta]:
+    """QVAL described per QNAM present in the data: QLABEL as label, QORIG as origin (Define-XML 2.1 §5.3.7)."""
+    return [
+        ValueLevelMeta(
+            where=[WhereCondition(variable="QNAM", values=(qualifier.qnam,))],
+            label=qualifier.label,
+            origin=qualifier.origin,
+            origin_source=ORIGIN_SOURCES.get(qualifier.origin) if qualifier.origin else None,
+            source=qualifier.source,
+        )
+        for qualifier in qualifiers
+        if qualifier.qnam in present
+    ]

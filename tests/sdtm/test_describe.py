@@ -1,0 +1,65 @@
+"""Value-level metadata of built SDTM datasets: Findings results by --TESTCD, TS values by TSPARMCD."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cdiscmm.metadata.model import Dataset, DatasetMeta
+from cdiscmm.sdtm.describe import with_value_level
+from tests.sdtm.conftest import variables
+
+
+def _dataset(name: str, columns: dict[str, list[object]]) -> Dataset:
+    meta = DatasetMeta(
+        name=name,
+        label=name,
+        **{"class": "FINDINGS"},
+        standard="SDTMIG 3.4",
+        variables=variables(*[(column, "Char", "Exp") for column in columns]),
+    )
+    return Dataset(meta, pd.DataFrame(columns))
+
+
+def test_findings_results_are_described_per_test_with_the_test_name_and_a_single_unit() -> None:
+    lb = _dataset(
+        "LB",
+        {
+            "LBTESTCD": ["HGB", "HGB", "CREAT", "CREAT"],
+            "LBTEST": ["Hemoglobin", "Hemoglobin", "Creatinine", "Creatinine"],
+            "LBORRES": ["120", "11", "1.0", "88"],
+            "LBORRESU": ["g/L", "g/dL", "mg/dL", None],
+            "LBSTRESC": ["120", "110", "88", "88"],
+            "LBSTRESU": ["g/L", "g/L", "umol/L", "umol/L"],
+        },
+    )
+    meta = with_value_level(lb).meta
+    stresc = meta.variable("LBSTRESC").value_level
+    assert [(level.where[0].variable, level.where[0].values) for level in stresc] == [
+        ("LBTESTCD", ("HGB",)),
+        ("LBTESTCD", ("CREAT",)),
+    ]
+    assert [(level.label, level.unit) for level in stresc] == [("Hemoglobin", "g/L"), ("Creatinine", "umol/L")]
+    # two original units for HGB: no single unit to state; CREAT's one unit is stated
+    assert [level.unit for level in meta.variable("LBORRES").value_level] == [None, "mg/dL"]
+    assert meta.variable("LBTEST").value_level == []
+
+
+def test_trial_summary_values_are_described_per_parameter() -> None:
+    ts = _dataset(
+        "TS",
+        {
+            "TSPARMCD": ["AGEMIN", "SEXPOP"],
+            "TSPARM": ["Planned Minimum Age", "Sex of Participants"],
+            "TSVAL": ["P18Y", "BOTH"],
+        },
+    )
+    levels = with_value_level(ts).meta.variable("TSVAL").value_level
+    assert [(level.where[0].values[0], level.label) for level in levels] == [
+        ("AGEMIN", "Planned Minimum Age"),
+        ("SEXPOP", "Sex of Participants"),
+    ]
+
+
+def test_a_dataset_without_tests_is_unchanged() -> None:
+    ae = _dataset("AE", {"AETERM": ["Nausea"]})
+    assert with_value_level(ae).meta == ae.meta
