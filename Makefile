@@ -6,8 +6,11 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= output
 STUDY  ?=
 STUDY_ARG := $(if $(STUDY),--study $(STUDY),)
+# `define` is a make directive, so the stage of that name is written through a variable wherever it is a target
+# or a prerequisite.
+DEFINE := define
 
-.PHONY: all raw sdtm adam define validate package bench test lint docs venv lock clean
+.PHONY: all raw sdtm adam $(DEFINE) validate package bench test lint docs venv lock clean
 
 all: sdtm adam
 
@@ -30,17 +33,17 @@ sdtm: raw
 adam: sdtm
 	$(BIN)/cdiscmm adam $(STUDY_ARG) --out $(OUT)
 
-define: adam
+$(DEFINE): adam
 	$(BIN)/cdiscmm define $(STUDY_ARG) --out $(OUT)
 
 # QA report per study: <out>/<STUDYID>/validation/report.{html,xlsx,json}; exits 1 when a Reject/Error finding exists.
-validate: define
+validate: $(DEFINE)
 	$(BIN)/cdiscmm validate $(STUDY_ARG) --out $(OUT)
 
 # The submission package of one region (REGION=pmda|nmpa|fda), validated and checked on the assembled tree;
 # exit 1 with the reasons when a gateway would refuse it.
 REGION ?= pmda
-package: define
+package: $(DEFINE)
 	$(BIN)/cdiscmm package --region $(REGION) $(STUDY_ARG) --out $(OUT)
 
 test: $(STAMP)
