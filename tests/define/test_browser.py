@@ -3,37 +3,15 @@ codelist's terms are in the DOM it built."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import lxml.html
 import pytest
 
 from cdiscmm.define.folder import DefineOutput
+from tests.browser import needs_chromium, rendered_dom
 
-#: Debian's chromium (the CI installs it when missing).
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
-
-
-def rendered_dom(html: Path, profile: Path) -> lxml.html.HtmlElement:
-    """The DOM Chromium builds from ``html`` (``--dump-dom``), parsed."""
-    result = subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", html.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
-    )
-    return lxml.html.fromstring(result.stdout)
+pytestmark = needs_chromium
 
 
 def _column(table: lxml.html.HtmlElement, index: int) -> list[str]:

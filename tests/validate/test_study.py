@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from cdiscmm.cli import main
+from tests.browser import dump_dom, needs_chromium
 
 STUDY = "EQUE-CN-RWS"
-CHROMIUM = "/usr/bin/chromium"
 #: Where a collected defect reaches SDTM as a defect, and the rule that reports it there: form.field -> rule.
 #: A bad code in a result field stays in --ORRES with --STRESC empty; a bad AESER or dose unit is left blank.
 REACHES_SDTM = {
@@ -134,29 +133,11 @@ def test_nothing_else_fires_at_error_level(study: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="needs Debian chromium")
+@needs_chromium
 def test_report_page_shows_the_json_counts_in_headless_chromium(study: Path, tmp_path: Path) -> None:
     page = study / STUDY / "validation" / "report.html"
     assert "http://" not in page.read_text(encoding="utf-8").replace("http://www.w3.org", "")
-    dom = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    dom = dump_dom(page, tmp_path / "profile", timeout=120)
     summary = _report(study)["summary"]
     for severity, count in summary["by_severity"].items():
         assert f'id="sev-{severity}"><b>{count}</b>' in dom
