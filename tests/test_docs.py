@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from tools import build_docs
+from tools import adam_derivations, build_docs
 
 from cdiscmm.adam.fallbacks import render_markdown
 from cdiscmm.sdtm.spec import DomainMapping, DomainOverride, DomainStep, RecordStep, apply_override
@@ -21,6 +21,11 @@ def test_generated_document_is_up_to_date() -> None:
 
 def test_adam_inputs_table_is_up_to_date() -> None:
     assert build_docs.ADAM_INPUTS.read_text(encoding="utf-8") == render_markdown()
+
+
+def test_adam_derivations_page_is_up_to_date() -> None:
+    """A spec's derivations or a registered derivation changed without `make docs` fails here."""
+    assert build_docs.ADAM_DERIVATIONS.read_text(encoding="utf-8") == adam_derivations.render()
 
 
 def test_every_verb_has_exactly_one_example() -> None:
