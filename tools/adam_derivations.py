@@ -73,6 +73,7 @@ def _registered_section() -> list[str]:
         lines += [f"### `{module.__name__}`", ""]
         for derivation in found:
             reads = f"; reads the `{derivation.reads}` section" if derivation.reads else ""
+            reads += f"; needs the records of {', '.join(derivation.needs)}" if derivation.needs else ""
             lines += [
                 f'<a id="{derivation.name}"></a>**{derivation.name}** ({derivation.kind}; arguments: '
                 f"{_arguments_of(derivation)}{reads}). {_rule(derivation)}",

@@ -100,8 +100,9 @@ BROKEN: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     (
         "ADRS",
-        "  - {name: SRCVAR, origin: Assigned,",
-        "  - {name: SRCVARX, origin: Assigned,",
+        "  - {name: SRCVAR, origin: Assigned, method: \"'RSSTRESC' for OVR records; "
+        'missing for derived parameters."}\n',
+        "",
         "SRCVAR, made by derive_param_ovr, is not a variable of ADRS",
         "derive_param_ovr",
     ),
@@ -119,6 +120,13 @@ BROKEN: tuple[tuple[str, str, str, str, str], ...] = (
     ("ADRS", "{paramcd: CRRSP,", "{paramcd: CRRSPX,", "makes parameter CRRSPX, not a parameter of ADRS", "CRRSPX"),
     ("ADQS", "derive_var_dy: {}", "derive_var_dy: {variable: QSDY}", "names QSDY, not a variable of ADQS", "QSDY"),
     ("ADTTE", "  - start_from_adsl: {}\n", "", "the first step makes the records, not derive_param_tte", "PFS}"),
+    (
+        "ADRS",
+        "  - derive_param_confirmed_response: {paramcd: COVR}\n  - derive_param_bor: {paramcd: BOR}\n",
+        "  - derive_param_bor: {paramcd: BOR}\n",
+        "derive_param_cbor reads the records of COVR, which no earlier step makes",
+        "derive_param_cbor",
+    ),
 )
 
 

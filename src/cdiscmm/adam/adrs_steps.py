@@ -134,7 +134,7 @@ def derive_param_ovr(dataset: pd.DataFrame, inputs: Inputs, spec: AdamDatasetSpe
     return ovr.assign(ANL01FL=pd.Series("Y", index=ovr.index, dtype="str").where(ovr.index.isin(kept.index)))
 
 
-@derivation(CovrArgs, produces=fixed(*DERIVED), kind="parameter")
+@derivation(CovrArgs, produces=fixed(*DERIVED), kind="parameter", needs=(OVR,))
 def derive_param_confirmed_response(
     dataset: pd.DataFrame, inputs: Inputs, spec: AdamDatasetSpec, args: CovrArgs
 ) -> pd.DataFrame:
@@ -143,19 +143,19 @@ def derive_param_confirmed_response(
     return imwg.derive_param_confirmed_response(_analysed(inputs).loc[:, ASSESSMENT_COLUMNS], inputs.adam["ADSL"])
 
 
-@derivation(BorArgs, produces=fixed(*DERIVED), kind="parameter")
+@derivation(BorArgs, produces=fixed(*DERIVED), kind="parameter", needs=(OVR,))
 def derive_param_bor(dataset: pd.DataFrame, inputs: Inputs, spec: AdamDatasetSpec, args: BorArgs) -> pd.DataFrame:
     """BOR: the best analysed OVR up to the first PD, :func:`cdiscmm.adam.imwg.derive_param_bor`."""
     return imwg.derive_param_bor(imwg.filter_assessments_up_to_first_pd(_analysed(inputs)), inputs.adam["ADSL"])
 
 
-@derivation(CborArgs, produces=fixed(*DERIVED), kind="parameter")
+@derivation(CborArgs, produces=fixed(*DERIVED), kind="parameter", needs=(COVR,))
 def derive_param_cbor(dataset: pd.DataFrame, inputs: Inputs, spec: AdamDatasetSpec, args: CborArgs) -> pd.DataFrame:
     """CBOR: the best COVR up to the first confirmed PD, :func:`cdiscmm.adam.imwg.derive_param_cbor`."""
     return imwg.derive_param_cbor(_covr_to_pd(inputs), inputs.adam["ADSL"])
 
 
-@derivation(ResponseArgs, produces=fixed(*DERIVED), kind="parameter")
+@derivation(ResponseArgs, produces=fixed(*DERIVED), kind="parameter", needs=(COVR,))
 def derive_param_response(
     dataset: pd.DataFrame, inputs: Inputs, spec: AdamDatasetSpec, args: ResponseArgs
 ) -> pd.DataFrame:
@@ -166,7 +166,7 @@ def derive_param_response(
     return imwg.derive_param_response(_covr_to_pd(inputs), inputs.adam["ADSL"], args.paramcd, categories, param)
 
 
-@derivation(PdArgs, produces=fixed(*DERIVED), kind="parameter")
+@derivation(PdArgs, produces=fixed(*DERIVED), kind="parameter", needs=(COVR,))
 def derive_param_pd(dataset: pd.DataFrame, inputs: Inputs, spec: AdamDatasetSpec, args: PdArgs) -> pd.DataFrame:
     """PD: the first confirmed progressive disease, :func:`cdiscmm.adam.imwg.derive_param_pd`."""
     return imwg.derive_param_pd(inputs.records[COVR], inputs.adam["ADSL"])

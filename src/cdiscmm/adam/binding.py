@@ -68,6 +68,13 @@ def _check_parameter(
         raise SpecError(f"derivations: {name} makes parameter {code}, not a parameter of {spec.name}", where)
     if code in made:
         raise SpecError(f"derivations: parameter {code}, made by {name}, is made by an earlier step", where)
+    unmade = [needed for needed in step.derivation.needs if needed not in made]
+    if unmade:
+        raise SpecError(
+            f"derivations: {name} reads the records of {unmade[0]}, which no earlier step makes",
+            where,
+            expected=f"the step making {unmade[0]} before this one",
+        )
     reads = step.derivation.reads
     if reads is not None and getattr(spec.parameter(code), reads) is None:
         raise SpecError(

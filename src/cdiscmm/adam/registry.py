@@ -68,20 +68,27 @@ class Derivation:
     produces: Produces
     reads: str | None
     kind: Kind
+    needs: tuple[str, ...] = ()
 
 
 DERIVATIONS: dict[str, Derivation] = {}
 
 
 def derivation(
-    args: type[StepArgs], produces: Produces, reads: str | None = None, kind: Kind = "variables"
+    args: type[StepArgs],
+    produces: Produces,
+    reads: str | None = None,
+    kind: Kind = "variables",
+    needs: tuple[str, ...] = (),
 ) -> Callable[[Function], Function]:
     """Register a derivation under its function's name; ``reads`` names the spec section of its ``variable`` (or,
-    for a ``parameter`` derivation, of its parameter)."""
+    for a ``parameter`` derivation, of its parameter); ``needs`` the parameters whose records it reads (an
+    earlier step must make them)."""
 
     def decorate(function: Function) -> Function:
         doc = (function.__doc__ or "").strip().splitlines()[0]
-        DERIVATIONS[function.__name__] = Derivation(function.__name__, args, function, doc, produces, reads, kind)
+        found = Derivation(function.__name__, args, function, doc, produces, reads, kind, needs)
+        DERIVATIONS[function.__name__] = found
         return function
 
     return decorate

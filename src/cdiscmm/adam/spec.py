@@ -181,5 +181,6 @@ def _load(path: Path) -> AdamDatasetSpec:
     spec, lines = load_model_with_lines(path, AdamDatasetSpec)
     if spec.name != path.stem.upper():
         raise SpecError(f"file holds dataset {spec.name}", Location(file=str(path), line=1), expected=path.stem.upper())
-    check_derivations(spec, path, lines)
-    return resolve_spec(spec, path)
+    resolved = resolve_spec(spec, path)
+    check_derivations(resolved, path, lines)
+    return resolved
