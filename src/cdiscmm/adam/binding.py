@@ -58,6 +58,21 @@ def _check_kind(step: Step, index: int, where: Location) -> None:
         raise SpecError(f"derivations: {name} makes the records, so it can only be the first step", where)
 
 
+def _check_section(
+    spec: AdamDatasetSpec, step: Step, name: str, path: Path, lines: dict[LinePath, int], parameter: bool
+) -> None:
+    """The variable (or parameter) ``name`` has the section the step's derivation reads."""
+    reads = step.derivation.reads
+    owner = spec.parameter(name) if parameter else spec.variable(name)
+    if reads is not None and getattr(owner, reads) is None:
+        what = "parameter" if parameter else "variable"
+        raise SpecError(
+            f"{name}: derivation {step.derivation.name} reads its '{reads}' section, which the {what} lacks",
+            _location(spec, name, path, lines, parameter=parameter),
+            expected=f"a '{reads}' section under {what} {name}",
+        )
+
+
 def _check_parameter(
     spec: AdamDatasetSpec, step: Step, where: Location, made: set[str], path: Path, lines: dict[LinePath, int]
 ) -> None:
@@ -75,13 +90,7 @@ def _check_parameter(
             where,
             expected=f"the step making {unmade[0]} before this one",
         )
-    reads = step.derivation.reads
-    if reads is not None and getattr(spec.parameter(code), reads) is None:
-        raise SpecError(
-            f"{code}: derivation {name} reads its '{reads}' section, which the parameter lacks",
-            _location(spec, code, path, lines, parameter=True),
-            expected=f"a '{reads}' section under parameter {code}",
-        )
+    _check_section(spec, step, code, path, lines, parameter=True)
     made.add(code)
 
 
@@ -92,13 +101,7 @@ def _check_variable(spec: AdamDatasetSpec, step: Step, where: Location, path: Pa
         return
     if not spec.has(variable):
         raise SpecError(f"derivations: {name} names {variable}, not a variable of {spec.name}", where)
-    reads = step.derivation.reads
-    if reads is not None and getattr(spec.variable(variable), reads) is None:
-        raise SpecError(
-            f"{variable}: derivation {name} reads its '{reads}' section, which the variable lacks",
-            _location(spec, variable, path, lines, parameter=False),
-            expected=f"a '{reads}' section under {variable}",
-        )
+    _check_section(spec, step, variable, path, lines, parameter=False)
 
 
 def check_derivations(spec: AdamDatasetSpec, path: Path, lines: dict[LinePath, int]) -> None:
