@@ -1,5 +1,6 @@
 """Generate the docs that state what the code holds: ``docs/mapping-language.md`` (from the mapping language's own
-pydantic models and verb registries) and ``docs/adam-inputs.md`` (from :mod:`cdiscmm.adam.fallbacks`).
+pydantic models and verb registries), ``docs/adam-inputs.md`` (from :mod:`cdiscmm.adam.fallbacks`) and
+``docs/adam-derivations.md`` (from the ADaM specs and derivation registry, :mod:`tools.adam_derivations`).
 
 Run from the repository root::
 
