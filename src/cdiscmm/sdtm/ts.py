@@ -51,7 +51,7 @@ DERIVE_METHODS: dict[str, str] = {
     "subject_count": "The number of subjects in DM (distinct USUBJID)",
 }
 #: def:Origin text of a TSVAL the protocol gives (Define-XML 2.1 Origin Type Protocol).
-PROTOCOL_TEXT = "The protocol, as study.yaml trial_summary states it"
+PROTOCOL_TEXT = "The value the protocol states"
 
 
 def _ct_version(source: str, package: str) -> str:
