@@ -50,8 +50,6 @@ DERIVE_METHODS: dict[str, str] = {
     "dropped (SSTDTC, SDTM CT C69208)",
     "subject_count": "The number of subjects in DM (distinct USUBJID)",
 }
-#: def:Origin text of a TSVAL the protocol gives (Define-XML 2.1 Origin Type Protocol).
-PROTOCOL_TEXT = "The value the protocol states"
 
 
 def _ct_version(source: str, package: str) -> str:
@@ -213,19 +211,23 @@ def build_ts(config: StudyConfig, dm: pd.DataFrame, ct: CodelistLookup, meta: Da
 
 
 def describe_values(dataset: Dataset, parameters: list[TrialSummaryParameter]) -> Dataset:
-    """TS whose TSVAL is described per TSPARMCD: origin Protocol for a value study.yaml states, Derived with its
-    rule (:data:`DERIVE_METHODS`) for a value derived from DM (Define-XML 2.1 §5.3.7 value-level metadata)."""
+    """TS whose TSVAL is described per TSPARMCD: a value study.yaml states keeps TSVAL's declared origin (Protocol,
+    ``specs/sdtm/origins.yaml``), a value derived from DM is Derived with its rule (:data:`DERIVE_METHODS`)
+    (Define-XML 2.1 §5.3.7 value-level metadata). A variable described per parameter states its origins there only
+    (define lists them on the variable)."""
     described = with_value_level(dataset)
     derive = {parameter.parmcd: parameter.derive for parameter in parameters if parameter.derive}
     variables = []
     for variable in described.meta.variables:
+        stated = {"origin": variable.origin, "origin_source": variable.origin_source, "source": variable.source}
         levels = [
             level.model_copy(
                 update={"origin": "Derived", "origin_source": ORIGIN_SOURCES["Derived"], "method": DERIVE_METHODS[rule]}
                 if (rule := derive.get(level.where[0].values[0]))
-                else {"origin": "Protocol", "origin_source": ORIGIN_SOURCES["Protocol"], "source": PROTOCOL_TEXT}
+                else stated
             )
             for level in variable.value_level
         ]
-        variables.append(variable.model_copy(update={"value_level": levels}))
+        own = {"origin": None, "origin_source": None, "source": None, "method": None} if levels else {}
+        variables.append(variable.model_copy(update={"value_level": levels, **own}))
     return Dataset(described.meta.model_copy(update={"variables": variables}), described.data)
