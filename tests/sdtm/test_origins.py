@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from cdiscmm.core.paths import specs_dir
 from cdiscmm.metadata.origins import DeclaredOrigin, OriginsSpec, declared_origins
 from cdiscmm.metadata.standards import sdtm_ct, sdtmig
-from cdiscmm.metadata.study import ReferenceDate, StudyConfig, load_study
+from cdiscmm.metadata.study import ReferenceDate, load_study
 from cdiscmm.metadata.yamlio import read_yaml
 from cdiscmm.sdtm.build import build_datasets
 from cdiscmm.sdtm.describe import resolve_origin
@@ -20,6 +20,7 @@ from cdiscmm.sdtm.dm import describe_reference_date
 from cdiscmm.sdtm.ts import build_ts
 from tests.sdtm.conftest import read_csv_form
 from tests.sdtm.test_build import standards, study  # noqa: F401  (study is the fixture of the small build)
+from tests.sdtm.test_ts import ts_config
 
 SPEC = OriginsSpec(
     variables={"STUDYID": DeclaredOrigin(origin="Assigned", description="the study")},
@@ -161,21 +162,12 @@ def test_reference_date_rule_in_words_names_every_candidate_and_its_row_test() -
 
 
 def test_tsval_is_protocol_per_parameter_and_derived_where_the_value_comes_from_dm() -> None:
-    config = StudyConfig.model_validate(
-        {
-            "studyid": "S-1",
-            "title": "t",
-            "sponsor": "s",
-            "region": "FDA",
-            "design": {"arm_null_reason": "NOT ASSIGNED"},
-            "trial_summary": [
-                {"parmcd": "SEXPOP", "value": "BOTH", "codelist": "C66732"},
-                {"parmcd": "TTYPE", "values": ["EFFICACY", "SAFETY"], "codelist": "C66739"},
-                {"parmcd": "ACTSUB", "derive": "subject_count"},
-            ],
-        }
+    config = ts_config(
+        {"parmcd": "SEXPOP", "value": "BOTH", "codelist": "C66732"},
+        {"parmcd": "TTYPE", "values": ["EFFICACY", "SAFETY"], "codelist": "C66739"},
+        {"parmcd": "ACTSUB", "derive": "subject_count"},
     )
-    dm = pd.DataFrame({"USUBJID": ["S-1-1", "S-1-2"], "RFICDTC": ["2024-01-02", None]})
+    dm = pd.DataFrame({"USUBJID": ["X-1", "X-2"], "RFICDTC": ["2024-01-02", None]})
     ts = build_ts(config, dm, sdtm_ct(), sdtmig()["TS"])
     tsval = ts.meta.variable("TSVAL")
     assert tsval.origin is None  # stated per parameter
