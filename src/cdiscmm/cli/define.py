@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
-from cdiscmm.metadata.study import select_studies
+from cdiscmm.metadata.study import StudyRef, select_studies
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
             "Write Define-XML 2.1 for each folder of datasets from its metadata.json (written by `cdiscmm sdtm` and "
             "`cdiscmm adam`) and its .xpt files; ADaM defines carry Analysis Results Metadata 1.0. Without --sdtm "
             "or --adam: <out>/<STUDYID>/sdtm/ and <out>/<STUDYID>/adam/ of each chosen study. A folder without "
-            "metadata.json gets metadata from the SDTMIG 3.4 / ADaMIG 1.3 specs and the files (no origins). "
+            "metadata.json gets metadata from the SDTMIG 3.4 / ADaMIG 1.3 specs and the files (origins Not Available). "
+            "A study's dictionary versions (study.yaml dictionaries) go to the ExternalCodeLists. "
             "Output beside the datasets: define.xml, define2-1.xsl, define.html."
         ),
     )
@@ -29,14 +30,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(func=run)
 
 
-def _folders(args: argparse.Namespace) -> list[Path]:
+def _folders(args: argparse.Namespace) -> list[tuple[Path, StudyRef | None]]:
+    """The folders to define, each with its study (None for a --sdtm/--adam folder)."""
     given = [folder for folder in (args.sdtm, args.adam) if folder is not None]
     if given:
         for folder in given:
             if not folder.is_dir():
                 raise InputError("folder not found", Location(file=str(folder)), expected="a folder of .xpt files")
-        return given
-    folders: list[Path] = []
+        return [(folder, None) for folder in given]
+    folders: list[tuple[Path, StudyRef | None]] = []
     for study in select_studies(args.study, getattr(args, "mappings", None)):
         found = [
             args.out / study.studyid / kind for kind in ("sdtm", "adam") if (args.out / study.studyid / kind).is_dir()
@@ -47,7 +49,7 @@ def _folders(args: argparse.Namespace) -> list[Path]:
                 Location(file=str(args.out / study.studyid)),
                 expected="the output of `cdiscmm sdtm` / `cdiscmm adam` for this study, or --sdtm/--adam DIR",
             )
-        folders += found
+        folders += [(folder, study) for folder in found]
     return folders
 
 
@@ -55,9 +57,12 @@ def run(args: argparse.Namespace) -> int:
     """Write the define of every chosen folder."""
     from cdiscmm.define.folder import define_folder  # the stage loads only when it runs
 
-    for folder in _folders(args):
+    for folder, study in _folders(args):
         with progress.step(f"define {folder}"):
-            output = define_folder(folder)
+            if study is None:
+                output = define_folder(folder)
+            else:
+                output = define_folder(folder, study.config.dictionaries, study.folder / "study.yaml")
         if output.from_specs:
             progress.warn(f"{folder} has no metadata.json: define.xml made from the IG specs and the .xpt files")
         progress.info(f"wrote {output.define}, {output.stylesheet.name}, {output.html.name}")

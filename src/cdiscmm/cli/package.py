@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_VALIDATION, InputError, Location
-from cdiscmm.metadata.study import select_studies
+from cdiscmm.metadata.study import StudyRef, select_studies
 
 if TYPE_CHECKING:
     from cdiscmm.package.findings import Finding
@@ -85,12 +85,12 @@ def _verify(folder: Path) -> int:
     return EXIT_VALIDATION if problems else 0
 
 
-def _ensure_define(folder: Path) -> None:
+def _ensure_define(folder: Path, study: StudyRef) -> None:
     from cdiscmm.define.folder import define_folder  # the command line may run another stage first
 
     if not (folder / "define.xml").is_file():
         with progress.step(f"define {folder}"):
-            define_folder(folder)
+            define_folder(folder, study.config.dictionaries, study.folder / "study.yaml")
         progress.info(f"note: {folder} had no define.xml; wrote it with cdiscmm define")
 
 
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
                 raise InputError(
                     "folder not found", Location(file=str(folder)), expected="the output of `cdiscmm sdtm` and `adam`"
                 )
-            _ensure_define(folder)
+            _ensure_define(folder, study)
         inputs = StudyInputs(study.studyid, home / "sdtm", home / "adam")
         result = build_package(inputs, args.region, args.out, checkers=[_validation(args.region)])
         for item in result.refusals:

@@ -6,6 +6,7 @@
   digits), as the FDA Study Data TCG §4.1.1.2 and PMDA rule SD1082 ask.
 - Controlled terms: every value of a variable (or of a value level's records) with an enumerated CodeList is one
   of its coded values (PMDA reject rule CT2001 for non-extensible lists; extensions must be listed too).
+- Origins: every ItemDef (variable and value level) carries def:Origin.
 - References: every OID reference resolves (ItemRef, CodeListRef, MethodOID, CommentOID, WhereClauseRef,
   ValueListRef, RangeCheck def:ItemOID, DocumentRef and ArchiveLocationID leaf ids, def:StandardOID, ARM).
 """
@@ -62,6 +63,16 @@ def check_references(root: etree._Element) -> list[str]:
             if value is not None and value not in defined:
                 problems.append(f"{etree.QName(node).localname} {attribute}={value} names no {target}")
     return problems
+
+
+def check_origins(root: etree._Element) -> list[str]:
+    """Every ItemDef, of a variable or of a value level, without def:Origin (Define-XML 2.1 §5.3.11: the origin of
+    every variable's values, Type and Source, is what a reviewer traces the data by)."""
+    return [
+        f"ItemDef {node.get('OID')} has no def:Origin"
+        for node in root.iter(qname("ItemDef"))
+        if node.find("def:Origin", PREFIXES) is None
+    ]
 
 
 def _where(root: etree._Element, oid: str, items: dict[str, etree._Element]) -> list[WhereCondition]:
@@ -168,7 +179,7 @@ def check_define(define: Path) -> list[str]:
     """Every disagreement between ``define`` and the XPT files beside it, and every unresolved reference."""
     folder = define.parent
     root = etree.parse(str(define)).getroot()
-    problems = check_references(root)
+    problems = check_references(root) + check_origins(root)
     groups = list(root.iter(qname("ItemGroupDef")))
     listed = {group.find("def:leaf", PREFIXES).get(qname("xlink:href")) for group in groups}
     files = {path.name for path in folder.glob("*.xpt")}

@@ -8,15 +8,16 @@ without one (a CRO's delivery) gets metadata made from the SDTMIG/ADaMIG specs a
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cdiscmm.core.errors import InputError, Location
+from cdiscmm.core.errors import InputError, Location, SpecError
 from cdiscmm.define.build import DEFINE_FILE, build_define, creation_time, write_define
 from cdiscmm.define.fallback import metadata_from_specs
 from cdiscmm.define.items import WrittenDataset
 from cdiscmm.define.render import STYLESHEET, STYLESHEET_PATH, render_html
-from cdiscmm.define.spec import analysis_results, define_spec
+from cdiscmm.define.spec import DefineSpec, analysis_results, define_spec
 from cdiscmm.io.metadata import METADATA_FILE, read_metadata
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import SubmissionMetadata
@@ -51,14 +52,39 @@ def read_written(folder: Path, metadata: SubmissionMetadata) -> list[WrittenData
     return written
 
 
-def define_folder(folder: Path) -> DefineOutput:
-    """Write ``define.xml``, ``define2-1.xsl`` and ``define.html`` into ``folder``."""
+def with_versions(spec: DefineSpec, versions: Mapping[str, str], where: Path | None = None) -> DefineSpec:
+    """``spec`` whose external dictionaries carry the versions a study states (study.yaml ``dictionaries``); a
+    dictionary the define spec does not code with is a SpecError naming ``where``."""
+    known = {dictionary.dictionary for dictionary in spec.dictionaries}
+    for name in versions:
+        if name not in known:
+            raise SpecError(
+                f"dictionary {name!r} codes no variable of define.xml",
+                Location(file=str(where) if where else None, field=f"dictionaries.{name}"),
+                expected=f"one of {', '.join(sorted(known))}",
+            )
+    return spec.model_copy(
+        update={
+            "dictionaries": [
+                dictionary.model_copy(update={"version": versions.get(dictionary.dictionary, dictionary.version)})
+                for dictionary in spec.dictionaries
+            ]
+        }
+    )
+
+
+def define_folder(
+    folder: Path, dictionary_versions: Mapping[str, str] | None = None, study_file: Path | None = None
+) -> DefineOutput:
+    """Write ``define.xml``, ``define2-1.xsl`` and ``define.html`` into ``folder``; ``dictionary_versions`` (from
+    ``study_file``) name the version of each external dictionary."""
     from_specs = not (folder / METADATA_FILE).is_file()
     metadata = metadata_from_specs(folder) if from_specs else read_metadata(folder)
     written = read_written(folder, metadata)
     results = analysis_results() if metadata.standard.upper().startswith("ADAM") else None
     files = [folder / dataset.file for dataset in written]
-    root = build_define(metadata, written, define_spec(), results, creation_time(files))
+    spec = with_versions(define_spec(), dictionary_versions or {}, study_file)
+    root = build_define(metadata, written, spec, results, creation_time(files))
     define = write_define(root, folder / DEFINE_FILE, STYLESHEET)
     stylesheet = folder / STYLESHEET
     shutil.copyfile(STYLESHEET_PATH, stylesheet)
