@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cdiscmm.io.xpt.read import read_xpt
-from cdiscmm.package.profile import LABEL_BYTES, load_profile, load_translations
+from cdiscmm.metadata.translations import LABEL_BYTES, load_translations
+from cdiscmm.package.profile import load_profile
 from tests.conftest import SMALL_STUDY
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")

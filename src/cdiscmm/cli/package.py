@@ -75,6 +75,30 @@ def _validation(region: str) -> Callable[[Path], tuple[str, list[Finding]]]:
     return check
 
 
+def _write_define(folder: Path, sources: tuple[Path, ...], language: str) -> list[str]:
+    """The define stage on a package folder: define files describing its datasets, descriptions in English and
+    ``language``, from the metadata of ``sources``; the English texts left without a translation."""
+    from cdiscmm.define.folder import define_folder  # the command line may run another stage
+
+    return list(define_folder(folder, (language,), sources).untranslated)
+
+
+def _define_match(root: Path) -> tuple[str, list[Finding]]:
+    """Each define.xml of the assembled tree against the datasets beside it (:mod:`cdiscmm.define.crosscheck`:
+    datasets, variables and their order, labels, lengths, codelist values, references). A disagreement is an
+    Error (P21 SD1324/SD1082 class: the define does not describe what the reviewer opens); none is expected, as
+    each define is written from the very files the package holds."""
+    from cdiscmm.define.crosscheck import check_define  # the command line may run another stage
+    from cdiscmm.package.findings import Finding
+
+    findings = []
+    defines = sorted(root.glob("m5/**/define.xml"))
+    for define in defines:
+        where = define.relative_to(root).as_posix()
+        findings += [Finding("PKG-DEFMATCH", "Error", where, "", problem) for problem in check_define(define)]
+    return f"define match: {len(defines)} define.xml checked, {len(findings)} disagreement(s)", findings
+
+
 def _verify(folder: Path) -> int:
     from cdiscmm.package.manifest import verify_package
 
@@ -112,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
                 )
             _ensure_define(folder)
         inputs = StudyInputs(study.studyid, home / "sdtm", home / "adam")
-        result = build_package(inputs, args.region, args.out, checkers=[_validation(args.region)])
+        checkers = [_validation(args.region), _define_match]
+        result = build_package(inputs, args.region, args.out, checkers=checkers, define_writer=_write_define)
         for item in result.refusals:
             finding = item.finding
             where = ", ".join(part for part in (finding.where, finding.variable) if part)

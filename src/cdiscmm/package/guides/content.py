@@ -21,10 +21,11 @@ from pydantic import BaseModel, ConfigDict
 
 from cdiscmm.core.paths import mappings_dir, specs_dir
 from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.metadata.translations import Translations
 from cdiscmm.metadata.yamlio import load_model
 from cdiscmm.package.assemble import PackageFile
 from cdiscmm.package.checks import Judged
-from cdiscmm.package.profile import RegionProfile, Translations
+from cdiscmm.package.profile import RegionProfile
 from cdiscmm.package.relabel import count_records, read_labels, variable_names
 from cdiscmm.package.versions import ct_versions, standard_versions
 

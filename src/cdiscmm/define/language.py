@@ -1,0 +1,55 @@
+"""A second language in define.xml: a ``TranslatedText xml:lang="<lang>"`` beside each English description.
+
+Rule (ODM 1.3.2 §3.1.4, Define-XML 2.1 §2.3: a Description holds one TranslatedText per language, each with its
+own ``xml:lang``, P21 DD0062 refuses a duplicate language): the English text stays first, since the English
+description must equal the CDISC label (PMDA DD0136/DD0137); the local text follows it. Dataset descriptions
+(ItemGroupDef) take the dataset label translations and variable descriptions (ItemDef, value levels included)
+the variable label translations of ``specs/translations/<lang>.yaml`` (NMPA: Chinese descriptions in the data
+definition file, CDE 2020 No. 16; PMDA: the define of the Japanese datasets may explain in Japanese, TCG 2015).
+An English text without a translation keeps its English text only and is returned, never filled in.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from cdiscmm.define.xmlkit import PREFIXES, XML_LANG, qname
+from cdiscmm.metadata.translations import Translations
+
+
+def _english(description: etree._Element) -> etree._Element | None:
+    return next(
+        (text for text in description.iterfind("odm:TranslatedText", PREFIXES) if text.get(XML_LANG) == "en"), None
+    )
+
+
+def _add(node: etree._Element, translate: dict[str, str], language: str) -> str | None:
+    """Add the ``language`` text after the English one of ``node``'s Description; the English text when the
+    translations have none (None when there is nothing to translate or it is there already)."""
+    description = node.find("odm:Description", PREFIXES)
+    english = _english(description) if description is not None else None
+    if english is None or not english.text:
+        return None
+    if any(text.get(XML_LANG) == language for text in description.iterfind("odm:TranslatedText", PREFIXES)):
+        return None
+    local = translate.get(english.text)
+    if local is None:
+        return english.text
+    added = etree.Element(qname("TranslatedText"))
+    added.set(XML_LANG, language)
+    added.text = local
+    english.addnext(added)
+    return None
+
+
+def add_language(root: etree._Element, translations: Translations) -> list[str]:
+    """Add ``translations``' language to the dataset and variable descriptions of the define ``root`` (module
+    rule); return the English texts left without a translation, sorted, each once."""
+    missing: set[str] = set()
+    parts = ((qname("ItemGroupDef"), translations.datasets), (qname("ItemDef"), translations.variables))
+    for tag, translate in parts:
+        for node in root.iter(tag):
+            left = _add(node, translate, translations.language)
+            if left is not None:
+                missing.add(left)
+    return sorted(missing)
