@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cdiscmm.core import progress
+from cdiscmm.core.errors import InputError, Location
 from cdiscmm.core.outputs import staged_folder
 from cdiscmm.core.paths import docs_dir, mappings_dir, specs_dir
 from cdiscmm.metadata.translations import load_translations
@@ -71,9 +72,9 @@ def _specs(studyid: str, region: str) -> dict[str, str]:
     hashed = {f"specs/{name}": digest for name, digest in hash_files(paths, specs).items()}
     study = [*sorted((mappings / studyid.lower()).glob("*.yaml")), *sorted((mappings / "shared").glob("*.yaml"))]
     hashed |= {f"mappings/{name}": digest for name, digest in hash_files(study, mappings).items()}
-    hashed |= {
-        f"docs/{name}": digest for name, digest in hash_files([docs_dir() / "data-model.md"], docs_dir()).items()
-    }
+    guide = load_profile(region).guides.language
+    documents = sorted({data_model_file("en"), data_model_file(guide)})
+    hashed |= {f"docs/{name}": digest for name, digest in hash_files(documents, docs_dir()).items()}
     return hashed
 
 
@@ -94,8 +95,16 @@ def _review(root: Path, guides: dict[str, str], report: Path) -> None:
         shutil.copytree(report, review / "endpoint-report")
 
 
-def _data_choices() -> str:
-    path = docs_dir() / "data-model.md"
+def data_model_file(language: str) -> Path:
+    """The data choices the guides print: ``docs/data-model.md``, or its translation ``data-model.<lang>.md`` for a
+    guide in another language (NMPA: the reviewer's guide entirely in Chinese, CDE 2020 No. 16)."""
+    return docs_dir() / ("data-model.md" if language == "en" else f"data-model.{language}.md")
+
+
+def _data_choices(language: str) -> str:
+    path = data_model_file(language)
+    if language != "en" and not path.is_file():
+        raise InputError("no translation of the data choices", Location(file=str(path)), expected=f"{language} text")
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
@@ -160,7 +169,7 @@ def build_package(
             files,
             judged,
             "; ".join(summaries) or "-",
-            _data_choices(),
+            _data_choices(profile.guides.language),
             load_translations(language) if language else None,
         )
         with progress.step("writing the reviewer's guides"):
