@@ -219,3 +219,22 @@ def test_verdict_refuses_rejects_and_unexplained_errors() -> None:
         (item.finding.where[-6:], bool(item.refuses)) for item in judge(findings, load_profile("pmda"), explained)
     ]
     assert verdict == [("ae.xpt", True), ("ae.xpt", False), ("dm.xpt", True), ("dm.xpt", False)]
+
+
+def test_the_nmpa_guides_get_the_chinese_explanation_the_study_gives() -> None:
+    finding = Finding("SD1082", "Error", "m5/x/ae.xpt", "AETERM", "length")
+    explained = Explanations(
+        explanations=[
+            Explanation(
+                rule="SD1082",
+                explanation="Lengths follow the longest collected term.",
+                translations={"zh": "长度取采集术语中最长者。"},
+            )
+        ]
+    )
+    [nmpa] = judge([finding], load_profile("nmpa"), explained)
+    [pmda] = judge([finding], load_profile("pmda"), explained)
+    assert (nmpa.explanation, pmda.explanation) == (
+        "长度取采集术语中最长者。",
+        "Lengths follow the longest collected term.",
+    )

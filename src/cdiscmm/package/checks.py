@@ -174,10 +174,11 @@ class Judged:
 
 
 def judge(findings: list[Finding], profile: RegionProfile, explanations: Explanations) -> list[Judged]:
-    """Each finding with its explanation and the reason it refuses the package, if it does (module rules)."""
+    """Each finding with its explanation (in the language of the region's guides where the study gives one) and
+    the reason it refuses the package, if it does (module rules)."""
     judged = []
     for finding in findings:
-        explanation = explanations.explain(finding)
+        explanation = explanations.explain(finding, profile.guides.language)
         reason = None
         if finding.severity in profile.validation.refuse:
             reason = f"{finding.severity} finding ({profile.agency} gateway would refuse)"
