@@ -40,6 +40,8 @@ def test_translations_are_local_text_within_40_bytes(language: str) -> None:
     for english, local in [*translations.datasets.items(), *translations.variables.items()]:
         assert len(local.encode("utf-8")) <= LABEL_BYTES, (english, local)
         assert local != english and _CJK.search(local), (english, local)
+    for english, local in translations.values.items():  # define descriptions only: no byte limit
+        assert local != english and _CJK.search(local), (english, local)
 
 
 def test_translations_use_the_reviewers_terms() -> None:

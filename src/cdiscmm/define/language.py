@@ -4,7 +4,8 @@ Rule (ODM 1.3.2 §3.1.4, Define-XML 2.1 §2.3: a Description holds one Translate
 own ``xml:lang``, P21 DD0062 refuses a duplicate language): the English text stays first, since the English
 description must equal the CDISC label (PMDA DD0136/DD0137); the local text follows it. Dataset descriptions
 (ItemGroupDef) take the dataset label translations and variable descriptions (ItemDef, value levels included)
-the variable label translations of ``specs/translations/<lang>.yaml`` (NMPA: Chinese descriptions in the data
+the variable label and value-level description (QLABEL, --TEST, PARAM) translations of
+``specs/translations/<lang>.yaml`` (NMPA: Chinese descriptions in the data
 definition file, CDE 2020 No. 16; PMDA: the define of the Japanese datasets may explain in Japanese, TCG 2015).
 An English text without a translation keeps its English text only and is returned, never filled in.
 """
@@ -46,7 +47,8 @@ def add_language(root: etree._Element, translations: Translations) -> list[str]:
     """Add ``translations``' language to the dataset and variable descriptions of the define ``root`` (module
     rule); return the English texts left without a translation, sorted, each once."""
     missing: set[str] = set()
-    parts = ((qname("ItemGroupDef"), translations.datasets), (qname("ItemDef"), translations.variables))
+    items = {**translations.values, **translations.variables}
+    parts = ((qname("ItemGroupDef"), translations.datasets), (qname("ItemDef"), items))
     for tag, translate in parts:
         for node in root.iter(tag):
             left = _add(node, translate, translations.language)

@@ -33,6 +33,10 @@ class Translations(BaseModel):
     terms: dict[str, str] = Field(
         default_factory=dict, description="other English terms a guide prints (TS parameters, dataset classes)"
     )
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="value-level descriptions define.xml prints (QLABEL, --TEST, PARAM); no XPT label, no byte limit",
+    )
 
     @field_validator("datasets", "variables")
     @classmethod
