@@ -31,6 +31,9 @@ def test_chinese_descriptions_follow_the_english_ones_and_stay_schema_valid(tmp_
         ("en", "Reported Term for the Adverse Event"),
         ("zh", "不良事件报告术语"),
     ]
+    root = etree.parse(str(output.define)).getroot()
+    decode = root.xpath("//odm:CodeListItem[@CodedValue='M']/odm:Decode/odm:TranslatedText/text()", namespaces=PREFIXES)
+    assert decode == ["Male", "男性"]
     assert schema_errors(output.define, DEFINE_XSD) == []
     assert check_define(output.define) == []
     assert "CRS Event" in output.untranslated  # a SUPPAE value level the translations lack: English only

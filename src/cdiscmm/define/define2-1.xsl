@@ -240,7 +240,10 @@
             <tr>
               <td><xsl:value-of select="@CodedValue"/>
                 <xsl:if test="@def:ExtendedValue = 'Yes'"> <span class="extended"> *</span></xsl:if></td>
-              <td><xsl:value-of select="odm:Decode/odm:TranslatedText"/></td>
+              <td><xsl:value-of select="odm:Decode/odm:TranslatedText[1]"/>
+                <xsl:for-each select="odm:Decode/odm:TranslatedText[position() &gt; 1]">
+                  <br/><span class="translated" lang="{@xml:lang}"><xsl:value-of select="."/></span>
+                </xsl:for-each></td>
               <td><xsl:value-of select="odm:Alias/@Name"/></td>
             </tr>
           </xsl:for-each>

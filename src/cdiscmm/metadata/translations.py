@@ -37,6 +37,7 @@ class Translations(BaseModel):
         default_factory=dict,
         description="value-level descriptions define.xml prints (QLABEL, --TEST, PARAM); no XPT label, no byte limit",
     )
+    decodes: dict[str, str] = Field(default_factory=dict, description="codelist decodes define.xml prints")
 
     @field_validator("datasets", "variables")
     @classmethod
