@@ -88,7 +88,7 @@ def test_a_variable_described_per_value_level_lists_each_distinct_origin_of_its_
 
 
 def test_study_dictionary_version_goes_to_the_external_codelist(tmp_path: Path) -> None:
-    output = define_folder(write_study(tmp_path / "sdtm", sdtm_datasets()), {"MedDRA": "28.0"})
+    output = define_folder(write_study(tmp_path / "sdtm", sdtm_datasets()), dictionary_versions={"MedDRA": "28.0"})
     meddra = _root(output.define).xpath("//odm:CodeList[@OID='CL.MEDDRA']/odm:ExternalCodeList", namespaces=PREFIXES)
     assert [(node.get("Dictionary"), node.get("Version")) for node in meddra] == [("MedDRA", "28.0")]
     assert schema_errors(output.define, DEFINE_XSD) == []

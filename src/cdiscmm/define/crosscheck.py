@@ -1,6 +1,7 @@
 """Check a define.xml against the files it describes and against itself; every disagreement is one line.
 
-- Datasets: the ItemGroupDefs are the folder's XPT files (by def:leaf), dataset labels equal the files' labels.
+- Datasets: the ItemGroupDefs are the folder's XPT files (by def:leaf), dataset labels equal the files' labels
+  (in any language the Description has: an NMPA dataset is labelled in Chinese, its define says it in both).
 - Variables: per dataset the ItemRefs (by OrderNumber) are the file's columns in the same order; each ItemDef's
   Description is the column's label; text/integer/float Lengths equal the data's (longest value in bytes, most
   digits), as the FDA Study Data TCG §4.1.1.2 and PMDA rule SD1082 ask.
@@ -49,6 +50,11 @@ def _attribute(name: str) -> str:
 def _text(node: etree._Element) -> str:
     found = node.find("odm:Description/odm:TranslatedText", PREFIXES)
     return found.text or "" if found is not None else ""
+
+
+def _labels(node: etree._Element) -> set[str]:
+    """Every TranslatedText of the node's Description: a file label in any of the define's languages matches."""
+    return {text.text or "" for text in node.iterfind("odm:Description/odm:TranslatedText", PREFIXES)}
 
 
 def check_references(root: etree._Element) -> list[str]:
@@ -147,7 +153,7 @@ def check_dataset(root: etree._Element, group: etree._Element, folder: Path) -> 
     leaf = group.find("def:leaf", PREFIXES)
     content = read_xpt(folder / leaf.get(qname("xlink:href")))
     problems = (
-        [] if content.label == _text(group) else [f"{name}: define label {_text(group)!r}, file {content.label!r}"]
+        [] if content.label in _labels(group) else [f"{name}: define label {_text(group)!r}, file {content.label!r}"]
     )
     refs = sorted(group.iter(qname("ItemRef")), key=lambda ref: int(ref.get("OrderNumber")))
     declared = [items[ref.get("ItemOID")].get("Name") for ref in refs if ref.get("ItemOID") in items]
@@ -159,7 +165,7 @@ def check_dataset(root: etree._Element, group: etree._Element, folder: Path) -> 
             continue
         variable, column = item.get("Name"), content.data[item.get("Name")]
         where = f"{name}.{variable}"
-        if _text(item) != content.labels.get(variable, ""):
+        if content.labels.get(variable, "") not in _labels(item):
             problems.append(f"{where}: define label {_text(item)!r}, file {content.labels.get(variable)!r}")
         numeric = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)
         meta = VariableMeta(
