@@ -11,6 +11,7 @@ from cdiscmm.sdtm.verbs.base import DomainContext, EpochStart
 from cdiscmm.sdtm.verbs.epoch import DeriveEpochArgs, derive_epoch
 from cdiscmm.sdtm.verbs.seq import ORDER_COLUMN, DeriveSeqArgs, derive_seq
 from cdiscmm.sdtm.verbs.study_day import DeriveStudyDayArgs, derive_study_day
+from cdiscmm.sdtm.verbs.timepoint import DeriveTimePointArgs, derive_time_point
 
 DM = pd.DataFrame(
     {
@@ -185,3 +186,10 @@ def test_derive_site_country_fills_only_unusable_codes_from_the_sites_one_countr
     )
     countries = derive_site_country(frame, DeriveSiteCountryArgs(), context(domain="DM"))
     assert as_list(countries) == ["DEU", "DEU", "DEU", None, "FRA", None, "ITA"]
+
+
+def test_derive_time_point_only_beside_its_relative_timing() -> None:
+    # MHONGO Y → ONGOING, N → BEFORE; an unreadable answer (99, queried) or a blank leaves MHENRTPT null
+    frame = pd.DataFrame({"USUBJID": ["S-1"] * 3, "MHENRTPT": pd.Series(["ONGOING", "BEFORE", None], dtype="string")})
+    points = derive_time_point(frame, DeriveTimePointArgs(value="INFORMED CONSENT", relative="MHENRTPT"), context())
+    assert as_list(points) == ["INFORMED CONSENT", "INFORMED CONSENT", None]
