@@ -65,6 +65,22 @@ def test_great_expectations_and_the_native_engine_give_the_same_findings():
     assert set(timings) == {"gx_import", "gx_validation"}
 
 
+def test_the_suites_run_in_a_forked_process_with_the_same_findings():
+    delivery = _delivery()
+    plan = plan_suites(delivery, _gx_rules())
+    findings, timings = gx.Background(plan, delivery.datasets).result()
+    assert _by_rule(findings) == _by_rule(native.run_plan(plan, delivery.datasets))
+    assert {"gx_import", "gx_validation"} <= set(timings)
+
+
+def test_a_record_too_long_is_named_by_its_longest_value():
+    frame = pd.DataFrame({"USUBJID": ["A", "B"], "X": ["é" * 101, "b"], "Y": ["c", "a" * 150 + "ü" * 30]})
+    lengths = native.bytes_view(frame)
+    assert lengths["MAXBYTES"].tolist() == [202, 210] and lengths["LONGEST"].tolist() == ["X", "Y"]
+    found = native.bytes_findings("XX", frame, lengths, (lengths["MAXBYTES"] > 200).to_numpy())
+    assert found[["VARIABLE", "ROW", "DETAIL"]].values.tolist() == [["X", 1, "202 bytes"], ["Y", 2, "210 bytes"]]
+
+
 def test_suites_export_as_gx_json(tmp_path):
     delivery = _delivery()
     paths = gx.export_suites(plan_suites(delivery, _gx_rules()), tmp_path)
@@ -73,7 +89,8 @@ def test_suites_export_as_gx_json(tmp_path):
     suite = json.loads((tmp_path / "DM.json").read_text(encoding="utf-8"))
     kinds = {item["type"] for item in suite["expectations"]}
     assert {
-        "expect_column_to_exist",
+        "expect_table_columns_to_match_set",
+        "expect_column_type_to_be",
         "expect_column_values_to_be_in_set",
         "expect_column_values_to_match_regex",
     } <= kinds

@@ -28,9 +28,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--raw", type=Path, metavar="DIR", help="collected-data export (CSV forms + data dictionary)")
     parser.add_argument(
         "--engine",
-        choices=("native", "gx"),
-        default="native",
-        help="run the metadata suites vectorised (native, default) or with Great Expectations (gx)",
+        choices=("gx", "native"),
+        default="gx",
+        help="run the metadata suites with Great Expectations (gx, default) or vectorised pandas (native, the fast "
+        "cross-check); the report names the engine of every rule",
     )
     parser.add_argument("--export-suites", type=Path, metavar="DIR", help="also write the GX suites as JSON here")
     parser.set_defaults(func=run)

@@ -11,9 +11,9 @@ import pandas as pd
 
 from cdiscmm.core import progress
 from cdiscmm.validate.catalogue import Rule, load_catalogue
-from cdiscmm.validate.collected import load_collected
+from cdiscmm.validate.collected import Collected, load_collected
 from cdiscmm.validate.delivery import Delivery, load_delivery
-from cdiscmm.validate.engine import _outcome, validate
+from cdiscmm.validate.engine import DEFAULT_ENGINE, ENGINES, _outcome, validate
 from cdiscmm.validate.findings import RuleOutcome
 from cdiscmm.validate.report import build_report, write_json
 from cdiscmm.validate.report_html import write_html
@@ -61,7 +61,7 @@ def _define_outcome(rule: Rule, delivery: Delivery, defines: list[Path]) -> Rule
 def validate_study(
     inputs: Inputs,
     out_root: Path,
-    engine: str = "native",
+    engine: str = DEFAULT_ENGINE,
     export_suites: Path | None = None,
     rules: list[Rule] | None = None,
 ) -> tuple[dict[str, Any], Path]:
@@ -73,6 +73,17 @@ def validate_study(
     timings: dict[str, float] = {}
     outcomes: dict[str, RuleOutcome] = {}
     datasets: list[dict[str, Any]] = []
+    collected: list[Collected] = []  # the collected export, once read
+
+    def check_collected() -> None:
+        started = time.perf_counter()
+        if inputs.raw is not None:
+            with progress.step("checking collected data"):
+                collected.append(load_collected(inputs.raw, inputs.encoding))
+                for rule in (rule for rule in rules if rule.scope == "collected"):
+                    outcomes[rule.id] = _outcome(rule, collected[0])
+            timings["collected"] = time.perf_counter() - started
+
     studyid = "UNKNOWN"
     started = time.perf_counter()
     if inputs.sdtm is not None or inputs.adam is not None:
@@ -80,13 +91,17 @@ def validate_study(
             delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define)
         studyid = delivery.studyid
         timings["read_datasets"] = time.perf_counter() - started
-        with progress.step("checking datasets"):
-            result = validate(delivery, rules, engine)
+        defines = [path for path in (inputs.define, inputs.adam_define) if path is not None]
+
+        def meanwhile() -> None:  # while the suites run: define rules and the collected data
+            for rule in (rule for rule in rules if rule.scope == "define" and defines):
+                outcomes[rule.id] = _define_outcome(rule, delivery, defines)
+            check_collected()
+
+        with progress.step(f"checking datasets ({ENGINES[engine]})"):
+            result = validate(delivery, rules, engine, meanwhile)
         timings.update(result.timings)
         outcomes.update(result.outcomes)
-        defines = [path for path in (inputs.define, inputs.adam_define) if path is not None]
-        for rule in (rule for rule in rules if rule.scope == "define" and defines):
-            outcomes[rule.id] = _define_outcome(rule, delivery, defines)
         datasets += [
             {
                 "name": name,
@@ -101,19 +116,15 @@ def validate_study(
 
             paths = export(result.plan, export_suites)
             progress.info(f"wrote {len(paths)} GX suites to {export_suites}")
-    started = time.perf_counter()
-    if inputs.raw is not None:
-        with progress.step("checking collected data"):
-            collected = load_collected(inputs.raw, inputs.encoding)
-            for rule in (rule for rule in rules if rule.scope == "collected"):
-                outcomes[rule.id] = _outcome(rule, collected)
+    else:
+        check_collected()
+    if collected:
         if studyid == "UNKNOWN":
-            studyid = collected.studyid()
+            studyid = collected[0].studyid()
         datasets += [
             {"name": form, "kind": "collected", "records": len(frame), "source": "data_dictionary.csv"}
-            for form, frame in sorted(collected.forms.items())
+            for form, frame in sorted(collected[0].forms.items())
         ]
-        timings["collected"] = time.perf_counter() - started
     for rule in rules:
         if rule.id not in outcomes:
             given = {
