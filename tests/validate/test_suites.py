@@ -9,10 +9,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cdiscmm.validate import gx, native
+from cdiscmm.validate import gx, native, views
 from cdiscmm.validate.catalogue import load_catalogue
 from cdiscmm.validate.delivery import build_delivery
-from cdiscmm.validate.suites import ISO8601_DTC, ISO8601_DURATION, plan_suites
+from cdiscmm.validate.suites import ASCII_RECORD, ISO8601_DTC, ISO8601_DURATION, plan_suites
 from tests.validate.helpers import STUDY
 
 
@@ -54,6 +54,7 @@ def test_suites_come_from_the_metadata_and_find_the_planted_defects():
     assert ("RFSTDTC", "2") in found["SD0003"] and ("RFSTDTC", "3") not in found["SD0003"]
     assert ("AGE", "-") in found["CDM-TYPE"]
     assert found["CDM-BYTES"] == [("ACTARMUD", "1")]
+    assert found["CDM-ASCII"] == [("ACTARMUD", "1")]  # é: one record's values checked at once, named by variable
     assert found["SD0056"] == [("SITEID", "-")]  # Req in SDTMIG 3.4 DM, absent here
 
 
@@ -85,7 +86,7 @@ def test_suites_export_as_gx_json(tmp_path):
     delivery = _delivery()
     paths = gx.export_suites(plan_suites(delivery, _gx_rules()), tmp_path)
     names = sorted(path.name for path in paths)
-    assert names == ["DM.bytes.json", "DM.json"]
+    assert names == ["DM.bytes.json", "DM.json", "DM.text.json"]
     suite = json.loads((tmp_path / "DM.json").read_text(encoding="utf-8"))
     kinds = {item["type"] for item in suite["expectations"]}
     assert {
@@ -118,3 +119,12 @@ def test_iso8601_forms_of_sdtmig_4_4():
     assert not any(re.search(ISO8601_DTC, value) for value in bad)
     assert re.search(ISO8601_DURATION, "P2Y3M14DT4H") and re.search(ISO8601_DURATION, "P3W")
     assert not re.search(ISO8601_DURATION, "3 weeks")
+
+
+def test_a_record_with_non_ascii_text_is_named_by_each_offending_value():
+    frame = pd.DataFrame({"USUBJID": ["A", "B", "C"], "X": ["ok", "tab\there", "日本"], "N": [1.0, 2.0, 3.0]})
+    text = views.text_view(frame)
+    assert text["TEXT"].tolist() == ["A\x1fok", "B\x1ftab\there", "C\x1f日本"]
+    mask = ~text["TEXT"].str.contains(ASCII_RECORD, regex=True).to_numpy()
+    found = views.text_findings("XX", frame, mask)
+    assert found[["VARIABLE", "ROW"]].values.tolist() == [["X", 2], ["X", 3]]

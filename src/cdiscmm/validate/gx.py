@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.validate.findings import dataset_finding, empty_findings, record_findings
-from cdiscmm.validate.native import bytes_findings, bytes_view, missing_columns
+from cdiscmm.validate.native import VIEWS, missing_columns
 from cdiscmm.validate.suites import CHARACTER_TYPE, NUMERIC_KINDS, Plan, Planned
+from cdiscmm.validate.views import bytes_findings, text_findings
 
 Findings = dict[str, list[pd.DataFrame]]
 
@@ -49,7 +50,8 @@ def _suite(name: str, planned: list[Planned]) -> Any:
     gx = _gx()
     expectations = [
         gx.expectations.registry.get_expectation_impl(item.gx_type)(
-            **item.kwargs, meta={"rule": item.rule, "dataset": item.dataset, "variable": item.variable}
+            **item.kwargs,
+            meta={"rule": item.rule, "dataset": item.dataset, "variable": item.variable, "view": item.view},
         )
         for item in planned
     ]
@@ -71,7 +73,7 @@ def build_suites(plan: Plan) -> dict[str, Any]:
 def export_suites(plan: Plan, folder: Path) -> list[Path]:
     """Write every suite as GX JSON (``<suite>.json``) for a user's own GX setup; the frames they expect are
     those of :func:`views` (character columns as pandas ``str`` with nulls for empty values; ``<dataset>.bytes``
-    the longest value's byte length per record)."""
+    and ``<dataset>.text`` the per-record frames of :mod:`cdiscmm.validate.views`)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, suite in build_suites(plan).items():
@@ -81,16 +83,17 @@ def export_suites(plan: Plan, folder: Path) -> list[Path]:
     return paths
 
 
-def views(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The frames a dataset's suites run on: ``data`` (character columns as ``str``, '' as null) and ``bytes``."""
+def views(frame: pd.DataFrame, names: set[str]) -> dict[str, pd.DataFrame]:
+    """The frames a dataset's suites run on: ``data`` (character columns as ``str``, '' as null) and the derived
+    views of ``names`` (``bytes``, ``text``: :mod:`cdiscmm.validate.views`)."""
     data = frame.copy()
     for column in (c for c in frame.columns if frame[c].dtype.kind not in NUMERIC_KINDS):
         text = frame[column].astype(CHARACTER_TYPE)
         data[column] = text.mask(text.eq(""))
-    return {"data": data, "bytes": bytes_view(frame)}
+    return {"data": data, **{name: VIEWS[name](frame) for name in names if name in VIEWS}}
 
 
-def _to_findings(result: Any, frame: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFrame:
+def _to_findings(result: Any, frame: pd.DataFrame, derived: dict[str, pd.DataFrame]) -> pd.DataFrame:
     meta = result.expectation_config.meta
     dataset, variable = meta["dataset"], meta["variable"]
     kind = result.expectation_config.type
@@ -102,7 +105,9 @@ def _to_findings(result: Any, frame: pd.DataFrame, lengths: pd.DataFrame) -> pd.
     mask = np.zeros(len(frame), dtype=bool)
     mask[np.asarray(result.result.get("unexpected_index_list") or [], dtype=int)] = True
     if kind == "expect_column_values_to_be_between":
-        return bytes_findings(dataset, frame, lengths, mask)
+        return bytes_findings(dataset, frame, derived["bytes"], mask)
+    if meta.get("view") == "text":
+        return text_findings(dataset, frame, mask)
     if not mask.any():
         return empty_findings()
     detail = {
@@ -124,9 +129,12 @@ def run_plan(plan: Plan, datasets: dict[str, pd.DataFrame]) -> tuple[Findings, d
     source = context.data_sources.add_pandas("delivery")
     findings: Findings = {}
     cache_: dict[str, dict[str, pd.DataFrame]] = {}
+    wanted: dict[str, set[str]] = {}
+    for item in plan.expectations:
+        wanted.setdefault(item.dataset, set()).add(item.view)
     for name, items in _groups(plan).items():
         dataset, _, view = name.partition(".")
-        frames = cache_.setdefault(dataset, views(datasets[dataset]))
+        frames = cache_.setdefault(dataset, views(datasets[dataset], wanted[dataset]))
         batch = (
             source.add_dataframe_asset(name)
             .add_batch_definition_whole_dataframe("all")
@@ -139,7 +147,7 @@ def run_plan(plan: Plan, datasets: dict[str, pd.DataFrame]) -> tuple[Findings, d
         suite = _gx().ExpectationSuite(name=f"{name}.failed", expectations=failed)
         outcome = batch.validate(suite, result_format={"result_format": "COMPLETE"})
         for result in outcome.results:
-            found = _to_findings(result, datasets[dataset], frames["bytes"])
+            found = _to_findings(result, datasets[dataset], frames)
             findings.setdefault(result.expectation_config.meta["rule"], []).append(found)
     timings["gx_validation"] = time.perf_counter() - started
     return findings, timings

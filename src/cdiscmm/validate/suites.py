@@ -28,6 +28,10 @@ _NUMBER = r"\d+(?:\.\d+)?"
 _CLOCK = rf"(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
 ISO8601_DURATION = rf"^-?P(?:{_NUMBER}W|(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}D)?{_CLOCK})$"
 ASCII = r"^[\x20-\x7E]*$"
+#: The ``text`` view (:mod:`cdiscmm.validate.views`): a record's character values joined by U+001F, printable
+#: ASCII when every value is.
+TEXT, TEXT_SEPARATOR = "TEXT", "\x1f"
+ASCII_RECORD = r"^[\x20-\x7E\x1f]*$"
 MAX_VALUE_BYTES = 200
 #: Result variables: their codelist applies only where value-level metadata names it (a numeric lab result in
 #: LBSTRESC is not outside a codelist), so they are checked by CT2004, not at variable level.
@@ -185,8 +189,14 @@ def _plan_bytes(target: Target) -> None:
 
 
 def _plan_ascii(target: Target) -> None:
-    wanted = {template.replace("--", target.name[:2]) for template in target.rule.variables or ("*",)}
-    for column in (c for c in target.frame.columns if _char(target.frame, c) and ("*" in wanted or c in wanted)):
+    """Printable ASCII: the variables the rule names one by one, or every character value of a record at once
+    (one expectation per dataset on its ``text`` view) when the rule names none."""
+    characters = [c for c in target.frame.columns if _char(target.frame, c)]
+    if not target.rule.variables and characters:
+        target.add(TEXT, "expect_column_values_to_match_regex", view="text", column=TEXT, regex=ASCII_RECORD)
+        return
+    wanted = {template.replace("--", target.name[:2]) for template in target.rule.variables}
+    for column in (c for c in characters if c in wanted):
         target.add(column, "expect_column_values_to_match_regex", column=column, regex=ASCII)
 
 
