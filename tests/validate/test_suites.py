@@ -9,6 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cdiscmm.metadata.model import ValueLevelMeta, WhereCondition
 from cdiscmm.validate import gx, native, views
 from cdiscmm.validate.catalogue import load_catalogue
 from cdiscmm.validate.delivery import build_delivery
@@ -128,3 +129,31 @@ def test_a_record_with_non_ascii_text_is_named_by_each_offending_value():
     mask = ~text["TEXT"].str.contains(ASCII_RECORD, regex=True).to_numpy()
     found = views.text_findings("XX", frame, mask)
     assert found[["VARIABLE", "ROW"]].values.tolist() == [["X", 2], ["X", 3]]
+
+
+def test_ct2004_checks_each_tests_results_against_the_codelist_its_value_level_names():
+    rs = pd.DataFrame(
+        {
+            "STUDYID": STUDY,
+            "DOMAIN": "RS",
+            "USUBJID": ["A", "A", "B", "B"],
+            "RSSEQ": [1.0, 2.0, 1.0, 2.0],
+            "RSTESTCD": ["ECOG101", "OVRLRESP", "ECOG101", "OVRLRESP"],
+            "RSSTRESC": ["1", "7", "7", "PR"],  # 7 is no ECOG grade; OVRLRESP's 7 has no value-level codelist
+        }
+    )
+    delivery = build_delivery({"RS": rs})
+    level = ValueLevelMeta(where=[WhereCondition(variable="RSTESTCD", values=("ECOG101",))], codelist="C179944")
+    delivery.meta["RS"] = delivery.meta["RS"].model_copy(
+        update={
+            "variables": [
+                v.model_copy(update={"value_level": [level]}) if v.name == "RSSTRESC" else v
+                for v in delivery.meta["RS"].variables
+            ]
+        }
+    )
+    assert not delivery.codelists.get("C179944").extensible
+    rules = [rule for rule in _gx_rules() if rule.id == "CT2004"]
+    plan = plan_suites(delivery, rules)
+    assert _by_rule(native.run_plan(plan, delivery.datasets)) == {"CT2004": [("RSSTRESC", "3")]}
+    assert _by_rule(gx.run_plan(plan, delivery.datasets)[0]) == {"CT2004": [("RSSTRESC", "3")]}

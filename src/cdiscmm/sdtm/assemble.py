@@ -18,7 +18,14 @@ import pandas as pd
 
 from cdiscmm.core.errors import Location, SpecError, located
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
-from cdiscmm.sdtm.describe import Qualifier, describe_variables, mapped_qualifiers, supp_value_level, with_value_level
+from cdiscmm.sdtm.describe import (
+    Qualifier,
+    describe_variables,
+    mapped_qualifiers,
+    mapped_value_codelists,
+    supp_value_level,
+    with_value_level,
+)
 from cdiscmm.sdtm.loader import LoadedMapping
 from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events
 from cdiscmm.sdtm.source_rows import JOIN_PREFIX, SourceRows, select_source_rows, unjoined_events
@@ -338,7 +345,8 @@ def finish_domain(
     supp_parts, qualifiers = _supp_records(frame, meta, mapped_qualifiers(loaded), idvar)
     data, keep = _shaped(frame, meta, ["USUBJID", seq_variable] if idvar else list(meta.keys))
     dataset = Dataset(meta.model_copy(update={"variables": describe_variables(loaded, keep)}), data)
-    return with_value_level(dataset), _supp_dataset(supp_parts, qualifiers, supp_meta, domain)
+    described = with_value_level(dataset, mapped_value_codelists(loaded))
+    return described, _supp_dataset(supp_parts, qualifiers, supp_meta, domain)
 
 
 def _supp_dataset(
