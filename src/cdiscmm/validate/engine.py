@@ -70,14 +70,14 @@ def _outcome(rule: Rule, delivery: Delivery) -> RuleOutcome:
 def validate(
     delivery: Delivery, rules: list[Rule], engine: str = "native", meanwhile: Callable[[], None] | None = None
 ) -> Validation:
-    """Every rule of ``rules`` (scopes SDTM and ADaM) on ``delivery``.
+    """Every rule of ``rules`` (scopes SDTM, ADaM and XPT) on ``delivery``.
 
     ``engine`` runs the suites: ``gx`` (Great Expectations, imported only in the process that runs them, which
     works beside this one: see :class:`cdiscmm.validate.gx.Background`) or ``native`` (vectorised pandas,
     :mod:`cdiscmm.validate.native`, the fast cross-check). ``meanwhile`` is called while the suites run.
     """
     timings: dict[str, float] = {}
-    rules = [rule for rule in rules if rule.scope in ("SDTM", "ADaM")]
+    rules = [rule for rule in rules if rule.scope in ("SDTM", "ADaM", "XPT")]
     gx_rules = [rule for rule in rules if rule.check == GX_CHECK]
     plan = plan_suites(delivery, gx_rules)
     delivery.gx_plan = plan

@@ -15,6 +15,7 @@ from cdiscmm.validate.collected import Collected, load_collected
 from cdiscmm.validate.delivery import Delivery, load_delivery
 from cdiscmm.validate.engine import DEFAULT_ENGINE, ENGINES, _outcome, validate
 from cdiscmm.validate.findings import RuleOutcome
+from cdiscmm.validate.region import apply_region, ascii_only
 from cdiscmm.validate.report import build_report, write_json
 from cdiscmm.validate.report_html import write_html
 from cdiscmm.validate.report_xlsx import write_xlsx
@@ -64,12 +65,15 @@ def validate_study(
     engine: str = DEFAULT_ENGINE,
     export_suites: Path | None = None,
     rules: list[Rule] | None = None,
+    region: str | None = None,
 ) -> tuple[dict[str, Any], Path]:
     """Run every rule that has its inputs; write the three reports into ``<out_root>/<STUDYID>/validation/``.
 
     Returns the report and its folder. The study id is the datasets' STUDYID, else the collected export's.
+    ``region`` (pmda, nmpa, fda) adds its region rules and agency severities (:mod:`cdiscmm.validate.region`).
     """
-    rules = rules if rules is not None else load_catalogue()
+    catalogue = rules if rules is not None else load_catalogue()
+    rules, regional = apply_region(catalogue, region)
     timings: dict[str, float] = {}
     outcomes: dict[str, RuleOutcome] = {}
     datasets: list[dict[str, Any]] = []
@@ -88,7 +92,7 @@ def validate_study(
     started = time.perf_counter()
     if inputs.sdtm is not None or inputs.adam is not None:
         with progress.step("reading datasets"):
-            delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define)
+            delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define, ascii_only=ascii_only(region))
         studyid = delivery.studyid
         timings["read_datasets"] = time.perf_counter() - started
         defines = [path for path in (inputs.define, inputs.adam_define) if path is not None]
@@ -125,6 +129,7 @@ def validate_study(
             {"name": form, "kind": "collected", "records": len(frame), "source": "data_dictionary.csv"}
             for form, frame in sorted(collected[0].forms.items())
         ]
+    outcomes.update({rule_id: RuleOutcome("NOT RUN", reason=reason) for rule_id, reason in regional.items()})
     for rule in rules:
         if rule.id not in outcomes:
             given = {
@@ -132,6 +137,7 @@ def validate_study(
                 "ADaM": inputs.adam,
                 "collected": inputs.raw,
                 "define": inputs.define or inputs.adam_define,
+                "XPT": inputs.sdtm or inputs.adam,
             }
             missing = (
                 "no define.xml given"
@@ -140,9 +146,9 @@ def validate_study(
             )
             outcomes[rule.id] = RuleOutcome("NOT RUN", reason=missing)
     given = {key: str(value) for key, value in vars(inputs).items() if value is not None}
-    report = build_report(
-        f"cdiscmm validation report - {studyid}", {**given, "engine": engine}, rules, outcomes, datasets, timings
-    )
+    reported = [*rules, *(rule for rule in catalogue if rule.id in regional)]
+    settings = {**given, "engine": engine, "region": region or "none"}
+    report = build_report(f"cdiscmm validation report - {studyid}", settings, reported, outcomes, datasets, timings)
     out = out_root / studyid / VALIDATION_FOLDER
     out.mkdir(parents=True, exist_ok=True)
     write_json(report, out / f"{REPORT_STEM}.json")
