@@ -37,8 +37,9 @@ $(DEFINE): adam
 	$(BIN)/cdiscmm define $(STUDY_ARG) --out $(OUT)
 
 # QA report per study: <out>/<STUDYID>/validation/report.{html,xlsx,json}; exits 1 when a Reject/Error finding exists.
+# REGION=pmda|nmpa|fda given on the command line adds that region's rules and severities.
 validate: $(DEFINE)
-	$(BIN)/cdiscmm validate $(STUDY_ARG) --out $(OUT)
+	$(BIN)/cdiscmm validate $(STUDY_ARG) --out $(OUT) $(if $(filter command line,$(origin REGION)),--region $(REGION),)
 
 # The submission package of one region (REGION=pmda|nmpa|fda), validated and checked on the assembled tree;
 # exit 1 with the reasons when a gateway would refuse it.

@@ -91,3 +91,35 @@ def test_dataset_json_delivery_is_validated_like_xpt(tmp_path: Path) -> None:
     )
     report = json.loads((tmp_path / "out" / "S1" / "validation" / "report.json").read_text(encoding="utf-8"))
     assert [(f["RULE"], f["VALUE"]) for f in report["findings"] if f["SEVERITY"] == "Reject"] == [("CT2001", "X")]
+
+
+def _rules(out: Path) -> dict[str, dict]:
+    report = json.loads(next(out.glob("*/validation/report.json")).read_text(encoding="utf-8"))
+    return {rule["id"]: rule for rule in report["rules"]} | {"findings": report["findings"]}
+
+
+def test_region_rules_run_only_under_their_region(tmp_path: Path) -> None:
+    dm = _dm("F").assign(SITEID=["東京"])  # a non-ASCII value: a finding under FDA and PMDA, never replaced
+    _write(tmp_path / "sdtm", "DM", dm)
+    args = ["validate", "--sdtm", str(tmp_path / "sdtm"), "-q", "--engine", "native"]
+    assert cli.main([*args, "--out", str(tmp_path / "none")]) == EXIT_OK
+    rules = _rules(tmp_path / "none")
+    assert rules["REG-ASCII"]["status"] == "NOT RUN" and "--region pmda, fda" in rules["REG-ASCII"]["reason"]
+    assert cli.main([*args, "--out", str(tmp_path / "fda"), "--region", "fda"]) == EXIT_VALIDATION
+    rules = _rules(tmp_path / "fda")
+    assert rules["REG-ASCII"]["status"] == rules["XPT011"]["status"] == "FAIL"
+    found = [(f["RULE"], f["VARIABLE"], f["ROW"], f["VALUE"]) for f in rules["findings"] if f["RULE"] == "REG-ASCII"]
+    assert found == [("REG-ASCII", "SITEID", 1, "東京")]
+    assert cli.main([*args, "--out", str(tmp_path / "nmpa"), "--region", "nmpa"]) == EXIT_OK
+    assert _rules(tmp_path / "nmpa")["REG-LABEL-BYTES"]["status"] == "PASS"
+
+
+def test_the_xpt_checker_runs_on_every_file_and_its_problems_are_findings(tmp_path: Path) -> None:
+    _write(tmp_path / "sdtm", "DM", _dm("F"))
+    (tmp_path / "sdtm" / "dm.xpt").rename(tmp_path / "sdtm" / "demog.xpt")  # not named after its dataset
+    cli.main(["validate", "--sdtm", str(tmp_path / "sdtm"), "--out", str(tmp_path / "out"), "-q"])
+    rules = _rules(tmp_path / "out")
+    assert rules["XPT012"]["status"] == "FAIL" and rules["XPT005"]["status"] == "PASS"
+    assert [f["DETAIL"] for f in rules["findings"] if f["RULE"] == "XPT012"] == [
+        "demog.xpt: file name 'demog.xpt' is not the dataset name 'DM' (lower-case + .xpt)"
+    ]

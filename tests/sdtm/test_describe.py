@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from cdiscmm.metadata.model import Dataset, DatasetMeta
-from cdiscmm.sdtm.describe import with_value_level
+from cdiscmm.metadata.study import bundled_studies
+from cdiscmm.sdtm.describe import mapped_value_codelists, with_value_level
+from cdiscmm.sdtm.loader import load_domain_mappings
 from tests.sdtm.conftest import variables
 
 
@@ -63,3 +65,22 @@ def test_trial_summary_values_are_described_per_parameter() -> None:
 def test_a_dataset_without_tests_is_unchanged() -> None:
     ae = _dataset("AE", {"AETERM": ["Nausea"]})
     assert with_value_level(ae).meta == ae.meta
+
+
+def test_the_mapping_names_each_tests_result_codelist_for_the_value_level() -> None:
+    study = next(study for study in bundled_studies() if study.studyid == "ISA-OBS-RRMM")
+    codelists = mapped_value_codelists(load_domain_mappings(study)["RS"])
+    # ECOG and the ISS stage: codelists per test; overall response's RSORRES is collected text (no codelist)
+    assert codelists[("RSORRES", "ECOG101")] == "C179943"
+    assert codelists[("RSSTRESC", "ECOG101")] == "C179944"
+    assert codelists[("RSSTRESC", "ISSSTG")] == "MMSTGRS"
+    assert ("RSORRES", "OVRLRESP") not in codelists
+
+
+def test_value_level_carries_the_codelist_of_its_test() -> None:
+    rs = _dataset("RS", {"RSTESTCD": ["ECOG101", "OVRLRESP"], "RSTEST": ["ECOG1", "Overall"], "RSSTRESC": ["0", "PR"]})
+    levels = with_value_level(rs, {("RSSTRESC", "ECOG101"): "C179944"}).meta.variable("RSSTRESC").value_level
+    assert [(level.where[0].values[0], level.codelist) for level in levels] == [
+        ("ECOG101", "C179944"),
+        ("OVRLRESP", None),
+    ]

@@ -9,10 +9,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cdiscmm.validate import gx, native
+from cdiscmm.metadata.model import ValueLevelMeta, WhereCondition
+from cdiscmm.validate import gx, native, views
 from cdiscmm.validate.catalogue import load_catalogue
 from cdiscmm.validate.delivery import build_delivery
-from cdiscmm.validate.suites import ISO8601_DTC, ISO8601_DURATION, plan_suites
+from cdiscmm.validate.suites import ASCII_RECORD, ISO8601_DTC, ISO8601_DURATION, plan_suites
 from tests.validate.helpers import STUDY
 
 
@@ -54,6 +55,7 @@ def test_suites_come_from_the_metadata_and_find_the_planted_defects():
     assert ("RFSTDTC", "2") in found["SD0003"] and ("RFSTDTC", "3") not in found["SD0003"]
     assert ("AGE", "-") in found["CDM-TYPE"]
     assert found["CDM-BYTES"] == [("ACTARMUD", "1")]
+    assert found["CDM-ASCII"] == [("ACTARMUD", "1")]  # é: one record's values checked at once, named by variable
     assert found["SD0056"] == [("SITEID", "-")]  # Req in SDTMIG 3.4 DM, absent here
 
 
@@ -65,15 +67,32 @@ def test_great_expectations_and_the_native_engine_give_the_same_findings():
     assert set(timings) == {"gx_import", "gx_validation"}
 
 
+def test_the_suites_run_in_a_forked_process_with_the_same_findings():
+    delivery = _delivery()
+    plan = plan_suites(delivery, _gx_rules())
+    findings, timings = gx.Background(plan, delivery.datasets).result()
+    assert _by_rule(findings) == _by_rule(native.run_plan(plan, delivery.datasets))
+    assert {"gx_import", "gx_validation"} <= set(timings)
+
+
+def test_a_record_too_long_is_named_by_its_longest_value():
+    frame = pd.DataFrame({"USUBJID": ["A", "B"], "X": ["é" * 101, "b"], "Y": ["c", "a" * 150 + "ü" * 30]})
+    lengths = native.bytes_view(frame)
+    assert lengths["MAXBYTES"].tolist() == [202, 210] and lengths["LONGEST"].tolist() == ["X", "Y"]
+    found = native.bytes_findings("XX", frame, lengths, (lengths["MAXBYTES"] > 200).to_numpy())
+    assert found[["VARIABLE", "ROW", "DETAIL"]].values.tolist() == [["X", 1, "202 bytes"], ["Y", 2, "210 bytes"]]
+
+
 def test_suites_export_as_gx_json(tmp_path):
     delivery = _delivery()
     paths = gx.export_suites(plan_suites(delivery, _gx_rules()), tmp_path)
     names = sorted(path.name for path in paths)
-    assert names == ["DM.bytes.json", "DM.json"]
+    assert names == ["DM.bytes.json", "DM.json", "DM.text.json"]
     suite = json.loads((tmp_path / "DM.json").read_text(encoding="utf-8"))
     kinds = {item["type"] for item in suite["expectations"]}
     assert {
-        "expect_column_to_exist",
+        "expect_table_columns_to_match_set",
+        "expect_column_type_to_be",
         "expect_column_values_to_be_in_set",
         "expect_column_values_to_match_regex",
     } <= kinds
@@ -101,3 +120,40 @@ def test_iso8601_forms_of_sdtmig_4_4():
     assert not any(re.search(ISO8601_DTC, value) for value in bad)
     assert re.search(ISO8601_DURATION, "P2Y3M14DT4H") and re.search(ISO8601_DURATION, "P3W")
     assert not re.search(ISO8601_DURATION, "3 weeks")
+
+
+def test_a_record_with_non_ascii_text_is_named_by_each_offending_value():
+    frame = pd.DataFrame({"USUBJID": ["A", "B", "C"], "X": ["ok", "tab\there", "日本"], "N": [1.0, 2.0, 3.0]})
+    text = views.text_view(frame)
+    assert text["TEXT"].tolist() == ["A\x1fok", "B\x1ftab\there", "C\x1f日本"]
+    mask = ~text["TEXT"].str.contains(ASCII_RECORD, regex=True).to_numpy()
+    found = views.text_findings("XX", frame, mask)
+    assert found[["VARIABLE", "ROW"]].values.tolist() == [["X", 2], ["X", 3]]
+
+
+def test_ct2004_checks_each_tests_results_against_the_codelist_its_value_level_names():
+    rs = pd.DataFrame(
+        {
+            "STUDYID": STUDY,
+            "DOMAIN": "RS",
+            "USUBJID": ["A", "A", "B", "B"],
+            "RSSEQ": [1.0, 2.0, 1.0, 2.0],
+            "RSTESTCD": ["ECOG101", "OVRLRESP", "ECOG101", "OVRLRESP"],
+            "RSSTRESC": ["1", "7", "7", "PR"],  # 7 is no ECOG grade; OVRLRESP's 7 has no value-level codelist
+        }
+    )
+    delivery = build_delivery({"RS": rs})
+    level = ValueLevelMeta(where=[WhereCondition(variable="RSTESTCD", values=("ECOG101",))], codelist="C179944")
+    delivery.meta["RS"] = delivery.meta["RS"].model_copy(
+        update={
+            "variables": [
+                v.model_copy(update={"value_level": [level]}) if v.name == "RSSTRESC" else v
+                for v in delivery.meta["RS"].variables
+            ]
+        }
+    )
+    assert not delivery.codelists.get("C179944").extensible
+    rules = [rule for rule in _gx_rules() if rule.id == "CT2004"]
+    plan = plan_suites(delivery, rules)
+    assert _by_rule(native.run_plan(plan, delivery.datasets)) == {"CT2004": [("RSSTRESC", "3")]}
+    assert _by_rule(gx.run_plan(plan, delivery.datasets)[0]) == {"CT2004": [("RSSTRESC", "3")]}

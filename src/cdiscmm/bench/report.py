@@ -14,7 +14,8 @@ from pydantic import BaseModel
 from cdiscmm.bench.run import PIPELINE, SEED, STUDY, CohortResult
 
 #: Targets of issue #13: sdtm + adam within 2x the floor (CPU, 1,200), 100,000 end to end within 10 minutes and
-#: 8 GB, every stage scaling 10k -> 100k by at most 11x, validation of 1,200 in under 10 s (CPU).
+#: 8 GB, every stage scaling 10k -> 100k by at most 11x, validation of 1,200 in under 10 s (wall; CPU shown too: the
+#: GX suites run in a second process beside the checks, so CPU can exceed wall).
 FLOOR_RATIO_LIMIT = 2.0
 END_TO_END_LIMIT_S = 600.0
 RSS_LIMIT_MB = 8 * 1024.0
@@ -49,6 +50,7 @@ def evaluate_targets(results: list[CohortResult]) -> list[Target]:
     rows.append(_row("1,200: (sdtm + adam CPU) / floor CPU", ratio, FLOOR_RATIO_LIMIT))
     validate = small.stage("validate") if small else None
     rows.append(_row("1,200: validate CPU s", validate.cpu_s if validate else None, VALIDATE_LIMIT_S))
+    rows.append(_row("1,200: validate wall s", validate.wall_s if validate else None, VALIDATE_LIMIT_S))
     pipeline = [timing for timing in large.stages if timing.stage in PIPELINE] if large else []
     rows.append(
         _row("100,000: end-to-end wall s", sum(t.wall_s for t in pipeline) if pipeline else None, END_TO_END_LIMIT_S)

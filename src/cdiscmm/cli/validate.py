@@ -28,9 +28,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--raw", type=Path, metavar="DIR", help="collected-data export (CSV forms + data dictionary)")
     parser.add_argument(
         "--engine",
-        choices=("native", "gx"),
-        default="native",
-        help="run the metadata suites vectorised (native, default) or with Great Expectations (gx)",
+        choices=("gx", "native"),
+        default="gx",
+        help="run the metadata suites with Great Expectations (gx, default) or vectorised pandas (native, the fast "
+        "cross-check); the report names the engine of every rule",
+    )
+    parser.add_argument(
+        "--region",
+        choices=("pmda", "nmpa", "fda"),
+        help="also check the region's rules (specs/regions/validation/<region>.yaml: ASCII for fda/pmda, 40-byte "
+        "labels for nmpa) and report its agency's severity class for each rule",
     )
     parser.add_argument("--export-suites", type=Path, metavar="DIR", help="also write the GX suites as JSON here")
     parser.set_defaults(func=run)
@@ -72,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             runs.append((inputs, study.studyid))
     failing = 0
     for inputs, _ in runs:
-        report, target = validate_study(inputs, args.out, args.engine, args.export_suites)
+        report, target = validate_study(inputs, args.out, args.engine, args.export_suites, region=args.region)
         studyid = report["title"].rsplit(" ", 1)[-1]
         counts = report["summary"]["by_severity"]
         rules = report["summary"]["rules"]

@@ -22,6 +22,7 @@ from cdiscmm.sdtm.describe import (
     Qualifier,
     describe_variables,
     mapped_qualifiers,
+    mapped_value_codelists,
     supp_value_level,
     with_declared_origins,
     with_value_level,
@@ -345,7 +346,8 @@ def finish_domain(
     supp_parts, qualifiers = _supp_records(frame, meta, mapped_qualifiers(loaded), idvar)
     data, keep = _shaped(frame, meta, ["USUBJID", seq_variable] if idvar else list(meta.keys))
     dataset = Dataset(meta.model_copy(update={"variables": describe_variables(loaded, keep, set(frame))}), data)
-    return with_value_level(dataset), _supp_dataset(supp_parts, qualifiers, supp_meta, domain)
+    described = with_value_level(dataset, mapped_value_codelists(loaded))
+    return described, _supp_dataset(supp_parts, qualifiers, supp_meta, domain)
 
 
 def _supp_dataset(

@@ -31,6 +31,8 @@ QORIG_ORIGINS: dict[str, Origin] = {
 #: TS: TSVAL by TSPARMCD (SDTMIG 3.4 §7.4); any other dataset with --TESTCD: its results (Findings, §6.3).
 TRIAL_SUMMARY_KEYS = ("TSPARMCD", "TSPARM", ("TSVAL",))
 FINDINGS_RESULTS = ("ORRES", "STRESC", "STRESN")
+#: Findings result variables whose values a codelist can hold (character; --STRESN is numeric).
+CODED_RESULTS = ("ORRES", "STRESC")
 
 
 def _origin_fields(origin: str, source: str | None = None, method: str | None = None) -> dict[str, str | None]:
@@ -110,9 +112,32 @@ def with_declared_origins(dataset: str, variables: list[VariableMeta]) -> list[V
     ]
 
 
-def compute_value_level(data: pd.DataFrame, key: str, label: str, unit: str | None = None) -> list[ValueLevelMeta]:
+def mapped_value_codelists(loaded: LoadedMapping) -> dict[tuple[str, str], str]:
+    """(result variable, --TESTCD value) -> the codelist its values come from: a source that hard-codes --TESTCD
+    and maps --ORRES/--STRESC with a verb naming a codelist (``assign_ct``, ``hardcode_ct``). This is the
+    value-level CodeListRef of Define-XML 2.1 §5.3.7 (e.g. RSSTRESC by RSTESTCD = OVRLRESP: C96785), which
+    validation checks as PMDA rule CT2004."""
+    domain = loaded.mapping.domain
+    codelists: dict[tuple[str, str], str] = {}
+    for source in loaded.mapping.sources:
+        step = source.variables.get(f"{domain}TESTCD")
+        value = getattr(step.verb()[1], "value", None) if step is not None else None
+        if value is None:
+            continue
+        for target in (domain + suffix for suffix in CODED_RESULTS if domain + suffix in source.variables):
+            codelist = getattr(source.variables[target].verb()[1], "codelist", None)
+            if codelist:
+                codelists.setdefault((target, str(value)), codelist)
+    return codelists
+
+
+def compute_value_level(
+    data: pd.DataFrame, key: str, label: str, unit: str | None = None, codelists: dict[str, str] | None = None
+) -> list[ValueLevelMeta]:
     """One value level per ``key`` value in order of first appearance: where ``key`` EQ the value, labelled by
-    ``label`` (e.g. LBTEST), with ``unit`` when every record of that value gives the same one."""
+    ``label`` (e.g. LBTEST), with ``unit`` when every record of that value gives the same one and the codelist
+    ``codelists`` names for that value."""
+    codelists = codelists or {}
     first = data.drop_duplicates(key)
     first = first.loc[first[key].notna()]
     units: dict[str, str] = {}
@@ -125,13 +150,16 @@ def compute_value_level(data: pd.DataFrame, key: str, label: str, unit: str | No
             where=[WhereCondition(variable=key, values=(str(value),))],
             label=None if pd.isna(text) else str(text),
             unit=units.get(value),
+            codelist=codelists.get(str(value)),
         )
         for value, text in zip(first[key], first[label] if label in first else [None] * len(first), strict=True)
     ]
 
 
-def with_value_level(dataset: Dataset) -> Dataset:
-    """``dataset`` whose result variables carry value-level metadata by test (Findings) or parameter (TS)."""
+def with_value_level(dataset: Dataset, codelists: dict[tuple[str, str], str] | None = None) -> Dataset:
+    """``dataset`` whose result variables carry value-level metadata by test (Findings) or parameter (TS), with
+    the codelist ``codelists`` (:func:`mapped_value_codelists`) names for a variable and test."""
+    codelists = codelists or {}
     domain = dataset.name
     if domain == "TS":
         key, label, targets = TRIAL_SUMMARY_KEYS
@@ -143,7 +171,17 @@ def with_value_level(dataset: Dataset) -> Dataset:
     if key not in dataset.data:
         return dataset
     variables = [
-        variable.model_copy(update={"value_level": compute_value_level(dataset.data, key, label, units[variable.name])})
+        variable.model_copy(
+            update={
+                "value_level": compute_value_level(
+                    dataset.data,
+                    key,
+                    label,
+                    units[variable.name],
+                    {value: code for (name, value), code in codelists.items() if name == variable.name},
+                )
+            }
+        )
         if variable.name in targets
         else variable
         for variable in dataset.meta.variables

@@ -17,7 +17,7 @@ from cdiscmm.validate.findings import NotRun, Severity
 
 AgencyClass = Literal["Reject", "Error", "Warning"]
 #: Where a rule applies: SDTM or ADaM datasets, collected forms (before SDTM), or the define.xml.
-Scope = Literal["SDTM", "ADaM", "collected", "define"]
+Scope = Literal["SDTM", "ADaM", "collected", "define", "XPT"]
 
 
 class Rule(BaseModel):
@@ -44,6 +44,8 @@ class Rule(BaseModel):
     core: str | None = None
     pmda: AgencyClass | None = None
     fda: AgencyClass | None = None
+    #: A region rule: it runs only under ``--region`` whose ``specs/regions/validation/<region>.yaml`` lists it.
+    regional: bool = False
 
 
 class Catalogue(BaseModel):
@@ -62,7 +64,7 @@ def load_catalogue(directory: Path | None = None) -> list[Rule]:
 
     A duplicated rule id or a check the registry does not have is a SpecError naming the file.
     """
-    from cdiscmm.validate import checks_define, collected, engine  # noqa: F401 - the check modules fill CHECKS
+    from cdiscmm.validate import checks_define, checks_files, collected, engine  # noqa: F401 - fill CHECKS
 
     folder = directory or specs_dir() / RULES_DIR
     rules: list[Rule] = []

@@ -16,6 +16,7 @@ import pandas as pd
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.datasetjson import read_dataset_json
 from cdiscmm.io.metadata import METADATA_FILE, read_metadata
+from cdiscmm.io.xpt.check import XptFinding, check_xpt
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import Codelist, DatasetMeta, SubmissionMetadata, VariableMeta
 from cdiscmm.metadata.standards import ADAMIG_STANDARD, adamig, all_codelists, sdtmig
@@ -43,6 +44,8 @@ class Delivery:
     #: Filled by the engine: the GX suites' plan and their findings per rule id.
     gx_plan: Any = None
     gx_findings: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    #: The strict XPT checker's conformance problems per dataset read from an ``.xpt`` (empty list: none).
+    xpt_findings: dict[str, list[XptFinding]] = field(default_factory=dict)
 
     def in_scope(self, rule: Rule) -> list[str]:
         """Datasets of the rule's scope (SDTM or ADaM) that the rule names, or all of them for ``*``."""
@@ -173,8 +176,11 @@ def build_delivery(
     return Delivery(studyid, frames, kinds, meta, registry, described)
 
 
-def load_delivery(sdtm: Path | None, adam: Path | None = None, define: Path | None = None) -> Delivery:
-    """Read every ``.xpt`` of the SDTM and ADaM folders and the metadata to check them against."""
+def load_delivery(
+    sdtm: Path | None, adam: Path | None = None, define: Path | None = None, *, ascii_only: bool = False
+) -> Delivery:
+    """Read every ``.xpt`` of the SDTM and ADaM folders and the metadata to check them against; every XPT file
+    also goes through the strict XPT v5 checker (``ascii_only``: the region requires ASCII labels and values)."""
     if sdtm is None and adam is None:
         raise InputError("nothing to validate", expected="an SDTM folder, an ADaM folder or both")
     if define is not None and not define.is_file():
@@ -193,4 +199,9 @@ def load_delivery(sdtm: Path | None, adam: Path | None = None, define: Path | No
             sources[kind] = f"{folder / METADATA_FILE} ({submitted[kind].standard})"
     delivery = build_delivery(frames["SDTM"], frames["ADaM"], submitted, sources)
     delivery.files, delivery.define = files, define
+    delivery.xpt_findings = {
+        name: [finding for finding in check_xpt(path, ascii_only=ascii_only) if finding.kind == "conformance"]
+        for name, path in files.items()
+        if path.suffix.lower() == ".xpt"
+    }
     return delivery

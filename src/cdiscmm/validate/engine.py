@@ -1,8 +1,9 @@
-"""Run the catalogue on a delivery: GX suites once for all ``gx_suite`` rules, then every registered check."""
+"""Run the catalogue on a delivery: the GX suites once for all ``gx_suite`` rules, beside every registered check."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -14,6 +15,10 @@ from cdiscmm.validate.findings import NotRun, RuleOutcome, empty_findings
 from cdiscmm.validate.suites import Plan, plan_suites
 
 GX_CHECK = "gx_suite"
+#: ``--engine`` choices: what runs the metadata suites (the report names it for every ``gx_suite`` rule).
+ENGINES = {"gx": "Great Expectations", "native": "native pandas"}
+#: The suites' engine of a normal run (``make validate``, ``cdiscmm validate``); native is the fast cross-check.
+DEFAULT_ENGINE = "gx"
 
 
 @dataclass
@@ -62,29 +67,35 @@ def _outcome(rule: Rule, delivery: Delivery) -> RuleOutcome:
     return RuleOutcome("PASS", ran_on=run.ran_on, skipped=run.skipped)
 
 
-def validate(delivery: Delivery, rules: list[Rule], engine: str = "native") -> Validation:
-    """Every rule of ``rules`` (scopes SDTM and ADaM) on ``delivery``.
+def validate(
+    delivery: Delivery, rules: list[Rule], engine: str = "native", meanwhile: Callable[[], None] | None = None
+) -> Validation:
+    """Every rule of ``rules`` (scopes SDTM, ADaM and XPT) on ``delivery``.
 
-    ``engine`` runs the suites: ``native`` (vectorised pandas, :mod:`cdiscmm.validate.native`) or ``gx``
-    (Great Expectations, imported here only).
+    ``engine`` runs the suites: ``gx`` (Great Expectations, imported only in the process that runs them, which
+    works beside this one: see :class:`cdiscmm.validate.gx.Background`) or ``native`` (vectorised pandas,
+    :mod:`cdiscmm.validate.native`, the fast cross-check). ``meanwhile`` is called while the suites run.
     """
     timings: dict[str, float] = {}
-    rules = [rule for rule in rules if rule.scope in ("SDTM", "ADaM")]
+    rules = [rule for rule in rules if rule.scope in ("SDTM", "ADaM", "XPT")]
     gx_rules = [rule for rule in rules if rule.check == GX_CHECK]
     plan = plan_suites(delivery, gx_rules)
     delivery.gx_plan = plan
     started = time.perf_counter()
     if engine == "gx":
-        from cdiscmm.validate.gx import run_plan
+        from cdiscmm.validate.gx import Background
 
-        delivery.gx_findings, gx_timings = run_plan(plan, delivery.datasets)
-        timings.update(gx_timings)
+        suites = Background(plan, delivery.datasets)
     else:
         delivery.gx_findings = native.run_plan(plan, delivery.datasets)
         timings["suites_native"] = time.perf_counter() - started
     started = time.perf_counter()
-    outcomes = {}
-    for rule in rules:
-        outcomes[rule.id] = _outcome(rule, delivery)
+    outcomes = {rule.id: _outcome(rule, delivery) for rule in rules if rule.check != GX_CHECK}
     timings["checks"] = time.perf_counter() - started
-    return Validation(delivery, rules, outcomes, plan, timings)
+    if meanwhile is not None:
+        meanwhile()
+    if engine == "gx":
+        delivery.gx_findings, gx_timings = suites.result()
+        timings.update(gx_timings)
+    outcomes.update({rule.id: _outcome(rule, delivery) for rule in gx_rules})
+    return Validation(delivery, rules, {rule.id: outcomes[rule.id] for rule in rules}, plan, timings)

@@ -1,15 +1,19 @@
 """Run the planned suites with Great Expectations 1.x on the in-memory DataFrames and turn results into findings.
 
 GX is imported once per run, here only (``GX_ANALYTICS_ENABLED=false`` is set before the import), with an
-ephemeral context: no project folder, no network, no progress bars. Character values that are empty strings
-(SAS missing) are given to GX as nulls, so "not null" means "not missing" as in SDTMIG section 4.1.
+ephemeral context: no project folder, no network, no progress bars. Each dataset's suite runs as one batch
+validation, first with GX's ``BOOLEAN_ONLY`` result format (no per-value bookkeeping), then, for the failing
+expectations only, with ``COMPLETE`` to learn the offending rows. GX sees character values as the pandas ``str``
+dtype with empty strings (SAS missing) as nulls, so "not null" means "not missing" as in SDTMIG section 4.1.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import time
+import traceback
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,8 +22,11 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.validate.findings import dataset_finding, empty_findings, record_findings
-from cdiscmm.validate.native import byte_lengths
-from cdiscmm.validate.suites import NUMERIC_KINDS, Plan, Planned
+from cdiscmm.validate.native import VIEWS, missing_columns
+from cdiscmm.validate.suites import CHARACTER_TYPE, NUMERIC_KINDS, Plan, Planned
+from cdiscmm.validate.views import bytes_findings, text_findings
+
+Findings = dict[str, list[pd.DataFrame]]
 
 
 @cache
@@ -31,35 +38,42 @@ def _gx() -> Any:
 
 
 def _context() -> Any:
-    gx = _gx()
-    context = gx.get_context(mode="ephemeral")
+    context = _gx().get_context(mode="ephemeral")
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
 
 
-def _suite(gx: Any, name: str, planned: list[Planned]) -> Any:
-    suite = gx.ExpectationSuite(name=name)
-    for item in planned:
-        expectation = gx.expectations.registry.get_expectation_impl(item.gx_type)(
-            **item.kwargs, meta={"rule": item.rule, "dataset": item.dataset, "variable": item.variable}
+def _suite(name: str, planned: list[Planned]) -> Any:
+    """A suite of the planned expectations, each naming its rule, dataset and variable in ``meta``."""
+    gx = _gx()
+    expectations = [
+        gx.expectations.registry.get_expectation_impl(item.gx_type)(
+            **item.kwargs,
+            meta={"rule": item.rule, "dataset": item.dataset, "variable": item.variable, "view": item.view},
         )
-        suite.add_expectation(expectation)
-    return suite
+        for item in planned
+    ]
+    return gx.ExpectationSuite(name=name, expectations=expectations)
+
+
+def _groups(plan: Plan) -> dict[str, list[Planned]]:
+    groups: dict[str, list[Planned]] = {}
+    for item in plan.expectations:
+        groups.setdefault(item.dataset if item.view == "data" else f"{item.dataset}.{item.view}", []).append(item)
+    return dict(sorted(groups.items()))
 
 
 def build_suites(plan: Plan) -> dict[str, Any]:
     """One GX ExpectationSuite per dataset and view (``AE``, ``AE.bytes``), from the plan."""
-    gx = _gx()
-    groups: dict[str, list[Planned]] = {}
-    for item in plan.expectations:
-        groups.setdefault(item.dataset if item.view == "data" else f"{item.dataset}.{item.view}", []).append(item)
-    return {name: _suite(gx, name, items) for name, items in sorted(groups.items())}
+    return {name: _suite(name, items) for name, items in _groups(plan).items()}
 
 
 def export_suites(plan: Plan, folder: Path) -> list[Path]:
-    """Write every suite as GX JSON (``<suite>.json``) for a user's own GX setup."""
+    """Write every suite as GX JSON (``<suite>.json``) for a user's own GX setup; the frames they expect are
+    those of :func:`views` (character columns as pandas ``str`` with nulls for empty values; ``<dataset>.bytes``
+    and ``<dataset>.text`` the per-record frames of :mod:`cdiscmm.validate.views`)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, suite in build_suites(plan).items():
@@ -69,64 +83,116 @@ def export_suites(plan: Plan, folder: Path) -> list[Path]:
     return paths
 
 
-def _views(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    character = [c for c in frame.columns if frame[c].dtype.kind not in NUMERIC_KINDS]
+def views(frame: pd.DataFrame, names: set[str]) -> dict[str, pd.DataFrame]:
+    """The frames a dataset's suites run on: ``data`` (character columns as ``str``, '' as null) and the derived
+    views of ``names`` (``bytes``, ``text``: :mod:`cdiscmm.validate.views`)."""
     data = frame.copy()
-    for column in character:
-        data[column] = frame[column].mask(frame[column].eq("")).astype(object)
-    return {"data": data, "bytes": byte_lengths(frame)}
+    for column in (c for c in frame.columns if frame[c].dtype.kind not in NUMERIC_KINDS):
+        text = frame[column].astype(CHARACTER_TYPE)
+        data[column] = text.mask(text.eq(""))
+    return {"data": data, **{name: VIEWS[name](frame) for name in names if name in VIEWS}}
 
 
-def _to_findings(result: Any, frame: pd.DataFrame, view_frame: pd.DataFrame) -> pd.DataFrame:
+def _to_findings(result: Any, frame: pd.DataFrame, derived: dict[str, pd.DataFrame]) -> pd.DataFrame:
     meta = result.expectation_config.meta
     dataset, variable = meta["dataset"], meta["variable"]
     kind = result.expectation_config.type
-    if kind == "expect_column_to_exist":
-        return dataset_finding(dataset, variable, f"{variable} not in {dataset}")
-    if kind == "expect_column_values_to_be_in_type_list":
+    if kind == "expect_table_columns_to_match_set":
+        return missing_columns(dataset, frame, result.result["details"]["mismatched"]["missing"])
+    if kind in ("expect_column_type_to_be", "expect_column_values_to_be_in_type_list"):
         observed = result.result.get("observed_value", "")
         return dataset_finding(dataset, variable, f"{variable} has type {observed}")
-    indexes = result.result.get("unexpected_index_list") or []
-    if not indexes:
-        return empty_findings()
     mask = np.zeros(len(frame), dtype=bool)
-    mask[np.asarray(indexes, dtype=int)] = True
+    mask[np.asarray(result.result.get("unexpected_index_list") or [], dtype=int)] = True
+    if kind == "expect_column_values_to_be_between":
+        return bytes_findings(dataset, frame, derived["bytes"], mask)
+    if meta.get("view") == "text":
+        return text_findings(dataset, frame, mask)
+    if not mask.any():
+        return empty_findings()
     detail = {
         "expect_column_values_to_not_be_null": "missing",
         "expect_column_values_to_be_in_set": "not in the codelist",
         "expect_compound_columns_to_be_unique": "duplicate key",
         "expect_column_values_to_match_regex": "does not match " + result.expectation_config.kwargs.get("regex", ""),
-        "expect_column_values_to_be_between": "bytes > 200",
-    }.get(kind, kind)
-    if kind == "expect_column_values_to_be_between":
-        detail = view_frame[variable].astype(str) + " bytes"
+    }[kind]
     value_column = variable.split("+")[-1]
     return record_findings(dataset, frame, mask, value_column if value_column in frame.columns else variable, detail)
 
 
-def run_plan(plan: Plan, datasets: dict[str, pd.DataFrame]) -> tuple[dict[str, list[pd.DataFrame]], dict[str, float]]:
+def run_plan(plan: Plan, datasets: dict[str, pd.DataFrame]) -> tuple[Findings, dict[str, float]]:
     """Validate every dataset's suites; findings per rule id, and the seconds spent (import, validation)."""
     started = time.perf_counter()
-    gx = _gx()
     context = _context()
     timings = {"gx_import": time.perf_counter() - started}
     started = time.perf_counter()
     source = context.data_sources.add_pandas("delivery")
-    findings: dict[str, list[pd.DataFrame]] = {}
-    suites = build_suites(plan)
-    frames_cache: dict[str, dict[str, pd.DataFrame]] = {}
-    for name, suite in suites.items():
+    findings: Findings = {}
+    cache_: dict[str, dict[str, pd.DataFrame]] = {}
+    wanted: dict[str, set[str]] = {}
+    for item in plan.expectations:
+        wanted.setdefault(item.dataset, set()).add(item.view)
+    for name, items in _groups(plan).items():
         dataset, _, view = name.partition(".")
-        views = frames_cache.setdefault(dataset, _views(datasets[dataset]))
-        view_frame = views[view or "data"]
-        asset = source.add_dataframe_asset(name)
-        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": view_frame})
-        outcome = batch.validate(context.suites.add(suite), result_format={"result_format": "COMPLETE"})
+        frames = cache_.setdefault(dataset, views(datasets[dataset], wanted[dataset]))
+        batch = (
+            source.add_dataframe_asset(name)
+            .add_batch_definition_whole_dataframe("all")
+            .get_batch(batch_parameters={"dataframe": frames[view or "data"]})
+        )
+        outcome = batch.validate(_suite(name, items), result_format={"result_format": "BOOLEAN_ONLY"})
+        failed = [result.expectation_config.to_domain_obj() for result in outcome.results if not result.success]
+        if not failed:
+            continue
+        suite = _gx().ExpectationSuite(name=f"{name}.failed", expectations=failed)
+        outcome = batch.validate(suite, result_format={"result_format": "COMPLETE"})
         for result in outcome.results:
-            if result.success:
-                continue
-            found = _to_findings(result, datasets[dataset], views["bytes"])
+            found = _to_findings(result, datasets[dataset], frames)
             findings.setdefault(result.expectation_config.meta["rule"], []).append(found)
     timings["gx_validation"] = time.perf_counter() - started
-    del gx
     return findings, timings
+
+
+def _child(plan: Plan, datasets: dict[str, pd.DataFrame], send: Any) -> None:
+    """In the forked process: run the suites and send back ``("ok", (findings, timings))`` or the error."""
+    try:
+        send.send(("ok", run_plan(plan, datasets)))
+    except Exception:
+        send.send(("error", traceback.format_exc()))
+    finally:
+        send.close()
+
+
+class Background:
+    """The suites running in a forked process (GX imported there once), beside the checks in this one.
+
+    The child inherits the datasets copy-on-write, so nothing is copied to start it; only the findings come back.
+    Where ``fork`` does not exist (Windows), the suites run in this process.
+    """
+
+    def __init__(self, plan: Plan, datasets: dict[str, pd.DataFrame]) -> None:
+        self._inline: tuple[Findings, dict[str, float]] | None = None
+        self._started = time.perf_counter()
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._inline = run_plan(plan, datasets)
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_child, args=(plan, datasets, send), name="cdiscmm-gx", daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> tuple[Findings, dict[str, float]]:
+        """The suites' findings per rule id and their timings (``gx_wait``: seconds this process waited)."""
+        if self._inline is not None:
+            return self._inline
+        waited = time.perf_counter()
+        try:
+            status, payload = self._receive.recv()
+        except EOFError:
+            status, payload = "error", f"the GX process ended with exit code {self._process.exitcode}"
+        self._process.join()
+        if status != "ok":
+            raise RuntimeError(f"Great Expectations suites failed:\n{payload}")
+        findings, timings = payload
+        return findings, {**timings, "gx_wait": time.perf_counter() - waited}

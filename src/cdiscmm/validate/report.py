@@ -37,6 +37,16 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return json.loads(frame.to_json(orient="records", force_ascii=False))
 
 
+#: What produced a rule's findings: its metadata suite's engine (``--engine``), or its registered check function.
+SUITE_ENGINES = {"gx": "Great Expectations suite", "native": "native suite (pandas)"}
+CHECK_ENGINE = "check function (pandas)"
+
+
+def engine_of(rule: Rule, engine: str) -> str:
+    """The engine that produced ``rule``'s findings in a run whose suites ran on ``engine``."""
+    return SUITE_ENGINES.get(engine, engine) if rule.check == "gx_suite" else CHECK_ENGINE
+
+
 def build_report(
     title: str,
     inputs: dict[str, str],
@@ -60,6 +70,7 @@ def build_report(
             "description": rule.description,
             "reason": outcomes[rule.id].reason,
             "datasets": ", ".join(sorted(set(outcomes[rule.id].ran_on))),
+            "engine": engine_of(rule, inputs.get("engine", "")),
             "p21": rule.p21,
             "core": rule.core,
             "pmda": rule.pmda,

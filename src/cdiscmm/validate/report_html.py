@@ -58,7 +58,7 @@ function rules(){
   const fs=document.getElementById('status-filter'),fv=document.getElementById('severity-filter');
   const draw=table(document.getElementById('rules'),[['id','Rule'],['status','Status'],['severity','Severity'],
     ['findings','Findings'],['message','Message'],['reason','Not run because'],['p21','P21'],['core','CORE'],
-    ['pmda','PMDA'],['datasets','Ran on']],rows,r=>({className:'rule '+r.status.replace(' ','-'),
+    ['pmda','PMDA'],['datasets','Ran on'],['engine','Engine']],rows,r=>({className:'rule '+r.status.replace(' ','-'),
   onclick:()=>drill(r.id)}));
   function apply(){const q=f.value.toLowerCase();rows.forEach(r=>{r._hidden=(fs.value&&r.status!==fs.value)||
     (fv.value&&r.severity!==fv.value)||(q&&!JSON.stringify(r).toLowerCase().includes(q))});draw()}

@@ -49,6 +49,7 @@ _SHEETS: dict[str, list[tuple[str, str]]] = {
         ("fda", "FDA class"),
         ("scope", "Scope"),
         ("datasets", "Ran on"),
+        ("engine", "Engine"),
     ],
     "Datasets": [
         ("name", "Dataset"),

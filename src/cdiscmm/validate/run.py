@@ -11,10 +11,11 @@ import pandas as pd
 
 from cdiscmm.core import progress
 from cdiscmm.validate.catalogue import Rule, load_catalogue
-from cdiscmm.validate.collected import load_collected
+from cdiscmm.validate.collected import Collected, load_collected
 from cdiscmm.validate.delivery import Delivery, load_delivery
-from cdiscmm.validate.engine import _outcome, validate
+from cdiscmm.validate.engine import DEFAULT_ENGINE, ENGINES, _outcome, validate
 from cdiscmm.validate.findings import RuleOutcome
+from cdiscmm.validate.region import apply_region, ascii_only
 from cdiscmm.validate.report import build_report, write_json
 from cdiscmm.validate.report_html import write_html
 from cdiscmm.validate.report_xlsx import write_xlsx
@@ -61,32 +62,50 @@ def _define_outcome(rule: Rule, delivery: Delivery, defines: list[Path]) -> Rule
 def validate_study(
     inputs: Inputs,
     out_root: Path,
-    engine: str = "native",
+    engine: str = DEFAULT_ENGINE,
     export_suites: Path | None = None,
     rules: list[Rule] | None = None,
+    region: str | None = None,
 ) -> tuple[dict[str, Any], Path]:
     """Run every rule that has its inputs; write the three reports into ``<out_root>/<STUDYID>/validation/``.
 
     Returns the report and its folder. The study id is the datasets' STUDYID, else the collected export's.
+    ``region`` (pmda, nmpa, fda) adds its region rules and agency severities (:mod:`cdiscmm.validate.region`).
     """
-    rules = rules if rules is not None else load_catalogue()
+    catalogue = rules if rules is not None else load_catalogue()
+    rules, regional = apply_region(catalogue, region)
     timings: dict[str, float] = {}
     outcomes: dict[str, RuleOutcome] = {}
     datasets: list[dict[str, Any]] = []
+    collected: list[Collected] = []  # the collected export, once read
+
+    def check_collected() -> None:
+        started = time.perf_counter()
+        if inputs.raw is not None:
+            with progress.step("checking collected data"):
+                collected.append(load_collected(inputs.raw, inputs.encoding))
+                for rule in (rule for rule in rules if rule.scope == "collected"):
+                    outcomes[rule.id] = _outcome(rule, collected[0])
+            timings["collected"] = time.perf_counter() - started
+
     studyid = "UNKNOWN"
     started = time.perf_counter()
     if inputs.sdtm is not None or inputs.adam is not None:
         with progress.step("reading datasets"):
-            delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define)
+            delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define, ascii_only=ascii_only(region))
         studyid = delivery.studyid
         timings["read_datasets"] = time.perf_counter() - started
-        with progress.step("checking datasets"):
-            result = validate(delivery, rules, engine)
+        defines = [path for path in (inputs.define, inputs.adam_define) if path is not None]
+
+        def meanwhile() -> None:  # while the suites run: define rules and the collected data
+            for rule in (rule for rule in rules if rule.scope == "define" and defines):
+                outcomes[rule.id] = _define_outcome(rule, delivery, defines)
+            check_collected()
+
+        with progress.step(f"checking datasets ({ENGINES[engine]})"):
+            result = validate(delivery, rules, engine, meanwhile)
         timings.update(result.timings)
         outcomes.update(result.outcomes)
-        defines = [path for path in (inputs.define, inputs.adam_define) if path is not None]
-        for rule in (rule for rule in rules if rule.scope == "define" and defines):
-            outcomes[rule.id] = _define_outcome(rule, delivery, defines)
         datasets += [
             {
                 "name": name,
@@ -101,19 +120,16 @@ def validate_study(
 
             paths = export(result.plan, export_suites)
             progress.info(f"wrote {len(paths)} GX suites to {export_suites}")
-    started = time.perf_counter()
-    if inputs.raw is not None:
-        with progress.step("checking collected data"):
-            collected = load_collected(inputs.raw, inputs.encoding)
-            for rule in (rule for rule in rules if rule.scope == "collected"):
-                outcomes[rule.id] = _outcome(rule, collected)
+    else:
+        check_collected()
+    if collected:
         if studyid == "UNKNOWN":
-            studyid = collected.studyid()
+            studyid = collected[0].studyid()
         datasets += [
             {"name": form, "kind": "collected", "records": len(frame), "source": "data_dictionary.csv"}
-            for form, frame in sorted(collected.forms.items())
+            for form, frame in sorted(collected[0].forms.items())
         ]
-        timings["collected"] = time.perf_counter() - started
+    outcomes.update({rule_id: RuleOutcome("NOT RUN", reason=reason) for rule_id, reason in regional.items()})
     for rule in rules:
         if rule.id not in outcomes:
             given = {
@@ -121,6 +137,7 @@ def validate_study(
                 "ADaM": inputs.adam,
                 "collected": inputs.raw,
                 "define": inputs.define or inputs.adam_define,
+                "XPT": inputs.sdtm or inputs.adam,
             }
             missing = (
                 "no define.xml given"
@@ -129,9 +146,9 @@ def validate_study(
             )
             outcomes[rule.id] = RuleOutcome("NOT RUN", reason=missing)
     given = {key: str(value) for key, value in vars(inputs).items() if value is not None}
-    report = build_report(
-        f"cdiscmm validation report - {studyid}", {**given, "engine": engine}, rules, outcomes, datasets, timings
-    )
+    reported = [*rules, *(rule for rule in catalogue if rule.id in regional)]
+    settings = {**given, "engine": engine, "region": region or "none"}
+    report = build_report(f"cdiscmm validation report - {studyid}", settings, reported, outcomes, datasets, timings)
     out = out_root / studyid / VALIDATION_FOLDER
     out.mkdir(parents=True, exist_ok=True)
     write_json(report, out / f"{REPORT_STEM}.json")

@@ -28,6 +28,10 @@ _NUMBER = r"\d+(?:\.\d+)?"
 _CLOCK = rf"(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
 ISO8601_DURATION = rf"^-?P(?:{_NUMBER}W|(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}D)?{_CLOCK})$"
 ASCII = r"^[\x20-\x7E]*$"
+#: The ``text`` view (:mod:`cdiscmm.validate.views`): a record's character values joined by U+001F, printable
+#: ASCII when every value is.
+TEXT, TEXT_SEPARATOR = "TEXT", "\x1f"
+ASCII_RECORD = r"^[\x20-\x7E\x1f]*$"
 MAX_VALUE_BYTES = 200
 #: Result variables: their codelist applies only where value-level metadata names it (a numeric lab result in
 #: LBSTRESC is not outside a codelist), so they are checked by CT2004, not at variable level.
@@ -64,11 +68,21 @@ class Plan:
         self.skipped.setdefault(rule.id, []).append(reason)
 
 
-#: GX type names of an XPT numeric (pandas dtype) and character variable (GX sees text as Python str objects).
-TYPE_LISTS = {
-    "numeric": ["float64", "float32", "int64", "int32", "datetime64[ns]", "datetime64[us]", "datetime64[ms]"],
-    "character": ["str", "object"],
-}
+#: pandas dtypes of an XPT numeric variable (SAS dates read as datetime64), for GX's type-list expectation.
+NUMERIC_TYPES = [
+    "float64",
+    "float32",
+    "int64",
+    "int32",
+    "datetime64[ns]",
+    "datetime64[us]",
+    "datetime64[ms]",
+    "datetime64[s]",
+]
+#: The pandas dtype every character column has in the frame GX sees (:func:`cdiscmm.validate.gx.views`).
+CHARACTER_TYPE = "str"
+#: The column of the ``bytes`` view: the longest UTF-8 value of each record, and the variable holding it.
+MAX_BYTES, LONGEST = "MAXBYTES", "LONGEST"
 
 
 def _char(frame: pd.DataFrame, name: str) -> bool:
@@ -99,8 +113,10 @@ class Target:
 
 
 def _plan_present(target: Target, core: str) -> None:
-    for variable in (v for v in target.variables if v.core == core):
-        target.add(variable.name, "expect_column_to_exist", column=variable.name)
+    """One expectation per dataset: the table has at least the variables of this core designation."""
+    names = [v.name for v in target.variables if v.core == core]
+    if names:
+        target.add(", ".join(names), "expect_table_columns_to_match_set", column_set=names, exact_match=False)
 
 
 def _plan_not_null(target: Target) -> None:
@@ -109,9 +125,14 @@ def _plan_not_null(target: Target) -> None:
 
 
 def _plan_type(target: Target) -> None:
+    """Num variables hold a numeric (or SAS date) dtype, Char variables text (a column-level check of the dtype)."""
     for variable in _present(target.variables, target.frame):
-        wanted = TYPE_LISTS["numeric" if variable.type == "Num" else "character"]
-        target.add(variable.name, "expect_column_values_to_be_in_type_list", column=variable.name, type_list=wanted)
+        if variable.type == "Num":
+            target.add(
+                variable.name, "expect_column_values_to_be_in_type_list", column=variable.name, type_list=NUMERIC_TYPES
+            )
+        else:
+            target.add(variable.name, "expect_column_type_to_be", column=variable.name, type_=CHARACTER_TYPE)
 
 
 def _plan_codelist(target: Target, extensible: bool) -> None:
@@ -160,13 +181,22 @@ def _plan_iso8601(target: Target) -> None:
 
 
 def _plan_bytes(target: Target) -> None:
-    for column in (c for c in target.frame.columns if _char(target.frame, c)):
-        target.add(column, "expect_column_values_to_be_between", view="bytes", column=column, max_value=MAX_VALUE_BYTES)
+    """One expectation per dataset on its ``bytes`` view: the longest value of each record fits 200 bytes."""
+    if any(_char(target.frame, c) for c in target.frame.columns):
+        target.add(
+            LONGEST, "expect_column_values_to_be_between", view="bytes", column=MAX_BYTES, max_value=MAX_VALUE_BYTES
+        )
 
 
 def _plan_ascii(target: Target) -> None:
-    wanted = {template.replace("--", target.name[:2]) for template in target.rule.variables or ("*",)}
-    for column in (c for c in target.frame.columns if _char(target.frame, c) and ("*" in wanted or c in wanted)):
+    """Printable ASCII: the variables the rule names one by one, or every character value of a record at once
+    (one expectation per dataset on its ``text`` view) when the rule names none."""
+    characters = [c for c in target.frame.columns if _char(target.frame, c)]
+    if not target.rule.variables and characters:
+        target.add(TEXT, "expect_column_values_to_match_regex", view="text", column=TEXT, regex=ASCII_RECORD)
+        return
+    wanted = {template.replace("--", target.name[:2]) for template in target.rule.variables}
+    for column in (c for c in characters if c in wanted):
         target.add(column, "expect_column_values_to_match_regex", column=column, regex=ASCII)
 
 
