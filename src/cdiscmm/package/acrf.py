@@ -10,7 +10,7 @@ Data TCG §4.1.2 "annotated CRF"):
   value-level condition, ``QSORRES / QSSTRESC when QSTESTCD = EOR0101``.
 - A field declared not submitted says ``[NOT SUBMITTED]`` with the mapping's reason; a field that only selects
   records or links pages says so.
-- The page's datasets (boxes at the top) are those of its annotations, in order of first use.
+- The page's datasets (boxes at the top) are those of its annotations, the most annotated first (ties: first use).
 - Rule PKG-ACRF (Error, to be explained in the reviewer's guide when not fixed): every collected field of the
   data dictionary appears in the lineage and is either submitted or declared not submitted.
 """
@@ -127,7 +127,9 @@ def crf_forms(
             for annotation in [item for item in annotations if item.dataset]:
                 datasets.setdefault(annotation.dataset, labels.get(annotation.dataset, ""))
             fields.append(CrfField(field, prompt, kind, terms.get(codelist, ()), annotations))
-        forms.append(CrfForm(str(form), tuple(datasets.items()), tuple(fields)))
+        uses = [annotation.dataset for field in fields for annotation in field.annotations if annotation.dataset]
+        ordered = sorted(datasets.items(), key=lambda item: -uses.count(item[0]))
+        forms.append(CrfForm(str(form), tuple(ordered), tuple(fields)))
     return forms, findings
 
 
