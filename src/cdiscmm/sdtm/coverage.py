@@ -82,9 +82,9 @@ def _source_conditions(domain: str, source: Source) -> dict[str, str]:
         if name.startswith("hardcode") and isinstance(value, str):
             fixed.append(f"{domain}{suffix} = {value}")
         elif unpivot is not None and getattr(args, "field", None) == unpivot.name:
-            mapped = getattr(args, "map", {})
-            for field in [field for field in fields if field in mapped]:
-                by_item[field].append(f"{domain}{suffix} = {mapped[field]}")
+            mapped = getattr(args, "map", {})  # an item column without a map entry is its own value
+            for field in [field for field in fields if field in unpivot.columns]:
+                by_item[field].append(f"{domain}{suffix} = {mapped.get(field, field)}")
     return {field: " and ".join(by_item[field] + fixed) for field in fields if by_item[field] or fixed}
 
 
