@@ -1,9 +1,9 @@
 """The annotated CRF as data: each collected form with its fields, prompts, terms and SDTM annotations.
 
-Sources, all written by earlier steps: the collected export's data dictionary and codelists (form, field,
-prompt = LABEL, type, terms; :mod:`cdiscmm.io.collected`) and the sdtm stage's field lineage ``fields.csv``
-(:mod:`cdiscmm.io.lineage`). Annotation rules (CDISC/PHUSE Metadata Submission Guidelines v2.0 §3, FDA Study
-Data TCG §4.1.2 "annotated CRF"):
+Sources, all written by earlier steps: the collected export's data dictionary, codelists and form titles
+(form, field, prompt = LABEL, type, terms; ``forms.csv`` when the export has it; :mod:`cdiscmm.io.collected`)
+and the sdtm stage's field lineage ``fields.csv`` (:mod:`cdiscmm.io.lineage`). Annotation rules (CDISC/PHUSE
+Metadata Submission Guidelines v2.0 §3, FDA Study Data TCG §4.1.2 "annotated CRF"):
 
 - A field is annotated with every variable its lineage names, grouped by dataset: ``AETERM`` (AE),
   ``AETOCI in SUPPAE`` (a supplemental qualifier by QNAM), ``RFSTDTC`` (DM); a Findings result with its
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cdiscmm.io.collected import read_codelists, read_dictionary
+from cdiscmm.io.collected import read_codelists, read_dictionary, read_form_titles
 from cdiscmm.io.lineage import NOT_SUBMITTED, TARGET_SEPARATOR, read_field_lineage
 from cdiscmm.io.metadata import read_metadata
 from cdiscmm.package.findings import Finding
@@ -57,9 +57,10 @@ class CrfField:
 
 @dataclass(frozen=True)
 class CrfForm:
-    """One collected form: its datasets (name, label) in order of first use, and its fields."""
+    """One collected form: its title, its datasets (name, label), and its fields."""
 
     name: str
+    title: str
     datasets: tuple[tuple[str, str], ...]
     fields: tuple[CrfField, ...]
 
@@ -109,10 +110,15 @@ def _terms(codelists: pd.DataFrame) -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 def crf_forms(
-    dictionary: pd.DataFrame, codelists: pd.DataFrame, lineage: pd.DataFrame, labels: dict[str, str], where: str
+    dictionary: pd.DataFrame,
+    codelists: pd.DataFrame,
+    lineage: pd.DataFrame,
+    labels: dict[str, str],
+    where: str,
+    titles: dict[str, str] | None = None,
 ) -> tuple[list[CrfForm], list[Finding]]:
     """The forms of the data dictionary (in its order) with their annotated fields, and the PKG-ACRF findings
-    (``where``: the aCRF's path in the package)."""
+    (``where``: the aCRF's path in the package; ``titles``: form -> title, else the form name is the title)."""
     rows = {(form, field): (targets, status, condition) for form, field, targets, status, condition in lineage.values}
     terms = _terms(codelists)
     forms, findings = [], []
@@ -129,7 +135,8 @@ def crf_forms(
             fields.append(CrfField(field, prompt, kind, terms.get(codelist, ()), annotations))
         uses = [annotation.dataset for field in fields for annotation in field.annotations if annotation.dataset]
         ordered = sorted(datasets.items(), key=lambda item: -uses.count(item[0]))
-        forms.append(CrfForm(str(form), tuple(ordered), tuple(fields)))
+        title = (titles or {}).get(str(form)) or str(form)
+        forms.append(CrfForm(str(form), title, tuple(ordered), tuple(fields)))
     return forms, findings
 
 
@@ -137,6 +144,6 @@ def study_forms(raw: Path, encoding: str, sdtm: Path, where: str) -> tuple[list[
     """:func:`crf_forms` of a study: the export in ``raw`` (decoded as ``encoding``), the lineage and dataset
     labels in the ``sdtm`` output folder."""
     labels = {dataset.name: dataset.label for dataset in read_metadata(sdtm).datasets}
-    return crf_forms(
-        read_dictionary(raw, encoding), read_codelists(raw, encoding), read_field_lineage(sdtm), labels, where
-    )
+    dictionary, codelists = read_dictionary(raw, encoding), read_codelists(raw, encoding)
+    titles = read_form_titles(raw, encoding)
+    return crf_forms(dictionary, codelists, read_field_lineage(sdtm), labels, where, titles)

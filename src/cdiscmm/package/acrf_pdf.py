@@ -1,7 +1,7 @@
 """Draw the annotated CRF (:mod:`cdiscmm.package.acrf`) as PDF with fpdf2: one or more pages per form.
 
 Layout (styles as data, ``specs/guides/acrf.yaml``; conventions of the CDISC/PHUSE Metadata Submission
-Guidelines v2.0 §3): the form's title and a bookmark per form; at the top of each page a box per dataset the
+Guidelines v2.0 §3): the form's title and name, and a bookmark per form; at the top of each page a box per dataset the
 form feeds, ``AE = Adverse Events``, filled with that dataset's colour; then one row per field: the prompt,
 the entry area (blank line, date/time pattern, or the codelist's terms as tick boxes) and the annotations,
 each a box in its dataset's colour (grey for ``[NOT SUBMITTED]`` with the reason, white for a note). A form
@@ -55,7 +55,7 @@ def load_style() -> AcrfStyle:
 
 
 def _needs_cjk(forms: list[CrfForm]) -> bool:
-    texts = [field.prompt for form in forms for field in form.fields]
+    texts = [form.title for form in forms] + [field.prompt for form in forms for field in form.fields]
     texts += [decode for form in forms for field in form.fields for _, decode in field.terms]
     return any(ord(character) >= 0x2E80 for text in texts for character in text)
 
@@ -101,7 +101,8 @@ def _height(pdf: FPDF, width: float, text: str, size: float) -> float:
 def _boxes(pdf: _Document, form: CrfForm, colours: dict[str, Colour], continued: bool) -> None:
     style = pdf.style
     pdf.set_font("acrf", size=style.title_size)
-    pdf.multi_cell(0, 7, f"Form {form.name}{' (continued)' if continued else ''}", new_x="LMARGIN", new_y="NEXT")
+    heading = f"{form.title} (form {form.name}){' (continued)' if continued else ''}"
+    pdf.multi_cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("acrf", size=style.annotation_size + 1)
     pdf.set_draw_color(*style.border_colour)
     for dataset, label in form.datasets:
@@ -170,7 +171,7 @@ def render_acrf(forms: list[CrfForm], title: str, created: datetime) -> bytes:
         palette = style.colours
         colours = {dataset: palette[index % len(palette)] for index, (dataset, _) in enumerate(form.datasets)}
         pdf.add_page()
-        pdf.start_section(f"Form {form.name}")
+        pdf.start_section(f"{form.title} (form {form.name})")
         _boxes(pdf, form, colours, continued=False)
         for field in form.fields:
             height = _row_height(pdf, field, widths)
