@@ -17,6 +17,8 @@ from cdiscmm.io.collected import read_dictionary, read_form_titles
 from cdiscmm.io.lineage import read_field_lineage
 from cdiscmm.package.acrf import Annotation, annotate, crf_forms
 from cdiscmm.package.acrf_pdf import render_acrf
+from cdiscmm.package.assemble import StudyInputs
+from cdiscmm.package.build import annotated_crf
 from cdiscmm.package.guides.render import FONTS
 from tests.conftest import SMALL_STUDY
 
@@ -85,6 +87,16 @@ def test_page_datasets_put_the_most_annotated_first() -> None:
     forms, findings = crf_forms(DICTIONARY, CODELISTS, LINEAGE, LABELS, "sdtm/acrf.pdf")
     assert forms[0].datasets == (("AE", "Adverse Events"), ("SUPPAE", "Supplemental Qualifiers for AE"))
     assert [finding.variable for finding in findings] == ["qs.NOTE"]
+
+
+def test_a_package_without_the_collected_export_has_no_acrf_and_a_pkg_acrf_error(tmp_path: Path) -> None:
+    inputs = StudyInputs("TEST", tmp_path / "sdtm", tmp_path / "adam", tmp_path / "raw")
+    files, findings = annotated_crf(inputs, "m5/datasets/test/tabulations/sdtm", DATED)
+    assert files == []
+    assert [(f.rule, f.severity, f.where) for f in findings] == [
+        ("PKG-ACRF", "Error", "m5/datasets/test/tabulations/sdtm/acrf.pdf")
+    ]
+    assert "was not found" in findings[0].message
 
 
 def pdf_text(path: Path, page: int | None = None) -> str:
