@@ -62,6 +62,9 @@ def test_annotations_name_the_variable_the_supplemental_qualifier_and_the_value_
     assert annotate("QS.QSORRES; QS.QSSTRESC; QS.QSTESTCD", "QSTESTCD = EOR0101") == (
         Annotation("variable", "QS", "QSORRES / QSSTRESC when QSTESTCD = EOR0101"),
     )
+    assert annotate("LB.LBORRES; LB.LBSPEC; LB.LBTESTCD", "LBTESTCD = MCPROT and LBSPEC = SERUM") == (
+        Annotation("variable", "LB", "LBORRES when LBTESTCD = MCPROT and LBSPEC = SERUM"),
+    )
     assert annotate("STUDYID (from study.yaml)", "") == (Annotation("variable", "", "STUDYID"),)
     assert annotate("DM.SITEID (one site per subject)", "") == (Annotation("variable", "DM", "SITEID"),)
     assert annotate("not submitted: restates AEENRTPT", "") == (Annotation("not submitted", "", "restates AEENRTPT"),)

@@ -94,7 +94,7 @@ def annotate(targets: str, where: str) -> tuple[Annotation, ...]:
             continue
         ours = [condition for condition in conditions if condition.startswith(dataset)]
         if ours and f"{dataset}ORRES" in variables:
-            keys = {condition.split(" ", 1)[0] for condition in ours}
+            keys = {part.split(" ", 1)[0] for condition in ours for part in condition.split(" and ")}
             shown = " / ".join(variable for variable in variables if variable not in keys)
             annotations.append(Annotation("variable", dataset, f"{shown} when {' or '.join(ours)}"))
         else:
