@@ -53,8 +53,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-# Regenerate the docs the code states (docs/mapping-language.md, docs/adam-inputs.md); tests/test_docs.py fails
-# when they drift.
+# Regenerate the docs the code states (docs/mapping-language.md, docs/adam-inputs.md, docs/adam-derivations.md);
+# tests/test_docs.py fails when they drift.
 docs: $(STAMP)
 	$(BIN)/python -m tools.build_docs
 

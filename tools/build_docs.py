@@ -1,5 +1,6 @@
 """Generate the docs that state what the code holds: ``docs/mapping-language.md`` (from the mapping language's own
-pydantic models and verb registries) and ``docs/adam-inputs.md`` (from :mod:`cdiscmm.adam.fallbacks`).
+pydantic models and verb registries), ``docs/adam-inputs.md`` (from :mod:`cdiscmm.adam.fallbacks`) and
+``docs/adam-derivations.md`` (from the ADaM specs and derivation registry, :mod:`tools.adam_derivations`).
 
 Run from the repository root::
 
@@ -32,11 +33,13 @@ from cdiscmm.metadata.vocabulary import ConditionAddArgs
 from cdiscmm.sdtm.spec import DomainMapping, DomainOverride, Join, Source, SourceOverride, SuppQualArgs, Unpivot
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 from cdiscmm.sdtm.verbs.base import Verb
+from tools import adam_derivations
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent / "mapping_examples.yaml"
 OUTPUT = ROOT / "docs" / "mapping-language.md"
 ADAM_INPUTS = ROOT / "docs" / "adam-inputs.md"
+ADAM_DERIVATIONS = ROOT / "docs" / "adam-derivations.md"
 
 #: Structural models, in the order a reader meets them, with the YAML key they appear under.
 STRUCTURE: tuple[tuple[str, type[BaseModel]], ...] = (
@@ -164,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a file is not what the code gives")
     args = parser.parse_args(argv)
     stale = 0
-    for path, text in ((OUTPUT, render()), (ADAM_INPUTS, render_markdown())):
+    generated = ((OUTPUT, render()), (ADAM_INPUTS, render_markdown()), (ADAM_DERIVATIONS, adam_derivations.render()))
+    for path, text in generated:
         if not args.check:
             path.write_text(text, encoding="utf-8")
         elif not path.is_file() or path.read_text(encoding="utf-8") != text:

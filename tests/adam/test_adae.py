@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cdiscmm.adam.adae import build_adae
+from cdiscmm.adam.adae_steps import NoArgs
+from cdiscmm.adam.build import build_dataset
+from cdiscmm.adam.registry import Inputs
 from cdiscmm.adam.spec import load_adam_spec
 from cdiscmm.core.errors import InputError
 from tests.adam.test_adrs import assert_spec_layout
@@ -81,7 +83,7 @@ def ex_frame() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def adae() -> pd.DataFrame:
-    dataset = build_adae({"AE": ae_frame(), "EX": ex_frame()}, adsl_frame())
+    dataset = build_dataset("ADAE", {"AE": ae_frame(), "EX": ex_frame()}, {"ADSL": adsl_frame()})
     assert dataset is not None
     return dataset.data
 
@@ -136,7 +138,7 @@ def test_flags_treatment_and_onset(adae: pd.DataFrame) -> None:
 
 
 def test_variables_in_spec_order_with_spec_labels() -> None:
-    dataset = build_adae({"AE": ae_frame(), "EX": ex_frame()}, adsl_frame())
+    dataset = build_dataset("ADAE", {"AE": ae_frame(), "EX": ex_frame()}, {"ADSL": adsl_frame()})
     assert dataset is not None
     assert_spec_layout(dataset, load_adam_spec("ADAE"))
     assert not dataset.data.duplicated(["USUBJID", "AESEQ"]).any()
@@ -144,24 +146,26 @@ def test_variables_in_spec_order_with_spec_labels() -> None:
 
 
 def test_without_suppae_qualifiers_they_are_missing() -> None:
-    dataset = build_adae({"AE": ae_frame().drop(columns=["AETOCI", "AECORT"]), "EX": ex_frame()}, adsl_frame())
+    dataset = build_dataset(
+        "ADAE", {"AE": ae_frame().drop(columns=["AETOCI", "AECORT"]), "EX": ex_frame()}, {"ADSL": adsl_frame()}
+    )
     assert dataset is not None
     assert dataset.data[["AETOCI", "AECORT"]].isna().all().all()
 
 
 def test_without_ae_adae_is_skipped() -> None:
-    assert build_adae({"EX": ex_frame()}, adsl_frame()) is None
+    assert build_dataset("ADAE", {"EX": ex_frame()}, {"ADSL": adsl_frame()}) is None
 
 
 def test_ae_without_a_needed_variable_names_it() -> None:
     with pytest.raises(InputError, match="AE has no variable AEREL"):
-        build_adae({"AE": ae_frame().drop(columns="AEREL"), "EX": ex_frame()}, adsl_frame())
+        build_dataset("ADAE", {"AE": ae_frame().drop(columns="AEREL"), "EX": ex_frame()}, {"ADSL": adsl_frame()})
 
 
 def test_event_before_the_first_dose_on_the_same_day_is_not_treatment_emergent() -> None:
     """First dose 2024-01-10T10:00 (time collected). A: onset 08:30 that day → before dose; B: 11:15 → after;
     C: same day without a time → the day decides (after); D: dose time imputed (TRTSTMF 'H') → the day decides."""
-    from cdiscmm.adam.adae import derive_var_predose
+    from cdiscmm.adam.adae_steps import compute_predose
 
     adsl = pd.DataFrame(
         {
@@ -176,14 +180,14 @@ def test_event_before_the_first_dose_on_the_same_day_is_not_treatment_emergent()
             "AESTDTC": ["2024-01-10T08:30", "2024-01-10T11:15", "2024-01-10", "2024-01-10T08:30"],
         }
     )
-    assert derive_var_predose(adae, adsl)["_PREDOSE"].tolist() == [True, False, False, False]
+    assert compute_predose(adae, adsl).tolist() == [True, False, False, False]
 
 
 def test_duration_is_missing_when_the_end_is_before_the_start() -> None:
-    from cdiscmm.adam.adae import derive_vars_duration
+    from cdiscmm.adam.adae_steps import derive_vars_duration
 
     frame = pd.DataFrame(
         {"ASTDT": pd.to_datetime(["2024-01-20", "2024-01-01"]), "AENDT": pd.to_datetime(["2024-01-05", "2024-01-05"])}
     )
-    got = derive_vars_duration(frame)
+    got = derive_vars_duration(frame, Inputs({}, {}), load_adam_spec("ADAE"), NoArgs())
     assert pd.isna(got["ADURN"].iloc[0]) and got["ADURN"].iloc[1] == 5 and got["ADURU"].tolist()[1] == "DAYS"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cdiscmm.adam.adqs import build_adqs
+from cdiscmm.adam.build import build_dataset
 from cdiscmm.adam.spec import load_adam_spec
 from cdiscmm.core.errors import InputError
 from tests.adam.test_adrs import assert_spec_layout
@@ -68,7 +68,7 @@ def qs_frame() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def adqs() -> pd.DataFrame:
-    dataset = build_adqs({"QS": qs_frame()}, adsl_frame())
+    dataset = build_dataset("ADQS", {"QS": qs_frame()}, {"ADSL": adsl_frame()})
     assert dataset is not None
     return dataset.data
 
@@ -113,23 +113,23 @@ def test_sequence_and_keys(adqs: pd.DataFrame) -> None:
 
 
 def test_variables_in_spec_order_with_spec_labels() -> None:
-    dataset = build_adqs({"QS": qs_frame()}, adsl_frame())
+    dataset = build_dataset("ADQS", {"QS": qs_frame()}, {"ADSL": adsl_frame()})
     assert dataset is not None
     assert_spec_layout(dataset, load_adam_spec("ADQS"))
 
 
 def test_without_qs_adqs_is_skipped() -> None:
-    assert build_adqs({}, adsl_frame()) is None
+    assert build_dataset("ADQS", {}, {"ADSL": adsl_frame()}) is None
 
 
 def test_qs_without_a_needed_variable_names_it() -> None:
     with pytest.raises(InputError, match="QS has no variable QSDTC"):
-        build_adqs({"QS": qs_frame().drop(columns="QSDTC")}, adsl_frame())
+        build_dataset("ADQS", {"QS": qs_frame().drop(columns="QSDTC")}, {"ADSL": adsl_frame()})
 
 
 def test_built_dataset_carries_its_define_metadata() -> None:
     """The ADaM spec resolves to the metadata model: origin source, method and AVAL described per PARAMCD."""
-    dataset = build_adqs({"QS": qs_frame()}, adsl_frame())
+    dataset = build_dataset("ADQS", {"QS": qs_frame()}, {"ADSL": adsl_frame()})
     assert dataset is not None
     spec, meta = load_adam_spec("ADQS"), dataset.meta
     assert {type(variable).__name__ for variable in meta.variables} == {"VariableMeta"}

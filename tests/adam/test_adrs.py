@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cdiscmm.adam.adrs import build_adrs
-from cdiscmm.adam.build import build_adam
+from cdiscmm.adam.build import build_adam, build_dataset
 from cdiscmm.adam.spec import load_adam_spec
 from cdiscmm.adam.spec_model import AdamDatasetSpec
 from cdiscmm.core.errors import InputError
@@ -67,7 +66,7 @@ def rs_frame() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def adrs() -> pd.DataFrame:
-    dataset = build_adrs({"RS": rs_frame()}, adsl_frame())
+    dataset = build_dataset("ADRS", {"RS": rs_frame()}, {"ADSL": adsl_frame()})
     assert dataset is not None
     return dataset.data
 
@@ -162,7 +161,7 @@ def assert_spec_layout(dataset: Dataset, spec: AdamDatasetSpec) -> None:
 
 def test_variables_in_spec_order_with_spec_labels() -> None:
     spec = load_adam_spec("ADRS")
-    dataset = build_adrs({"RS": rs_frame()}, adsl_frame())
+    dataset = build_dataset("ADRS", {"RS": rs_frame()}, {"ADSL": adsl_frame()})
     assert dataset is not None
     assert_spec_layout(dataset, spec)
     params = dataset.data.drop_duplicates("PARAMCD")
@@ -171,16 +170,16 @@ def test_variables_in_spec_order_with_spec_labels() -> None:
 
 
 def test_without_rs_adrs_is_skipped() -> None:
-    assert build_adrs({}, adsl_frame()) is None
+    assert build_dataset("ADRS", {}, {"ADSL": adsl_frame()}) is None
 
 
 def test_rs_without_a_needed_variable_names_it() -> None:
     with pytest.raises(InputError, match="RS has no variable RSDTC"):
-        build_adrs({"RS": rs_frame().drop(columns="RSDTC")}, adsl_frame())
+        build_dataset("ADRS", {"RS": rs_frame().drop(columns="RSDTC")}, {"ADSL": adsl_frame()})
 
 
 def test_build_adam_leaves_out_a_skipped_dataset() -> None:
-    builders = {"ADRS": lambda sdtm, adam: build_adrs(sdtm, adsl_frame())}
+    builders = {"ADRS": lambda sdtm, adam: build_dataset("ADRS", sdtm, {"ADSL": adsl_frame()})}
     assert build_adam({}, builders) == {}
 
 
@@ -199,7 +198,7 @@ def test_only_investigator_kumar_imwg_2016_overall_responses_are_read() -> None:
             "RSEVAL": ["INDEPENDENT ASSESSOR", "INVESTIGATOR"],
         }
     )
-    dataset = build_adrs({"RS": pd.concat([rs_frame(), extra], ignore_index=True)}, adsl_frame())
+    dataset = build_dataset("ADRS", {"RS": pd.concat([rs_frame(), extra], ignore_index=True)}, {"ADSL": adsl_frame()})
     assert dataset is not None
     ovr = dataset.data[dataset.data["PARAMCD"].eq("OVR") & dataset.data["USUBJID"].eq("S3")]
     assert ovr["AVALC"].tolist() == ["SD", "PR"] and ovr["SRCSEQ"].tolist() == [1, 2]

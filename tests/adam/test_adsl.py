@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cdiscmm.adam.adsl import build_adsl
+from cdiscmm.adam.build import build_dataset
 from cdiscmm.adam.sdtm_input import combine_supp
 from cdiscmm.adam.spec import load_adam_spec
 from cdiscmm.core import progress
@@ -163,7 +163,7 @@ def combined(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def adsl() -> pd.DataFrame:
-    return build_adsl(combined(sdtm_frames())).data.set_index("USUBJID")
+    return build_dataset("ADSL", combined(sdtm_frames()), {}).data.set_index("USUBJID")
 
 
 def _dates(values: list[str | None]) -> list[pd.Timestamp | None]:
@@ -281,7 +281,7 @@ def test_optional_domains_absent_give_missing_variables_not_a_crash(
 ) -> None:
     monkeypatch.setattr(progress, "_quiet", False)  # a CLI test may have run with --quiet
     frames = {name: frame for name, frame in combined(sdtm_frames()).items() if name in {"DM", "EX"}}
-    adsl = build_adsl(frames).data
+    adsl = build_dataset("ADSL", frames, {}).data
     for name in ["PRIORLN", "TCRFL", "ISS", "ECOGBL", "CYTORISK", "LDSTDT", "NACTDT", "EOSSTT", "EOTSTT"]:
         assert adsl[name].isna().all(), name
     assert list(adsl["EFFFL"]) == ["N"] * 5
@@ -292,7 +292,7 @@ def test_missing_dm_rfstdtc_names_dataset_and_variable() -> None:
     frames = combined(sdtm_frames())
     frames["DM"] = frames["DM"].drop(columns="RFSTDTC")
     with pytest.raises(InputError, match=r"DM has no variable RFSTDTC") as caught:
-        build_adsl(frames)
+        build_dataset("ADSL", frames, {})
     assert caught.value.location.field == "RFSTDTC"
 
 
@@ -300,7 +300,7 @@ def test_missing_ex_is_an_input_error() -> None:
     frames = combined(sdtm_frames())
     del frames["EX"]
     with pytest.raises(InputError, match="SDTM dataset EX is missing"):
-        build_adsl(frames)
+        build_dataset("ADSL", frames, {})
 
 
 def test_undated_baseline_visit_record_counts_as_baseline() -> None:

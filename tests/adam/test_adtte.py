@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cdiscmm.adam.adrs import build_adrs
-from cdiscmm.adam.adtte import build_adtte
+from cdiscmm.adam.build import build_dataset
 from cdiscmm.adam.spec import load_adam_spec
 from tests.adam.test_adrs import SUBJECTS, adsl_frame, assert_spec_layout, rs_frame
 
@@ -23,14 +22,14 @@ LASTA = "LAST ADEQUATE ASSESSMENT"
 
 @pytest.fixture(scope="module")
 def adrs() -> pd.DataFrame:
-    dataset = build_adrs({"RS": rs_frame()}, adsl_frame())
+    dataset = build_dataset("ADRS", {"RS": rs_frame()}, {"ADSL": adsl_frame()})
     assert dataset is not None
     return dataset.data
 
 
 @pytest.fixture(scope="module")
 def adtte(adrs: pd.DataFrame) -> pd.DataFrame:
-    return build_adtte(adsl_frame(), adrs).data
+    return build_dataset("ADTTE", {}, {"ADSL": adsl_frame(), "ADRS": adrs}).data
 
 
 def _aseq(adrs: pd.DataFrame, subject: str, paramcd: str, adt: str) -> int:
@@ -155,7 +154,7 @@ def test_one_record_per_subject_and_parameter(adtte: pd.DataFrame) -> None:
 
 def test_variables_in_spec_order_with_spec_labels(adrs: pd.DataFrame) -> None:
     spec = load_adam_spec("ADTTE")
-    dataset = build_adtte(adsl_frame(), adrs)
+    dataset = build_dataset("ADTTE", {}, {"ADSL": adsl_frame(), "ADRS": adrs})
     assert_spec_layout(dataset, spec)
     assert dict(zip(dataset.data["PARAMCD"], dataset.data["PARAMN"], strict=True)) == {
         parameter.paramcd: parameter.paramn for parameter in spec.parameters
@@ -163,7 +162,7 @@ def test_variables_in_spec_order_with_spec_labels(adrs: pd.DataFrame) -> None:
 
 
 def test_without_adrs_only_the_parameters_that_do_not_read_it() -> None:
-    adtte = build_adtte(adsl_frame(), None).data
+    adtte = build_dataset("ADTTE", {}, {"ADSL": adsl_frame()}).data
     assert sorted(adtte["PARAMCD"].unique()) == ["OS", "TTNT"]
 
 
@@ -171,9 +170,9 @@ def test_readme_shows_the_censoring_rules_of_the_spec() -> None:
     """The README's ADTTE table is the spec rendered (rules written once, in specs/adam/adtte.yaml)."""
     from pathlib import Path
 
-    from cdiscmm.adam.adtte import render_censoring_table
+    from cdiscmm.adam.adtte_steps import render_censoring_table
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     shown = readme.split("<!-- censoring-table:start -->\n")[1].split("<!-- censoring-table:end -->")[0]
-    assert shown == render_censoring_table(), "paste cdiscmm.adam.adtte.render_censoring_table() into README.md"
+    assert shown == render_censoring_table(load_adam_spec("ADTTE")), "paste render_censoring_table() into README.md"
     assert "| PFS | ADSL.TRTSDT |" in shown and "LAST ADEQUATE ASSESSMENT" in shown

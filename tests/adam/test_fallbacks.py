@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from cdiscmm import cli
-from cdiscmm.adam.adrs import derive_param_ovr
+from cdiscmm.adam.adrs_steps import select_ovr_records
 from cdiscmm.adam.fallbacks import FALLBACKS, is_optional
 from cdiscmm.adam.sdtm_input import require
 from cdiscmm.adam.spec import load_adam_spec
@@ -62,7 +62,7 @@ def test_ovr_without_rseval_takes_every_overall_response(capsys: pytest.CaptureF
             "RSSTRESC": ["PR", "VGPR", "PR"],
         }
     )
-    ovr = derive_param_ovr({"RS": rs}, load_adam_spec("ADRS").parameter("OVR"))
+    ovr = select_ovr_records({"RS": rs}, load_adam_spec("ADRS").parameter("OVR"))
     assert list(ovr["AVALC"]) == ["PR", "VGPR"]
     assert "SDTM RS.RSEVAL not in the input; ADRS OVR (RSEVAL = INVESTIGATOR)" in capsys.readouterr().err
 

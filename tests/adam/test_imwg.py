@@ -18,6 +18,8 @@ from cdiscmm.core.errors import InputError
 
 COVR_COLUMNS = ["USUBJID", "ADT", "AVALC", "AVAL", "SRCSEQS"]
 SUBJECT_COLUMNS = ["USUBJID", "ADT", "AVALC", "AVAL", "SRCSEQS"]
+#: The categories of the ORR parameter RSP (confirmed PR or better; specs/adam/adrs.yaml).
+ORR = ("sCR", "CR", "VGPR", "PR")
 
 
 def rs(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
@@ -123,7 +125,7 @@ def test_confirmed_response_single_assessment() -> None:
     assert_frame_equal(confirmed.loc[:, COVR_COLUMNS], expected([("A", "2024-01-10", "SD", 2, "7")], COVR_COLUMNS))
     assert derive_param_bor(assessments, subjects)["AVALC"].tolist() == ["VGPR"]
     assert derive_param_cbor(confirmed, subjects)["AVALC"].tolist() == ["SD"]
-    assert derive_param_response(confirmed, subjects, "RSP")["AVALC"].tolist() == ["N"]
+    assert derive_param_response(confirmed, subjects, "RSP", ORR, "ORR")["AVALC"].tolist() == ["N"]
 
 
 def test_filter_worst_per_date_two_records_on_the_same_date() -> None:
@@ -167,8 +169,10 @@ def test_confirmed_response_cr_then_vgpr() -> None:
     assert confirmed["DERIVTXT"].iloc[0] == "CR then VGPR: confirmed at the lower level VGPR"
     cbor = derive_param_cbor(confirmed, subjects)
     assert_frame_equal(cbor.loc[:, SUBJECT_COLUMNS], expected([("A", "2024-01-10", "VGPR", 5, "1,2")], SUBJECT_COLUMNS))
-    assert derive_param_response(confirmed, subjects, "VGPRRSP")["AVALC"].tolist() == ["Y"]
-    assert derive_param_response(confirmed, subjects, "CRRSP")["AVALC"].tolist() == ["N"]
+    vgpr = derive_param_response(confirmed, subjects, "VGPRRSP", ("sCR", "CR", "VGPR"), "VGPR or better")
+    assert vgpr["AVALC"].tolist() == ["Y"]
+    cr = derive_param_response(confirmed, subjects, "CRRSP", ("sCR", "CR"), "CR or better")
+    assert cr["AVALC"].tolist() == ["N"]
 
 
 def test_confirmed_response_pd_then_pd_is_confirmed_pd() -> None:
@@ -243,7 +247,7 @@ def test_confirmed_response_scr_confirmation() -> None:
         COVR_COLUMNS,
     )
     assert_frame_equal(confirmed.loc[:, COVR_COLUMNS], want)
-    crrsp = derive_param_response(confirmed, subjects, "CRRSP")
+    crrsp = derive_param_response(confirmed, subjects, "CRRSP", ("sCR", "CR"), "CR or better")
     assert_frame_equal(
         crrsp.loc[:, SUBJECT_COLUMNS],
         expected([("A", "2024-01-10", "Y", 1, "1,2"), ("B", "2024-01-12", "Y", 1, "1,2")], SUBJECT_COLUMNS),
@@ -262,7 +266,7 @@ def test_bor_subject_without_assessment_or_only_ne() -> None:
 def test_response_subject_without_assessment_is_non_responder() -> None:
     subjects = adsl([("A", None, None)])
     confirmed = derive_param_confirmed_response(rs([("B", "2024-01-10", "PR", 1)]).iloc[:0], subjects)
-    got = derive_param_response(confirmed, subjects, "RSP")
+    got = derive_param_response(confirmed, subjects, "RSP", ORR, "ORR")
     assert_frame_equal(got.loc[:, SUBJECT_COLUMNS], expected([("A", None, "N", 0, None)], SUBJECT_COLUMNS))
 
 

@@ -10,9 +10,11 @@ from cdiscmm.adam.adsl_derivations import derive_vars_merged_adsl
 from cdiscmm.adam.dates import derive_var_dy
 from cdiscmm.adam.lineage import derive_var_obs_number
 from cdiscmm.adam.occurrence import derive_var_first_occurrence_flag
-from cdiscmm.adam.spec import derive_params_from_spec, load_adam_spec
+from cdiscmm.adam.record_steps import ParamsArgs, derive_vars_params
+from cdiscmm.adam.registry import Inputs
+from cdiscmm.adam.spec import load_adam_spec
 from cdiscmm.adam.spec_model import VariableSpec
-from cdiscmm.core.errors import InputError, SpecError
+from cdiscmm.core.errors import InputError
 
 
 def test_derive_var_dy_has_no_day_zero() -> None:
@@ -59,11 +61,18 @@ def test_first_occurrence_flag_only_on_treatment_emergent_records() -> None:
     assert flags.isna().tolist() == [True, False, True, False]  # AESEQ 3 is earlier but not emergent
 
 
-def test_parameter_frame_and_derive_params_from_spec() -> None:
+def test_parameter_frame_and_derive_vars_params() -> None:
     spec = load_adam_spec("ADRS")
     table = spec.parameter_frame()
     assert list(table["PARAMCD"]) == [parameter.paramcd for parameter in spec.parameters]
     assert spec.parameter("OVR").where is not None
     assert load_adam_spec("ADQS").parameter("EQ5DIDX").score.value_set.mapping() == {"JPN": "JP", "CHN": "CN"}
-    with pytest.raises(SpecError, match="has no derivation"):
-        derive_params_from_spec(spec, {"OVR": lambda: pd.DataFrame({"PARAMCD": ["OVR"]})})
+    # records made in another order are stacked in the spec's order, PARAM/PARAMN from the table
+    records = {"BOR": pd.DataFrame({"PARAMCD": ["BOR"], "PARAM": ["x"]}), "OVR": pd.DataFrame({"PARAMCD": ["OVR"]})}
+    inputs = Inputs({}, {}, records)
+    got = derive_vars_params(pd.DataFrame(), inputs, spec, ParamsArgs(variables=["PARAM", "PARAMN"]))
+    assert got.to_dict("list") == {
+        "PARAMCD": ["OVR", "BOR"],
+        "PARAM": ["Overall Response by Investigator", "IMWG Best Overall Response (Unconfirmed)"],
+        "PARAMN": [1, 3],
+    }

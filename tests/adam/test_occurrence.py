@@ -5,6 +5,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from cdiscmm.adam.occurrence import (
+    Aesi,
     derive_var_adrfl,
     derive_var_aesi_flags,
     derive_var_sadrfl,
@@ -12,6 +13,12 @@ from cdiscmm.adam.occurrence import (
     derive_vars_onset_from_last_dose,
 )
 from cdiscmm.core.errors import InputError
+
+#: The AESIs of specs/adam/adae.yaml (CRS and ICANS, grade 3 or higher severe).
+CAR_T_AESIS = (
+    Aesi("CRSFL", "Cytokine release syndrome", "CRSG3FL", 3),
+    Aesi("ICANSFL", "Immune effector cell-associated neurotoxicity syndrome", "ICANG3FL", 3),
+)
 
 
 def dates(values: list[str | None]) -> pd.Series:
@@ -95,7 +102,7 @@ def test_aesi_flags_crs_icans_with_grade() -> None:
             "AETOXGR": ["1", "3", "4", "3"],
         }
     )
-    got = derive_var_aesi_flags(adae).fillna({"CRSFL": "", "CRSG3FL": "", "ICANSFL": "", "ICANG3FL": ""})
+    got = derive_var_aesi_flags(adae, CAR_T_AESIS).fillna({"CRSFL": "", "CRSG3FL": "", "ICANSFL": "", "ICANG3FL": ""})
     assert got["CRSFL"].tolist() == ["Y", "Y", "", ""]
     assert got["CRSG3FL"].tolist() == ["", "Y", "", ""]
     assert got["ICANSFL"].tolist() == ["", "", "Y", ""]

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cdiscmm.adam.adtte import derive_param_from_spec
+from cdiscmm.adam.adtte_steps import derive_param_from_spec
 from cdiscmm.adam.spec import load_adam_spec
 from cdiscmm.adam.spec_model import ParameterSpec
 from cdiscmm.adam.tte import TTE_COLUMNS, CensorSource, EventSource, derive_param_tte

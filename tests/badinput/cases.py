@@ -8,12 +8,13 @@ a test keeps it equal.
 
 from __future__ import annotations
 
+from tests.badinput.adam_specs import ADAM_SPECS
 from tests.badinput.collected import COLLECTED
 from tests.badinput.env import Case
 from tests.badinput.folders import FOLDERS
 from tests.badinput.specs import SPECS
 
-CASES: tuple[Case, ...] = (*COLLECTED, *SPECS, *FOLDERS)
+CASES: tuple[Case, ...] = (*COLLECTED, *SPECS, *FOLDERS, *ADAM_SPECS)
 
 
 def render() -> str:

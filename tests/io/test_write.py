@@ -32,9 +32,20 @@ def _dataset(name: str, values: list[str]) -> Dataset:
 
 def test_datasets_and_local_copies_are_written_and_an_earlier_runs_xpt_removed(tmp_path: Path) -> None:
     (tmp_path / "qs.xpt").write_bytes(b"from an earlier run")
-    paths = write_outputs({"AE": _dataset("AE", ["A"]), "ja/AE": _dataset("AE", ["甲"])}, {}, tmp_path)
-    assert paths == [tmp_path / "ae.xpt", tmp_path / "ja" / "ae.xpt", tmp_path / "metadata.json"]
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh" / "metadata.json").write_text("{}", encoding="utf-8")
+    datasets = {"AE": _dataset("AE", ["A"]), "ja/AE": _dataset("AE", ["甲"]), "ja/SUPPDD": _dataset("SUPPDD", ["乙"])}
+    paths = write_outputs(datasets, {}, tmp_path)
+    assert paths == [
+        tmp_path / "ae.xpt",
+        tmp_path / "ja" / "ae.xpt",
+        tmp_path / "ja" / "suppdd.xpt",
+        tmp_path / "metadata.json",
+        tmp_path / "ja" / "metadata.json",
+    ]
     assert [dataset.name for dataset in read_metadata(tmp_path).datasets] == ["AE"]  # the copy is not described twice
+    assert [dataset.name for dataset in read_metadata(tmp_path / "ja").datasets] == ["AE", "SUPPDD"]
+    assert not (tmp_path / "zh" / "metadata.json").exists()  # an earlier run's language folder
     assert not (tmp_path / "qs.xpt").exists()
     assert read_xpt(tmp_path / "ja" / "ae.xpt").data["USUBJID"].tolist() == ["甲"]
     assert read_xpt(tmp_path / "ae.xpt").label == "AE label"

@@ -11,11 +11,12 @@ from cdiscmm.core.errors import InputError
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
+from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package
 from cdiscmm.package.checks import check_dataset, check_names, check_tree, judge
 from cdiscmm.package.define_check import check_define
 from cdiscmm.package.findings import Explanation, Explanations, Finding
-from cdiscmm.package.profile import load_profile, load_translations
+from cdiscmm.package.profile import load_profile
 from cdiscmm.package.relabel import count_records, read_labels, relabel_xpt
 
 LABELS = {
@@ -43,14 +44,15 @@ DEFINE = """<?xml version='1.0' encoding='UTF-8'?>
 
 
 def study(root: Path, leaves: tuple[str, ...] = ("ae.xpt",)) -> StudyInputs:
-    """TEST-PKG: SDTM AE (English, ja/ and zh/ copies) with define files; ADaM folder with define files only."""
+    """TEST-PKG: SDTM AE (English, ja/ and zh/ copies) with define files (ja/ its own); ADaM folder with define
+    files only."""
     sdtm, adam = root / "sdtm", root / "adam"
     ae = pd.DataFrame({"STUDYID": ["TEST-PKG"] * 2, "USUBJID": ["S1", "S2"], "AETERM": ["Nausea", "Rash"]})
     write(sdtm / "ae.xpt", "AE", "Adverse Events", ae)
     write(sdtm / "ja" / "ae.xpt", "AE", "Adverse Events", ae.assign(AETERM=["悪心", "発疹"]))
     write(sdtm / "zh" / "ae.xpt", "AE", "Adverse Events", ae.assign(AETERM=["恶心", "皮疹"]))
     adam.mkdir(parents=True)
-    for folder, names in ((sdtm, leaves), (adam, ())):
+    for folder, names in ((sdtm, leaves), (sdtm / "ja", ("ae.xpt",)), (adam, ())):
         hrefs = "".join(f'<def:leaf ID="LF{index}" xlink:href="{name}"/>' for index, name in enumerate(names))
         (folder / "define.xml").write_text(DEFINE.format(leaves=hrefs), encoding="utf-8")
         (folder / "define2-1.xsl").write_text("<xsl/>", encoding="utf-8")
@@ -74,11 +76,21 @@ def test_pmda_keeps_english_datasets_and_puts_the_japanese_copy_in_ja(tmp_path: 
     files, findings = plan_package(load_profile("pmda"), study(tmp_path), {"csdrg.pdf": b"%PDF", "adrg.pdf": b"%PDF"})
     sdtm = "m5/datasets/test-pkg/tabulations/sdtm"
     assert {f"{sdtm}/ae.xpt", f"{sdtm}/ja/ae.xpt", f"{sdtm}/define.xml", f"{sdtm}/csdrg.pdf"} <= paths(files)
+    assert {f"{sdtm}/ja/define.xml", f"{sdtm}/ja/define2-1.xsl", f"{sdtm}/ja/define.html"} <= paths(files)
     assert "m5/datasets/test-pkg/analysis/adam/datasets/adrg.pdf" in paths(files)
     assert {"m5/datasets/test-pkg/analysis/adam/programs/km.txt"} <= paths(files)
     english = next(file for file in files if file.path == f"{sdtm}/ae.xpt")
     assert english.content == (tmp_path / "sdtm" / "ae.xpt").read_bytes()
     assert not findings
+
+
+def test_japanese_datasets_without_their_define_are_refused(tmp_path: Path) -> None:
+    inputs = study(tmp_path)
+    (inputs.sdtm / "ja" / "define.xml").unlink()
+    _, findings = plan_package(load_profile("pmda"), inputs, {})
+    assert [(f.rule, f.severity, f.where) for f in findings] == [
+        ("PKG-DEFINE", "Reject", "m5/datasets/test-pkg/tabulations/sdtm/ja/define.xml")
+    ]
 
 
 def test_nmpa_submits_the_chinese_copy_with_chinese_labels(tmp_path: Path) -> None:
@@ -117,6 +129,28 @@ def test_japanese_dataset_must_have_the_english_structure(tmp_path: Path) -> Non
         ("PKG-LOCAL", "ae.xpt", "variables or types differ"),
         ("PKG-LOCAL", "cm.xpt", "no English dataset of the"),
     ]
+
+
+def _suppae(qnam: str) -> pd.DataFrame:
+    """One SUPPAE record (SUPPQUAL structure, SDTMIG 3.4 §8.4) continuing AETERM when ``qnam`` is AETERM1."""
+    values = ["TEST-PKG", "AE", "S1", "AESEQ", "1", qnam, "Reported Term for the Adverse Event", "の続き", "CRF", ""]
+    columns = ["STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QLABEL", "QVAL", "QORIG", "QEVAL"]
+    return pd.DataFrame([values], columns=columns)
+
+
+def test_japanese_supp_of_continuations_only_needs_no_english_dataset(tmp_path: Path) -> None:
+    """Regression: ELRA-JP-PMS's ja/suppdd.xpt (a Japanese DDORRES over 200 bytes, SDTMIG 3.4 §4.5.3.2, whose
+    English translation fits in DDORRES) refused the PMDA package as a dataset without an English one."""
+    inputs = study(tmp_path)
+    profile = load_profile("pmda")
+    write(inputs.sdtm / "ja" / "suppae.xpt", "SUPPAE", "Supplemental Qualifiers for AE", _suppae("AETERM1"))
+    files, _ = plan_package(profile, inputs, {})
+    found = [(f.rule, f.severity) for f in check_tree(files, written(tmp_path / "first", files), profile)]
+    assert found == [("PKG-LOCAL", "Warning")]
+    write(inputs.sdtm / "ja" / "suppae.xpt", "SUPPAE", "Supplemental Qualifiers for AE", _suppae("AEOTHER"))
+    files, _ = plan_package(profile, inputs, {})
+    [finding] = check_tree(files, written(tmp_path / "second", files), profile)
+    assert (finding.severity, finding.message[-43:]) == ("Error", "QNAM ['AEOTHER'] are not text continuations")
 
 
 def test_relabel_refuses_a_label_over_40_bytes_and_keeps_the_data(tmp_path: Path) -> None:
@@ -185,3 +219,22 @@ def test_verdict_refuses_rejects_and_unexplained_errors() -> None:
         (item.finding.where[-6:], bool(item.refuses)) for item in judge(findings, load_profile("pmda"), explained)
     ]
     assert verdict == [("ae.xpt", True), ("ae.xpt", False), ("dm.xpt", True), ("dm.xpt", False)]
+
+
+def test_the_nmpa_guides_get_the_chinese_explanation_the_study_gives() -> None:
+    finding = Finding("SD1082", "Error", "m5/x/ae.xpt", "AETERM", "length")
+    explained = Explanations(
+        explanations=[
+            Explanation(
+                rule="SD1082",
+                explanation="Lengths follow the longest collected term.",
+                translations={"zh": "长度取采集术语中最长者。"},
+            )
+        ]
+    )
+    [nmpa] = judge([finding], load_profile("nmpa"), explained)
+    [pmda] = judge([finding], load_profile("pmda"), explained)
+    assert (nmpa.explanation, pmda.explanation) == (
+        "长度取采集术语中最长者。",
+        "Lengths follow the longest collected term.",
+    )

@@ -50,6 +50,27 @@ def test_nmpa_package_has_the_tree_chinese_labels_and_a_chinese_guide(small_stud
     assert "raw/data_dictionary.csv" in manifest["inputs"]
 
 
+@pytest.mark.skipif(not CJK_FONT, reason="Debian fonts-wqy-microhei (CJK font for the Chinese guide) not installed")
+def test_nmpa_define_describes_the_chinese_datasets_in_english_and_chinese(small_study_out: Path) -> None:
+    """The package's defines are written from the relabelled Chinese datasets it holds (their lengths, their
+    labels), with both languages; each agrees with its files; the guides print the Chinese data choices and
+    explanations. ``cdiscmm define`` also wrote the zh/ folder's own define."""
+    package(small_study_out, "nmpa")
+    root = small_study_out / SMALL_STUDY / "package" / "nmpa"
+    sdtm = root / "m5" / "datasets" / STUDY / "tabulations" / "sdtm"
+    define = (sdtm / "define.xml").read_text(encoding="utf-8")
+    assert '<TranslatedText xml:lang="en">Adverse Events</TranslatedText>' in define
+    assert '<TranslatedText xml:lang="zh">不良事件</TranslatedText>' in define
+    manifest = read_manifest(root)
+    assert "define match: 2 define.xml checked, 0 disagreement(s)" in manifest["checks"]
+    assert not [finding for finding in manifest["findings"] if finding["rule"] == "PKG-LABEL"]
+    guide = (root / "review" / "csdrg.html").read_text(encoding="utf-8")
+    assert "本地语言文本" in guide and "Local-language text" not in guide
+    assert "数据说明文件" in guide
+    local = (small_study_out / SMALL_STUDY / "sdtm" / "zh" / "define.xml").read_text(encoding="utf-8")
+    assert '<TranslatedText xml:lang="zh">不良事件</TranslatedText>' in local
+
+
 def test_fda_rerun_gives_the_same_datasets_and_manifest(small_study_out: Path) -> None:
     root = small_study_out / SMALL_STUDY / "package" / "fda"
     package(small_study_out, "fda")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
+from cdiscmm.core.errors import SpecError
 from cdiscmm.sdtm.verbs.age import DeriveAgeArgs, derive_age
 from cdiscmm.sdtm.verbs.base import DomainContext, EpochStart
 from cdiscmm.sdtm.verbs.epoch import DeriveEpochArgs, derive_epoch
 from cdiscmm.sdtm.verbs.seq import ORDER_COLUMN, DeriveSeqArgs, derive_seq
 from cdiscmm.sdtm.verbs.study_day import DeriveStudyDayArgs, derive_study_day
+from cdiscmm.sdtm.verbs.timepoint import DeriveTimePointArgs, derive_time_point
 
 DM = pd.DataFrame(
     {
@@ -77,13 +80,55 @@ def test_derive_epoch_follows_design_order_and_reference_dates() -> None:
                 "2024-03-31",  # last dose day → TREATMENT
                 "2024-04-01",  # last dose + 1 → FOLLOW-UP
                 "2024-07-01",  # after end of participation → null
-                "2024-04",  # partial → null
+                "2024-04",  # partial, but every day of April is after the last dose → FOLLOW-UP
                 "2024-03-05",  # S-2: consent partial, dose partial → no epoch has a known start
             ],
         }
     )
     epochs = derive_epoch(frame, DeriveEpochArgs(dtc="AESTDTC"), context())
-    assert as_list(epochs) == [None, "SCREENING", "TREATMENT", "TREATMENT", "FOLLOW-UP", None, None, None]
+    assert as_list(epochs) == [None, "SCREENING", "TREATMENT", "TREATMENT", "FOLLOW-UP", None, "FOLLOW-UP", None]
+
+
+def test_derive_epoch_of_a_partial_date_only_when_it_is_certainly_within_one_epoch() -> None:
+    frame = pd.DataFrame(
+        {
+            "USUBJID": ["S-1"] * 5,
+            "AESTDTC": [
+                "2024-03",  # 03-01 … 03-31 spans consent, first dose → null (no date imputed)
+                "2024-04",  # all of April in FOLLOW-UP
+                "2024",  # spans every epoch → null
+                "2024-03-12T10",  # complete date with partial time → TREATMENT
+                "2024-06",  # June: FOLLOW-UP up to RFPENDTC 06-30 → FOLLOW-UP
+            ],
+        }
+    )
+    epochs = derive_epoch(frame, DeriveEpochArgs(dtc="AESTDTC"), context())
+    assert as_list(epochs) == [None, "FOLLOW-UP", None, "TREATMENT", "FOLLOW-UP"]
+
+
+def test_derive_epoch_of_a_planned_visit_where_the_date_does_not_place_the_record() -> None:
+    frame = pd.DataFrame(
+        {
+            "USUBJID": ["S-1"] * 6,
+            "VISIT": ["BASELINE", "BASELINE", "BASELINE", "WEEK 4", "BASELINE", "BASELINE"],
+            "RSDTC": [
+                None,  # no date: the visit's planned epoch
+                "2024-03",  # partial spanning SCREENING and TREATMENT: the visit's epoch
+                "2024-03-13",  # a complete date decides → TREATMENT, whatever the visit
+                None,  # a visit the mapping does not name stays null
+                "2024-07",  # wholly after the end of participation: the date says no epoch
+                "2024-02",  # partial: 02-01 … 02-29 before consent, so outside every epoch → null
+            ],
+        }
+    )
+    args = DeriveEpochArgs(dtc="RSDTC", visits={"BASELINE": "SCREENING"})
+    assert as_list(derive_epoch(frame, args, context())) == ["SCREENING", "SCREENING", "TREATMENT", None, None, None]
+
+
+def test_derive_epoch_visit_mapping_must_name_an_epoch_of_the_design() -> None:
+    frame = pd.DataFrame({"USUBJID": ["S-1"], "VISIT": ["BASELINE"], "RSDTC": [None]})
+    with pytest.raises(SpecError, match="BASELINE is not an epoch"):
+        derive_epoch(frame, DeriveEpochArgs(dtc="RSDTC", visits={"BASELINE": "BASELINE"}), context())
 
 
 def test_derive_epoch_open_first_epoch() -> None:
@@ -141,3 +186,10 @@ def test_derive_site_country_fills_only_unusable_codes_from_the_sites_one_countr
     )
     countries = derive_site_country(frame, DeriveSiteCountryArgs(), context(domain="DM"))
     assert as_list(countries) == ["DEU", "DEU", "DEU", None, "FRA", None, "ITA"]
+
+
+def test_derive_time_point_only_beside_its_relative_timing() -> None:
+    # MHONGO Y → ONGOING, N → BEFORE; an unreadable answer (99, queried) or a blank leaves MHENRTPT null
+    frame = pd.DataFrame({"USUBJID": ["S-1"] * 3, "MHENRTPT": pd.Series(["ONGOING", "BEFORE", None], dtype="string")})
+    points = derive_time_point(frame, DeriveTimePointArgs(value="INFORMED CONSENT", relative="MHENRTPT"), context())
+    assert as_list(points) == ["INFORMED CONSENT", "INFORMED CONSENT", None]

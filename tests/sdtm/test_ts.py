@@ -32,17 +32,22 @@ def test_bundled_study_trial_summary() -> None:
     assert list(ts.columns[:4]) == ["STUDYID", "DOMAIN", "TSSEQ", "TSPARMCD"]
 
 
-def test_value_outside_a_non_extensible_codelist_is_a_spec_error() -> None:
-    config = StudyConfig.model_validate(
+def ts_config(*parameters: dict[str, object]) -> StudyConfig:
+    """A study of no design but the given trial-summary parameters."""
+    return StudyConfig.model_validate(
         {
             "studyid": "X",
             "title": "t",
             "sponsor": "s",
             "region": "FDA",
             "design": {"arm_null_reason": "NOT ASSIGNED"},
-            "trial_summary": [{"parmcd": "STYPE", "value": "OBSERVATIONAL STUDY", "codelist": "C99077"}],
+            "trial_summary": list(parameters),
         }
     )
+
+
+def test_value_outside_a_non_extensible_codelist_is_a_spec_error() -> None:
+    config = ts_config({"parmcd": "STYPE", "value": "OBSERVATIONAL STUDY", "codelist": "C99077"})
     with pytest.raises(SpecError, match="not a term of codelist C99077"):
         build_ts(config, DM, sdtm_ct(), sdtmig()["TS"])
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from cdiscmm.validate.catalogue import load_catalogue
+from cdiscmm.validate.delivery import build_delivery
+from cdiscmm.validate.engine import validate
 from tests.validate.helpers import dm, findings, frame
 
 
@@ -119,3 +123,24 @@ def test_start_after_end_is_a_finding_at_the_precision_both_dates_have(domain, s
         USUBJID="S1-001",
     )
     assert len(findings("SD0013", {domain: data})) == int(flagged)
+
+
+def test_mh_bodsys_is_not_compared_with_an_mhsoc_sdtmig_34_mh_does_not_have():
+    """CORE's false positive: MHBODSYS against MHSOC. MH's MedDRA codes are permissible and MH has no MHSOC."""
+    mh = frame(
+        [{"MHSEQ": 1, "MHBODSYS": "Cardiac disorders", "MHBDSYCD": None}], STUDYID="S1", DOMAIN="MH", USUBJID="S1-001"
+    )
+    result = validate(build_delivery({"DM": dm("S1-001"), "MH": mh}), load_catalogue())
+    mh_findings = pd.concat([outcome.findings for outcome in result.outcomes.values()], ignore_index=True)
+    assert mh_findings.loc[mh_findings["DATASET"].eq("MH"), "VARIABLE"].isin(["MHBODSYS", "MHSOC"]).sum() == 0
+
+
+def test_no_findings_about_rule_fires_without_fa_or_relrec():
+    """CORE's false positive: a Findings About rule failing on a delivery that has neither FA nor RELREC."""
+    ae = frame([{"AESEQ": 1, "AETERM": "Rash", "AEDECOD": "Rash"}], STUDYID="S1", DOMAIN="AE", USUBJID="S1-001")
+    result = validate(build_delivery({"DM": dm("S1-001"), "AE": ae}), load_catalogue())
+    failing = [rule for rule, outcome in result.outcomes.items() if outcome.status == "FAIL"]
+    about_fa = [rule.id for rule in result.rules if {"FA", "RELREC"} & set(rule.datasets)]
+    assert not set(failing) & set(about_fa)
+    found = pd.concat([outcome.findings for outcome in result.outcomes.values()], ignore_index=True)
+    assert set(found["DATASET"]) <= {"DM", "AE"}

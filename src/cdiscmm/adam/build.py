@@ -1,62 +1,77 @@
 """Build the ADaM datasets of one study from its SDTM folder (the writer step, :mod:`cdiscmm.io.write`, makes
 the files).
 
-:data:`BUILDERS` is the registry, in build order: ADSL first, every later builder receives the SDTM
-datasets and the ADaM datasets already built (ADAE, ADRS, ADTTE, ADQS plug in here).
+Every dataset is built the same way (:func:`build_dataset`): the steps of its spec's ``derivations``
+(``specs/adam/<name>.yaml``), in order, each a registered derivation (:mod:`cdiscmm.adam.registry`). :data:`BUILDERS`
+is the build order: ADSL first; each later dataset reads the SDTM datasets and the ADaM datasets already built.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from cdiscmm.adam.adae import build_adae
-from cdiscmm.adam.adqs import build_adqs
-from cdiscmm.adam.adrs import build_adrs
-from cdiscmm.adam.adsl import build_adsl
-from cdiscmm.adam.adtte import build_adtte
+from cdiscmm.adam.binding import derivation_steps
 from cdiscmm.adam.endpoints import compute_endpoint_table
+from cdiscmm.adam.registry import Inputs
 from cdiscmm.adam.sdtm_input import read_sdtm_folder, require
+from cdiscmm.adam.spec import load_adam_spec, spec_path
+from cdiscmm.adam.spec_model import AdamDatasetSpec
 from cdiscmm.core import progress
-from cdiscmm.core.errors import InputError, Location
+from cdiscmm.core.errors import InputError, Location, SpecError
 from cdiscmm.metadata.model import Dataset
 
 #: A builder: (SDTM datasets, ADaM datasets built so far) -> its dataset, or None (skipped, with a note)
 #: when the study has not collected its source (e.g. no QS).
 Builder = Callable[[Mapping[str, pd.DataFrame], Mapping[str, Dataset]], Dataset | None]
 
-
-def _adsl(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset:
-    return build_adsl(sdtm)
-
-
-def _adae(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset | None:
-    return build_adae(sdtm, adam["ADSL"].data)
+#: The ADaM datasets, in build order (ADTTE reads ADRS).
+ADAM_DATASETS: tuple[str, ...] = ("ADSL", "ADAE", "ADRS", "ADTTE", "ADQS")
 
 
-def _adrs(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset | None:
-    return build_adrs(sdtm, adam["ADSL"].data)
+def build_dataset(
+    name: str,
+    sdtm: Mapping[str, pd.DataFrame],
+    adam: Mapping[str, pd.DataFrame],
+    spec: AdamDatasetSpec | None = None,
+) -> Dataset | None:
+    """ADaM dataset ``name`` from the SDTM datasets and the ADaM datasets built before it (``adam``, by name):
+    the steps of its spec's ``derivations`` in order; None when its first step finds no source (a note says so).
+
+    The loader has checked that the steps make every variable of the spec and nothing else; the variables come
+    out in the spec's order with the spec's metadata. A SpecError a step raises without a file names the spec's.
+    """
+    spec = spec or load_adam_spec(name)
+    steps = derivation_steps(spec)
+    if not steps:
+        raise SpecError(
+            f"{spec.name} spec lists no derivations",
+            Location(file=str(spec_path(spec.name)), field="derivations"),
+            expected="a 'derivations' list",
+        )
+    inputs = Inputs(sdtm, adam)
+    dataset: pd.DataFrame | None = pd.DataFrame()
+    for step in steps:
+        try:
+            dataset = step.run(dataset, inputs, spec)
+        except SpecError as error:
+            if error.location.file is None:
+                error.location = Location(file=str(spec_path(spec.name)), field=error.location.field)
+            raise
+        if dataset is None:
+            return None
+    return Dataset(spec.to_dataset_meta(), dataset).ordered()
 
 
-def _adtte(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset:
-    adrs = adam.get("ADRS")
-    return build_adtte(adam["ADSL"].data, adrs.data if adrs is not None else None)
+def _builder(name: str, sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset | None:
+    return build_dataset(name, sdtm, {built: dataset.data for built, dataset in adam.items()})
 
 
-def _adqs(sdtm: Mapping[str, pd.DataFrame], adam: Mapping[str, Dataset]) -> Dataset | None:
-    return build_adqs(sdtm, adam["ADSL"].data)
-
-
-#: ADaM dataset name -> builder, in build order (ADTTE reads ADRS).
-BUILDERS: dict[str, Builder] = {
-    "ADSL": _adsl,
-    "ADAE": _adae,
-    "ADRS": _adrs,
-    "ADTTE": _adtte,
-    "ADQS": _adqs,
-}
+#: ADaM dataset name -> builder, in build order.
+BUILDERS: dict[str, Builder] = {name: partial(_builder, name) for name in ADAM_DATASETS}
 
 
 def studyid_of(sdtm: Mapping[str, pd.DataFrame]) -> str:

@@ -42,13 +42,6 @@ _BEST_RANK: dict[str, int] = {"sCR": 7, "CR": 6, "VGPR": 5, "PR": 4, "MR": 3, "S
 _STATUS_RANK: dict[str, int] = {"PD": 8, "sCR": 7, "CR": 6, "VGPR": 5, "PR": 4, "MR": 3, "SD": 2, "NE": 1}
 _STATUS_BY_RANK: dict[int, str] = {rank: category for category, rank in _STATUS_RANK.items()}
 
-#: Responder parameters: PARAMCD -> (categories counted as response, PARAM).
-RESPONSE_PARAMETERS: dict[str, tuple[tuple[str, ...], str]] = {
-    "RSP": (("sCR", "CR", "VGPR", "PR"), "IMWG Confirmed Response (PR or Better)"),
-    "VGPRRSP": (("sCR", "CR", "VGPR"), "IMWG Confirmed Response (VGPR or Better)"),
-    "CRRSP": (("sCR", "CR"), "IMWG Confirmed Response (CR or Better)"),
-}
-
 _ADSL = "ADSL"
 _RS = "response assessments"
 
@@ -334,17 +327,18 @@ def _derive_first(
     ).astype({"AVALC": "str", "DERIVTXT": "str"})
 
 
-def derive_param_response(dataset: pd.DataFrame, dataset_adsl: pd.DataFrame, paramcd: str = "RSP") -> pd.DataFrame:
+def derive_param_response(
+    dataset: pd.DataFrame, dataset_adsl: pd.DataFrame, paramcd: str, categories: tuple[str, ...], param: str
+) -> pd.DataFrame:
     """Derive a confirmed responder parameter (``RSP`` >= PR, ``VGPRRSP`` >= VGPR, ``CRRSP`` >= CR) per ADSL subject.
 
     Input: COVR records up to the first confirmed PD. Rule: AVALC ``"Y"`` (AVAL 1) when any COVR record is
-    in the parameter's categories (:data:`RESPONSE_PARAMETERS`; ORR = confirmed PR or better, domain.md
+    in ``categories`` (the spec's: ORR = confirmed PR or better, domain.md
     §1.3, admiralonco ``rsp_y_imwg``, ``vgpr_y_imwg``, ``cr_y_imwg``), else ``"N"`` (AVAL 0), including subjects
     without assessments. ADT is the first such date: the first response date for RSP, the first CR date for
     CRRSP (start of DoR, event of TTR/TTCR).
     """
     assert_columns(dataset, ["USUBJID", "ADT", "AVALC", "SRCSEQS"], "COVR")
-    categories, param = RESPONSE_PARAMETERS[paramcd]
     what = "confirmed " + "/".join(categories)
     return _derive_first(dataset, dataset_adsl, dataset["AVALC"].isin(categories), paramcd, param, what)
 

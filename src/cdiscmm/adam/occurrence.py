@@ -38,13 +38,6 @@ class Aesi:
     severe_grade: int
 
 
-#: CRS and ICANS (ASTCT 2019 grades in AETOXGR, domain.md §2), grade 3 or higher as "severe".
-AESI_CAR_T_BISPECIFIC: tuple[Aesi, ...] = (
-    Aesi("CRSFL", "Cytokine release syndrome", "CRSG3FL", 3),
-    Aesi("ICANSFL", "Immune effector cell-associated neurotoxicity syndrome", "ICANG3FL", 3),
-)
-
-
 def _flag(condition: pd.Series) -> pd.Series:
     return pd.Series(np.where(condition, "Y", None), index=condition.index, dtype="str")
 
@@ -134,10 +127,9 @@ def derive_var_sadrfl(dataset: pd.DataFrame) -> pd.DataFrame:
     return dataset.assign(SADRFL=pd.Series(np.where(serious_adr, "Y", "N"), index=dataset.index).where(known))
 
 
-def derive_var_aesi_flags(
-    dataset: pd.DataFrame, aesis: tuple[Aesi, ...] = AESI_CAR_T_BISPECIFIC, *, grade: str = "AETOXGR"
-) -> pd.DataFrame:
-    """Add one flag per AESI (e.g. CRSFL, ICANSFL) and one for its severe grades (e.g. CRSG3FL, ICANG3FL).
+def derive_var_aesi_flags(dataset: pd.DataFrame, aesis: tuple[Aesi, ...], *, grade: str = "AETOXGR") -> pd.DataFrame:
+    """Add one flag per AESI (e.g. CRSFL, ICANSFL) and one for its severe grades (e.g. CRSG3FL, ICANG3FL); the
+    AESIs are the spec's (``specs/adam/adae.yaml``, CRS and ICANS for CAR-T and bispecific antibodies, domain.md §2).
 
     Rule: the AESI flag is ``"Y"`` when AEDECOD equals the AESI's MedDRA preferred term (case-insensitive);
     the severe flag is ``"Y"`` when, in addition, the numeric ``grade`` (AETOXGR text "1".."5") is at least

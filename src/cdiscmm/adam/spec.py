@@ -6,22 +6,16 @@ unchanged from its SDTM predecessor, or an ADSL variable copied into another dat
 states only its name, origin and source or method: the loader fills label, type, core and codelist from
 the standard (or from our ADSL spec), so a label is never written twice. A sponsor variable
 carries its own label and type. Each named derivation must be registered and find the sections it reads
-(:func:`cdiscmm.adam.adsl_steps.bind_derivations`). Every problem is a SpecError naming file and line.
+(:func:`cdiscmm.adam.binding.check_derivations`). Every problem is a SpecError naming file and line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-from pydantic import ValidationError
-
-from cdiscmm.adam import adsl_steps  # noqa: F401 - registers the ADSL derivations a spec can name
-from cdiscmm.adam.registry import DERIVATIONS, Step, UnknownDerivationError, parse_step
+from cdiscmm.adam.binding import check_derivations
 from cdiscmm.adam.spec_model import AdamDatasetSpec, ParameterSpec, VariableSpec
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.core.paths import specs_dir
@@ -34,7 +28,7 @@ from cdiscmm.metadata.model import (
     WhereCondition,
     split_variable_reference,
 )
-from cdiscmm.metadata.yamlio import LinePath, load_model_with_lines, spec_error_from_validation
+from cdiscmm.metadata.yamlio import load_model_with_lines
 
 #: Where a dataset's standard variables are looked up, first match wins (keys of ``standards.adamig()``).
 #: ADSL variables carried into any dataset keep their ADSL label; ADAE falls back on BDS for e.g. TRTA.
@@ -46,21 +40,6 @@ STANDARD_LOOKUP: dict[tuple[str, str | None], tuple[str, ...]] = {
 }
 #: Display formats by name suffix for numeric variables (ADaMIG 1.3 §3.1.5: *DT dates, *DTM datetimes).
 DATE_FORMATS: tuple[tuple[str, str], ...] = (("DTM", "DATETIME20."), ("DT", "DATE9."), ("TM", "TIME8."))
-
-
-def derive_params_from_spec(
-    spec: AdamDatasetSpec, derivations: Mapping[str, Callable[[], pd.DataFrame]]
-) -> pd.DataFrame:
-    """The records of every spec parameter, in spec order, with PARAM/PARAMN/PARCAT1 from the spec's table."""
-    unknown = [parameter.paramcd for parameter in spec.parameters if parameter.paramcd not in derivations]
-    if unknown:
-        raise SpecError(
-            f"{spec.name} parameter {unknown[0]} has no derivation",
-            Location(file=str(spec_path(spec.name)), field="paramcd"),
-            expected=", ".join(derivations),
-        )
-    records = pd.concat([derivations[parameter.paramcd]() for parameter in spec.parameters], ignore_index=True)
-    return records.drop(columns="PARAM", errors="ignore").merge(spec.parameter_frame(), on="PARAMCD", how="left")
 
 
 def concrete_label(standard: StandardVariableMeta, name: str) -> str:
@@ -202,59 +181,6 @@ def _load(path: Path) -> AdamDatasetSpec:
     spec, lines = load_model_with_lines(path, AdamDatasetSpec)
     if spec.name != path.stem.upper():
         raise SpecError(f"file holds dataset {spec.name}", Location(file=str(path), line=1), expected=path.stem.upper())
-    check_derivations(spec, path, lines)
-    return resolve_spec(spec, path)
-
-
-def derivation_steps(spec: AdamDatasetSpec) -> list[Step]:
-    """The spec's ``derivations`` as registered steps, in run order (checked when the spec was loaded)."""
-    return [parse_step(entry) for entry in spec.derivations]
-
-
-def _step(entry: dict[str, Any], where: Location, path: Path, lines: dict[LinePath, int], index: int) -> Step:
-    try:
-        return parse_step(entry)
-    except UnknownDerivationError as exc:
-        raise SpecError(f"derivations: {exc}", where) from None
-    except ValidationError as exc:
-        name = next(iter(entry))
-        raise spec_error_from_validation(
-            exc, DERIVATIONS[name].args, path, lines, prefix=("derivations", index, name)
-        ) from None
-
-
-def check_derivations(spec: AdamDatasetSpec, path: Path, lines: dict[LinePath, int]) -> None:
-    """Every step names a registered derivation with fitting arguments, the variable it names exists and has the
-    section the derivation reads, and (when the spec lists derivations) every variable is made by exactly one
-    step. A problem is a SpecError naming file, line and variable."""
-    made: dict[str, int] = {}
-    for index, entry in enumerate(spec.derivations):
-        where = Location(file=str(path), line=lines.get(("derivations", index)))
-        step = _step(entry, where, path, lines, index)
-        name, variable = step.derivation.name, step.args.variable_name()
-        if variable is not None and not spec.has(variable):
-            raise SpecError(f"derivations: {name} names {variable}, not a variable of {spec.name}", where)
-        reads = step.derivation.reads
-        if variable is not None and reads is not None and getattr(spec.variable(variable), reads) is None:
-            raise SpecError(
-                f"{variable}: derivation {name} reads its '{reads}' section, which the variable lacks",
-                _variable_location(spec, variable, path, lines),
-                expected=f"a '{reads}' section under {variable}",
-            )
-        for target in step.derivation.produces(spec, step.args):
-            if not spec.has(target) or target in made:
-                problem = "is not a variable of " + spec.name if not spec.has(target) else "is made by an earlier step"
-                raise SpecError(f"derivations: {target}, made by {name}, {problem}", where)
-            made[target] = index
-    unmade = [variable.name for variable in spec.variables if variable.name not in made]
-    if spec.derivations and unmade:
-        raise SpecError(
-            f"{unmade[0]}: no step of 'derivations' makes this variable",
-            _variable_location(spec, unmade[0], path, lines),
-            expected="a derivations step naming it (or a derivation that makes it)",
-        )
-
-
-def _variable_location(spec: AdamDatasetSpec, name: str, path: Path, lines: dict[LinePath, int]) -> Location:
-    index = next(index for index, variable in enumerate(spec.variables) if variable.name == name)
-    return Location(file=str(path), line=lines.get(("variables", index)), field=name)
+    resolved = resolve_spec(spec, path)
+    check_derivations(resolved, path, lines)
+    return resolved

@@ -5,7 +5,8 @@ reads, which are data: analysis-set flag rules (:class:`Rule`), categories and l
 selections of first/last dates (:class:`ExtremeDate`), values read from one record (:class:`RecordValue`);
 per-parameter definitions (PARAMCD/PARAM/PARAMN, the QS items of a scale, the TTE events and censorings in the
 TTE engine's models). ``derivations`` lists, in run order, the registered derivations that make the variables
-(:mod:`cdiscmm.adam.adsl_steps`); the loader (:mod:`cdiscmm.adam.spec`) checks and resolves all of it.
+(:mod:`cdiscmm.adam.registry`, checked by :mod:`cdiscmm.adam.binding`); the loader (:mod:`cdiscmm.adam.spec`)
+checks and resolves all of it.
 """
 
 from __future__ import annotations

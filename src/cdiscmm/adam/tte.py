@@ -3,7 +3,7 @@
 A source says where a date comes from (dataset, row filter, date column) and how the record is described
 (EVNTDESC / CNSDTDSC, SRCDOM / SRCVAR / SRCSEQ, CNSR). Sources are data: pydantic models that a YAML file
 can hold: the project's RRMM definitions (PFS, OS, DoR, TTR, TTCR, TTNT) are written once, in
-``specs/adam/adtte.yaml``, and run by :func:`cdiscmm.adam.adtte.derive_param_from_spec`.
+``specs/adam/adtte.yaml``, and run by :func:`cdiscmm.adam.adtte_steps.derive_param_from_spec`.
 
 Dataset names the spec's sources use: ``adsl`` (one row per subject with ``TRTSDT``, ``DTHDT``,
 ``LSTALVDT``, ``NACTDT`` new anti-myeloma therapy date, and for DoR ``RSPDT`` first confirmed response

@@ -6,13 +6,14 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_VALIDATION, InputError, Location
 from cdiscmm.metadata.project import ProjectConfig
-from cdiscmm.metadata.study import select_studies
+from cdiscmm.metadata.study import StudyRef, select_studies
 
 if TYPE_CHECKING:
     from cdiscmm.package.findings import Finding
@@ -77,6 +78,38 @@ def _validation(region: str) -> Callable[[Path], tuple[str, list[Finding]]]:
     return check
 
 
+def _write_define(study: StudyRef, folder: Path, sources: tuple[Path, ...], language: str) -> list[str]:
+    """The define stage on a package folder: define files describing its datasets, descriptions in English and
+    ``language``, from the metadata of ``sources``, with the study's dictionary versions; the English texts left
+    without a translation."""
+    from cdiscmm.define.folder import define_folder  # the command line may run another stage
+
+    output = define_folder(
+        folder,
+        (language,),
+        sources,
+        dictionary_versions=study.config.dictionaries,
+        study_file=study.folder / "study.yaml",
+    )
+    return list(output.untranslated)
+
+
+def _define_match(root: Path) -> tuple[str, list[Finding]]:
+    """Each define.xml of the assembled tree against the datasets beside it (:mod:`cdiscmm.define.crosscheck`:
+    datasets, variables and their order, labels, lengths, codelist values, references). A disagreement is an
+    Error (P21 SD1324/SD1082 class: the define does not describe what the reviewer opens); none is expected, as
+    each define is written from the very files the package holds."""
+    from cdiscmm.define.crosscheck import check_define  # the command line may run another stage
+    from cdiscmm.package.findings import Finding
+
+    findings = []
+    defines = sorted(root.glob("m5/**/define.xml"))
+    for define in defines:
+        where = define.relative_to(root).as_posix()
+        findings += [Finding("PKG-DEFMATCH", "Error", where, "", problem) for problem in check_define(define)]
+    return f"define match: {len(defines)} define.xml checked, {len(findings)} disagreement(s)", findings
+
+
 def _verify(folder: Path) -> int:
     from cdiscmm.package.manifest import verify_package
 
@@ -87,12 +120,12 @@ def _verify(folder: Path) -> int:
     return EXIT_VALIDATION if problems else 0
 
 
-def _ensure_define(folder: Path) -> None:
+def _ensure_define(folder: Path, study: StudyRef) -> None:
     from cdiscmm.define.folder import define_folder  # the command line may run another stage first
 
     if not (folder / "define.xml").is_file():
         with progress.step(f"define {folder}"):
-            define_folder(folder)
+            define_folder(folder, dictionary_versions=study.config.dictionaries, study_file=study.folder / "study.yaml")
         progress.info(f"note: {folder} had no define.xml; wrote it with cdiscmm define")
 
 
@@ -113,10 +146,13 @@ def run(args: argparse.Namespace) -> int:
                 raise InputError(
                     "folder not found", Location(file=str(folder)), expected="the output of `cdiscmm sdtm` and `adam`"
                 )
-            _ensure_define(folder)
+            _ensure_define(folder, study)
         raw = project.raw_for(study.studyid) or home / "raw"  # the export the sdtm stage read (cli/sdtm.py)
         inputs = StudyInputs(study.studyid, home / "sdtm", home / "adam", raw, study.config.encoding)
-        result = build_package(inputs, args.region, args.out, checkers=[_validation(args.region)])
+        checkers = [_validation(args.region), _define_match]
+        result = build_package(
+            inputs, args.region, args.out, checkers=checkers, define_writer=partial(_write_define, study)
+        )
         for item in result.refusals:
             finding = item.finding
             where = ", ".join(part for part in (finding.where, finding.variable) if part)

@@ -1,11 +1,13 @@
 """Check a define.xml against the files it describes and against itself; every disagreement is one line.
 
-- Datasets: the ItemGroupDefs are the folder's XPT files (by def:leaf), dataset labels equal the files' labels.
+- Datasets: the ItemGroupDefs are the folder's XPT files (by def:leaf), dataset labels equal the files' labels
+  (in any language the Description has: an NMPA dataset is labelled in Chinese, its define says it in both).
 - Variables: per dataset the ItemRefs (by OrderNumber) are the file's columns in the same order; each ItemDef's
   Description is the column's label; text/integer/float Lengths equal the data's (longest value in bytes, most
   digits), as the FDA Study Data TCG §4.1.1.2 and PMDA rule SD1082 ask.
 - Controlled terms: every value of a variable (or of a value level's records) with an enumerated CodeList is one
   of its coded values (PMDA reject rule CT2001 for non-extensible lists; extensions must be listed too).
+- Origins: every ItemDef (variable and value level) carries def:Origin.
 - References: every OID reference resolves (ItemRef, CodeListRef, MethodOID, CommentOID, WhereClauseRef,
   ValueListRef, RangeCheck def:ItemOID, DocumentRef and ArchiveLocationID leaf ids, def:StandardOID, ARM).
 """
@@ -50,6 +52,11 @@ def _text(node: etree._Element) -> str:
     return found.text or "" if found is not None else ""
 
 
+def _labels(node: etree._Element) -> set[str]:
+    """Every TranslatedText of the node's Description: a file label in any of the define's languages matches."""
+    return {text.text or "" for text in node.iterfind("odm:Description/odm:TranslatedText", PREFIXES)}
+
+
 def check_references(root: etree._Element) -> list[str]:
     """Every OID reference of ``root`` that names nothing defined."""
     problems: list[str] = []
@@ -62,6 +69,16 @@ def check_references(root: etree._Element) -> list[str]:
             if value is not None and value not in defined:
                 problems.append(f"{etree.QName(node).localname} {attribute}={value} names no {target}")
     return problems
+
+
+def check_origins(root: etree._Element) -> list[str]:
+    """Every ItemDef, of a variable or of a value level, without def:Origin (Define-XML 2.1 §5.3.11: the origin of
+    every variable's values, Type and Source, is what a reviewer traces the data by)."""
+    return [
+        f"ItemDef {node.get('OID')} has no def:Origin"
+        for node in root.iter(qname("ItemDef"))
+        if node.find("def:Origin", PREFIXES) is None
+    ]
 
 
 def _where(root: etree._Element, oid: str, items: dict[str, etree._Element]) -> list[WhereCondition]:
@@ -136,7 +153,7 @@ def check_dataset(root: etree._Element, group: etree._Element, folder: Path) -> 
     leaf = group.find("def:leaf", PREFIXES)
     content = read_xpt(folder / leaf.get(qname("xlink:href")))
     problems = (
-        [] if content.label == _text(group) else [f"{name}: define label {_text(group)!r}, file {content.label!r}"]
+        [] if content.label in _labels(group) else [f"{name}: define label {_text(group)!r}, file {content.label!r}"]
     )
     refs = sorted(group.iter(qname("ItemRef")), key=lambda ref: int(ref.get("OrderNumber")))
     declared = [items[ref.get("ItemOID")].get("Name") for ref in refs if ref.get("ItemOID") in items]
@@ -148,7 +165,7 @@ def check_dataset(root: etree._Element, group: etree._Element, folder: Path) -> 
             continue
         variable, column = item.get("Name"), content.data[item.get("Name")]
         where = f"{name}.{variable}"
-        if _text(item) != content.labels.get(variable, ""):
+        if content.labels.get(variable, "") not in _labels(item):
             problems.append(f"{where}: define label {_text(item)!r}, file {content.labels.get(variable)!r}")
         numeric = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)
         meta = VariableMeta(
@@ -168,7 +185,7 @@ def check_define(define: Path) -> list[str]:
     """Every disagreement between ``define`` and the XPT files beside it, and every unresolved reference."""
     folder = define.parent
     root = etree.parse(str(define)).getroot()
-    problems = check_references(root)
+    problems = check_references(root) + check_origins(root)
     groups = list(root.iter(qname("ItemGroupDef")))
     listed = {group.find("def:leaf", PREFIXES).get(qname("xlink:href")) for group in groups}
     files = {path.name for path in folder.glob("*.xpt")}

@@ -42,6 +42,7 @@
           tr:nth-child(even) td { background: #f7f9fb; }
           .extended { color: #8a4b00; }
           .small { color: #555; font-size: 12px; }
+          .translated { color: #2b4a6b; }
           a { color: #0b4f8a; }
         </style>
       </head>
@@ -84,9 +85,13 @@
     </html>
   </xsl:template>
 
+  <!-- A description: its first TranslatedText (English), then each other language on a line of its own. -->
   <xsl:template name="text">
     <xsl:param name="node"/>
     <xsl:value-of select="$node/odm:Description/odm:TranslatedText[1]"/>
+    <xsl:for-each select="$node/odm:Description/odm:TranslatedText[position() &gt; 1]">
+      <br/><span class="translated" lang="{@xml:lang}"><xsl:value-of select="."/></span>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template name="standards">
@@ -235,7 +240,10 @@
             <tr>
               <td><xsl:value-of select="@CodedValue"/>
                 <xsl:if test="@def:ExtendedValue = 'Yes'"> <span class="extended"> *</span></xsl:if></td>
-              <td><xsl:value-of select="odm:Decode/odm:TranslatedText"/></td>
+              <td><xsl:value-of select="odm:Decode/odm:TranslatedText[1]"/>
+                <xsl:for-each select="odm:Decode/odm:TranslatedText[position() &gt; 1]">
+                  <br/><span class="translated" lang="{@xml:lang}"><xsl:value-of select="."/></span>
+                </xsl:for-each></td>
               <td><xsl:value-of select="odm:Alias/@Name"/></td>
             </tr>
           </xsl:for-each>

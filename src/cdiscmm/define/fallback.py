@@ -3,7 +3,8 @@
 SDTM when the folder has DM, ADaM when it has ADSL. Per dataset: SDTMIG 3.4 dataset metadata (SUPP-- from
 SUPPQUAL) or, for ADaM, the ADaMIG 1.3 structure the variables show (ADSL; BDS, TIME-TO-EVENT when CNSR is
 present; ADAE/OCCDS otherwise). Per variable, in file order: the label and display format the file states, the
-type the data have, and core, role and codelist from the IG. Origins and methods are unknown and left out; keys
+type the data have, and core, role and codelist from the IG. Origins and methods are unknown: each variable's
+origin is Not Available (Define-XML 2.1 Origin Type C170449 term "Not Available"), its method left out; keys
 are the IG's keys that the file has (ADaM: STUDYID, USUBJID and, where present, PARAMCD, ADT / AESEQ).
 """
 
@@ -23,6 +24,8 @@ from cdiscmm.metadata.standards import ADAMIG_STANDARD, SDTMIG_STANDARD, adamig,
 _ADSL = ("ADSL", "SUBJECT LEVEL ANALYSIS DATASET", None, "One record per subject")
 _TTE = ("TTE", "BASIC DATA STRUCTURE", "TIME-TO-EVENT", "One record per subject per parameter")
 _BDS = ("BDS", "BASIC DATA STRUCTURE", None, "One record per subject per parameter per analysis date")
+#: def:Origin text of a variable of a delivery without metadata.json.
+UNKNOWN_ORIGIN = "The delivery states no origin (no metadata.json beside the datasets)"
 _OCCDS = ("ADAE", "OCCURRENCE DATA STRUCTURE", None, "One record per event per subject")
 
 
@@ -49,6 +52,8 @@ def _variables(content: XptContent, standard: list[VariableMeta]) -> list[Variab
                 role=known.role if known else None,
                 codelist=known.codelist if known else None,
                 display_format=content.formats.get(name) if numeric else None,
+                origin="Not Available",
+                source=UNKNOWN_ORIGIN,
             )
         )
     return result

@@ -107,6 +107,14 @@ def _origin(
         sub(node, "def:DocumentRef", leafID=context.collected_document)
 
 
+def _level_origins(item: etree._Element, levels: list[ValueLevelMeta], context: Context) -> None:
+    """The def:Origin elements of a variable described only per where-clause (SUPP-- QVAL by QNAM, TS TSVAL by
+    TSPARMCD): one per distinct origin type and source its value levels state, in their order (Define-XML 2.1
+    §5.3.9 allows several def:Origin on an ItemDef; each value level's own ItemDef carries the detail)."""
+    for origin, origin_source in dict.fromkeys((level.origin, level.origin_source) for level in levels):
+        _origin(item, origin, origin_source, None, None, context)
+
+
 def _codelist_ref(item: etree._Element, parts: Parts, oid: str | None, data_type: str) -> None:
     if oid:
         sub(item, "CodeListRef", CodeListOID=oid)
@@ -227,7 +235,10 @@ def _variable_item(parts: Parts, written: WrittenDataset, variable: VariableMeta
     dictionary = context.dictionary_oids.get(variable.name) if variable.type == "Char" else None
     codelist_oid = dictionary or (context.codelist_oids.get(governing) if governing else None)
     _codelist_ref(item, parts, codelist_oid, shape.data_type)
-    _origin(item, variable.origin, variable.origin_source, variable.source, variable.method, context)
+    if variable.origin is None and variable.value_level:
+        _level_origins(item, variable.value_level, context)
+    else:
+        _origin(item, variable.origin, variable.origin_source, variable.source, variable.method, context)
     parts.items.append(item)  # before its value-level ItemDefs, so the document reads parent first
     if variable.value_level:
         sub(item, "def:ValueListRef", ValueListOID=_value_level(parts, written, variable, shape, context))

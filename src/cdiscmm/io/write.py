@@ -84,7 +84,17 @@ def write_outputs(
     formats: Iterable[str] = DEFAULT_FORMATS,
 ) -> list[Path]:
     """The writer step of a stage: its datasets in each format, the ``metadata.json`` of the datasets of the folder
-    itself (not the local-language copies), then its report tables; return the paths in that order."""
+    itself, one ``<lang>/metadata.json`` per local-language folder (its copies: the define of the PMDA Japanese
+    datasets is made from it), then its report tables; return the paths in that order."""
     paths = write_datasets(datasets, folder, formats)
     own = [dataset for key, dataset in datasets.items() if "/" not in key]
-    return [*paths, write_metadata(own, folder), *write_tables(tables, folder)]
+    languages = sorted({key.split("/", 1)[0] for key in datasets if "/" in key})
+    for stale in [path for path in folder.glob(f"*/{METADATA_FILE}") if path.parent.name not in languages]:
+        stale.unlink()  # a language folder of an earlier run: its datasets are gone (write_datasets)
+    local = [
+        write_metadata(
+            [dataset for key, dataset in datasets.items() if key.startswith(f"{language}/")], folder / language
+        )
+        for language in languages
+    ]
+    return [*paths, write_metadata(own, folder), *local, *write_tables(tables, folder)]

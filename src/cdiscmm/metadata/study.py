@@ -128,6 +128,11 @@ class StudyConfig(_Strict):
     )
     design: Design
     trial_summary: list[TrialSummaryParameter] = Field(default_factory=list)
+    dictionaries: dict[str, str] = Field(
+        default_factory=dict,
+        description="Version of each external dictionary the study codes with, e.g. {MedDRA: '28.0'} (define.xml "
+        "ExternalCodeList/@Version, Define-XML 2.1 §5.3.12.2)",
+    )
 
 
 class StudyRef(BaseModel):

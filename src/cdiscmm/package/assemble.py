@@ -7,8 +7,10 @@ Rules (region profile, ``specs/regions/<region>.yaml``):
   ``analysis/adam/datasets/``: the same for ADaM, with the ADRG. ``analysis/adam/programs/``: the ADaM
   derivation specs and the endpoint programs as plain text (NMPA: ``.txt``, no macro calls).
 - Local-language datasets: where the profile keeps them in a folder of their own (PMDA ``ja/``), the sdtm
-  stage's ``<lang>/`` copies go there unchanged; where they replace the English dataset (NMPA), the ``zh/``
-  copy of a domain is submitted in its place.
+  stage's ``<lang>/`` copies go there unchanged, with the define files ``cdiscmm define`` wrote beside them
+  (their own define.xml: PMDA TCG, the Japanese dataset is described like the alphanumeric one); where they
+  replace the English dataset (NMPA), the ``zh/`` copy of a domain is submitted in its place, and a ``zh/``
+  dataset without an English one (a continuation SUPP--) is submitted too.
 - Labels: a profile whose labels are not English (NMPA) gets every dataset and variable label from
   ``specs/translations/<lang>.yaml`` written into the XPT header (:func:`cdiscmm.package.relabel.relabel_xpt`);
   a label without a translation stays English and is a finding, never a made-up text.
@@ -21,8 +23,9 @@ from pathlib import Path
 
 import cdiscmm
 from cdiscmm.core.paths import specs_dir
+from cdiscmm.metadata.translations import Translations
 from cdiscmm.package.findings import Finding
-from cdiscmm.package.profile import RegionProfile, Translations
+from cdiscmm.package.profile import RegionProfile
 from cdiscmm.package.relabel import read_labels, relabel_xpt
 
 #: Files the define stage writes beside each folder of datasets.
@@ -96,9 +99,12 @@ def _datasets(
     findings: list[Finding] = []
     language = profile.datasets.local_language
     local_folder = folder / language if language else None
-    for path in _xpt_files(folder):
+    replace = bool(language and profile.datasets.local_folder is None and local_folder and local_folder.is_dir())
+    english = _xpt_files(folder)
+    local_only = [path for path in _xpt_files(local_folder) if not (folder / path.name).is_file()] if replace else []
+    for path in sorted(english + local_only, key=lambda item: item.name):
         source = path
-        if language and profile.datasets.local_folder is None and local_folder and (local_folder / path.name).is_file():
+        if replace and local_folder and (local_folder / path.name).is_file():
             source = local_folder / path.name
         content = source.read_bytes()
         where = f"{target}/{path.name}"
@@ -107,9 +113,13 @@ def _datasets(
             findings += problems
         files.append(PackageFile(where, content, "dataset"))
     if language and profile.datasets.local_folder and local_folder and local_folder.is_dir():
+        local_target = f"{target}/{profile.datasets.local_folder}"
         for path in _xpt_files(local_folder):
-            where = f"{target}/{profile.datasets.local_folder}/{path.name}"
-            files.append(PackageFile(where, path.read_bytes(), "local-dataset"))
+            files.append(PackageFile(f"{local_target}/{path.name}", path.read_bytes(), "local-dataset"))
+        if _xpt_files(local_folder):
+            defines, missing = _define_files(local_folder, local_target)
+            files += defines
+            findings += missing
     return files, findings
 
 

@@ -2,10 +2,12 @@
 
 Order: the planned files, with the annotated CRF (``acrf.pdf`` beside the SDTM datasets, drawn from the
 collected export and the sdtm stage's field lineage, :mod:`cdiscmm.package.acrf`), are written into a staging
-folder beside the target; the region checks and the caller's checkers (validation, strict XPT checker, define
-checks: stages the command line runs, since a stage never imports another) run on that assembled tree; the
-findings are judged against the profile and the study's explanations; the cSDRG and ADRG (PDF in the m5 tree,
-HTML under ``review/`` with the endpoint report) are
+folder beside the target; where the profile's labels are not English (NMPA) the caller's define writer replaces
+the copied define files by ones describing the relabelled local-language datasets, with English and local
+descriptions; the region checks and the caller's checkers (validation, strict XPT checker, define checks: stages
+the command line runs, since a stage never imports another) run on that assembled tree; the findings are judged
+against the profile and the study's explanations; the cSDRG and ADRG (PDF in the m5 tree, HTML under
+``review/`` with the endpoint report) are
 written from the judged findings; the manifest (with the verdict) comes last. Then the staging folder replaces
 ``<out>/<STUDYID>/package/<region>/`` (:func:`cdiscmm.core.outputs.staged_folder`): an interrupted or failed
 run leaves the previous package untouched. A refused package is written too (its guides list why), its
@@ -16,14 +18,16 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from cdiscmm.core import progress
+from cdiscmm.core.errors import InputError, Location
 from cdiscmm.core.outputs import staged_folder
 from cdiscmm.core.paths import docs_dir, mappings_dir, specs_dir
 from cdiscmm.io.collected import CODELISTS_FILE, DICTIONARY_FILE
+from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.acrf import ACRF_FILE, study_forms
 from cdiscmm.package.acrf_pdf import render_acrf
 from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package, study_tree
@@ -33,12 +37,16 @@ from cdiscmm.package.findings import Finding, load_explanations
 from cdiscmm.package.guides.content import GuideInputs, build_adrg, build_csdrg
 from cdiscmm.package.guides.render import render_html, render_pdf
 from cdiscmm.package.manifest import MANIFEST_FILE, build_manifest, dump_manifest, hash_files
-from cdiscmm.package.profile import load_profile, load_translations
+from cdiscmm.package.profile import RegionProfile, load_profile
 from cdiscmm.package.relabel import created
 from cdiscmm.package.versions import ct_versions, rule_catalogue_version, standard_versions
 
 #: A check the caller runs on the assembled tree: returns a one-line summary and its findings.
 Checker = Callable[[Path], tuple[str, list[Finding]]]
+#: Writes the define files of a package folder of datasets (the define stage, run by the caller: a stage never
+#: imports another) from the metadata of the stage's folders (``sources``), with the descriptions also in
+#: ``language``; returns the English descriptions left without a translation.
+DefineWriter = Callable[[Path, tuple[Path, ...], str], list[str]]
 REVIEW_FOLDER = "review"
 
 
@@ -70,9 +78,9 @@ def _specs(studyid: str, region: str) -> dict[str, str]:
     hashed = {f"specs/{name}": digest for name, digest in hash_files(paths, specs).items()}
     study = [*sorted((mappings / studyid.lower()).glob("*.yaml")), *sorted((mappings / "shared").glob("*.yaml"))]
     hashed |= {f"mappings/{name}": digest for name, digest in hash_files(study, mappings).items()}
-    hashed |= {
-        f"docs/{name}": digest for name, digest in hash_files([docs_dir() / "data-model.md"], docs_dir()).items()
-    }
+    guide = load_profile(region).guides.language
+    documents = sorted({data_model_file("en"), data_model_file(guide)})
+    hashed |= {f"docs/{name}": digest for name, digest in hash_files(documents, docs_dir()).items()}
     return hashed
 
 
@@ -109,13 +117,46 @@ def annotated_crf(inputs: StudyInputs, folder: str, dated: datetime) -> tuple[li
     return [PackageFile(where, content, "acrf")], findings
 
 
-def _data_choices() -> str:
-    path = docs_dir() / "data-model.md"
+def data_model_file(language: str) -> Path:
+    """The data choices the guides print: ``docs/data-model.md``, or its translation ``data-model.<lang>.md`` for a
+    guide in another language (NMPA: the reviewer's guide entirely in Chinese, CDE 2020 No. 16)."""
+    return docs_dir() / ("data-model.md" if language == "en" else f"data-model.{language}.md")
+
+
+def _data_choices(language: str) -> str:
+    path = data_model_file(language)
+    if language != "en" and not path.is_file():
+        raise InputError("no translation of the data choices", Location(file=str(path)), expected=f"{language} text")
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
+def _local_defines(
+    root: Path, files: list[PackageFile], inputs: StudyInputs, profile: RegionProfile, writer: DefineWriter
+) -> tuple[list[PackageFile], list[Finding]]:
+    """The define of each package folder of datasets whose labels are in the profile's language (NMPA): written
+    by ``writer`` from the stage's metadata (and its ``<lang>/`` folder's), English and local descriptions, so it
+    describes the relabelled, local-language datasets the folder holds; ``files`` with the new define bytes."""
+    language = profile.datasets.labels
+    findings = []
+    for key, source in (("sdtm", inputs.sdtm), ("adam", inputs.adam)):
+        local = source / language
+        sources = (source, local) if (local / "metadata.json").is_file() else (source,)
+        folder = study_tree(profile, inputs)[key]
+        for text in writer(root / folder, sources, language):
+            message = f"no {language} description for {text!r} (English only)"
+            findings.append(Finding("PKG-LABEL", "Warning", f"{folder}/define.xml", "", message))
+    rewritten = [
+        replace(file, content=(root / file.path).read_bytes()) if file.kind == "define" else file for file in files
+    ]
+    return rewritten, findings
+
+
 def build_package(
-    inputs: StudyInputs, region: str, out_root: Path, checkers: list[Checker] | None = None
+    inputs: StudyInputs,
+    region: str,
+    out_root: Path,
+    checkers: list[Checker] | None = None,
+    define_writer: DefineWriter | None = None,
 ) -> PackageResult:
     """Build, check and place the package of ``inputs`` for ``region`` (see the module docstring)."""
     profile = load_profile(region)
@@ -128,10 +169,16 @@ def build_package(
         acrf, problems = annotated_crf(inputs, study_tree(profile, inputs)["sdtm"], dated)
         files, findings = sorted(files + acrf, key=lambda file: file.path), findings + problems
         _write(root, files)
+        if translations is not None and define_writer is not None:
+            files, found = _local_defines(root, files, inputs, profile, define_writer)
+            findings += found
         findings += check_tree(files, root, profile)
         for key, guide in (("sdtm", "csdrg.pdf"), ("adam", "adrg.pdf")):
             folder = study_tree(profile, inputs)[key]
             findings += check_define(root / folder, folder, frozenset({guide}))
+            if profile.datasets.local_folder and (root / folder / profile.datasets.local_folder).is_dir():
+                local = f"{folder}/{profile.datasets.local_folder}"
+                findings += check_define(root / local, local, frozenset({f"../{guide}"}))
         summaries = []
         for checker in checkers or []:
             summary, found = checker(root)
@@ -147,7 +194,7 @@ def build_package(
             files,
             judged,
             "; ".join(summaries) or "-",
-            _data_choices(),
+            _data_choices(profile.guides.language),
             load_translations(language) if language else None,
         )
         with progress.step("writing the reviewer's guides"):

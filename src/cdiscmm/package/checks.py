@@ -15,7 +15,9 @@ Rules (region profile):
   Error. ASCII is left to PKG-ASCII above, which counts records and quotes a value.
 - Local-language datasets (PKG-LOCAL, Error; PMDA TCG: the Japanese dataset has the structure of the
   alphanumeric one except the lengths of Japanese items): same variables, in the same order, of the same types as
-  the English dataset of the same name, which must exist.
+  the English dataset of the same name, which must exist — except a SUPP-- of text-continuation records only
+  (SDTMIG 3.4 §4.5.3.2: longer Japanese text splits where its English translation does not), which has the
+  SUPPQUAL structure and is listed as a Warning.
 - Verdict: a finding whose severity the profile refuses, or one it wants explained without an explanation in
   the study's explanations file, refuses the package.
 """
@@ -30,10 +32,11 @@ import pandas as pd
 
 from cdiscmm.io.xpt.check import check_xpt
 from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.metadata.standards import sdtmig
 from cdiscmm.package.assemble import PackageFile
 from cdiscmm.package.findings import Explanations, Finding
 from cdiscmm.package.profile import RegionProfile
-from cdiscmm.package.relabel import read_labels, variable_types
+from cdiscmm.package.relabel import read_labels, variable_names, variable_types
 
 _NON_ASCII = r"[^\x00-\x7f]"
 
@@ -106,12 +109,42 @@ def check_dataset(file: PackageFile, root: Path, profile: RegionProfile) -> list
     return findings
 
 
-def check_local(file: PackageFile, files: dict[str, PackageFile]) -> list[Finding]:
+def _continuations(file: PackageFile, root: Path, files: dict[str, PackageFile]) -> str | None:
+    """Why a local SUPP-- without an English dataset is not only continuation records (None when it is).
+
+    SDTMIG 3.4 §4.5.3.2: text over 200 bytes goes on in SUPP-- records whose QNAM is the parent variable's name
+    with a digit (the 8th character dropped for an 8-character name). Japanese text takes up to 3 bytes a
+    character in UTF-8, so a verbatim that fits in its English translation's 200 bytes may need continuations in
+    the Japanese dataset only; such a SUPP-- has the SUPPQUAL structure and no English counterpart.
+    """
+    path = PurePosixPath(file.path)
+    expected = [(item.name, 2 if item.type == "Char" else 1) for item in sdtmig()["SUPPQUAL"].variables]
+    if not path.stem.startswith("supp") or variable_types(file.content, file.path) != expected:
+        return "no English dataset of the same name"
+    data = read_xpt(root / file.path).data
+    problems = []
+    for domain, qnams in data.groupby("RDOMAIN")["QNAM"]:
+        parent = files.get(str(path.parent / f"{str(domain).lower()}.xpt")) or files.get(
+            str(path.parent.parent / f"{str(domain).lower()}.xpt")
+        )
+        names = variable_names(parent.content, parent.path) if parent else []
+        allowed = {f"{name[: 8 - len(str(digit))]}{digit}" for name in names for digit in range(1, 10)}
+        problems += sorted(set(qnams) - allowed)
+    if problems:
+        return f"no English dataset of the same name, and QNAM {problems[:5]} are not text continuations"
+    return None
+
+
+def check_local(file: PackageFile, files: dict[str, PackageFile], root: Path) -> list[Finding]:
     """PKG-LOCAL findings of one local-language dataset against its English dataset (module rules)."""
     path = PurePosixPath(file.path)
     english = files.get(str(path.parent.parent / path.name))
     if english is None:
-        return [Finding("PKG-LOCAL", "Error", file.path, "", "no English dataset of the same name")]
+        problem = _continuations(file, root, files)
+        if problem is None:
+            message = "continuation records only (SDTMIG 3.4 §4.5.3.2): the English text needs none"
+            return [Finding("PKG-LOCAL", "Warning", file.path, "", message)]
+        return [Finding("PKG-LOCAL", "Error", file.path, "", problem)]
     local, reference = variable_types(file.content, file.path), variable_types(english.content, english.path)
     if local != reference:
         message = f"variables or types differ from {english.path}: {local} vs {reference}"
@@ -127,7 +160,7 @@ def check_tree(files: list[PackageFile], root: Path, profile: RegionProfile) -> 
         if file.kind.endswith("dataset"):
             findings += check_dataset(file, root, profile)
         if file.kind == "local-dataset":
-            findings += check_local(file, by_path)
+            findings += check_local(file, by_path, root)
     return findings
 
 
@@ -141,10 +174,11 @@ class Judged:
 
 
 def judge(findings: list[Finding], profile: RegionProfile, explanations: Explanations) -> list[Judged]:
-    """Each finding with its explanation and the reason it refuses the package, if it does (module rules)."""
+    """Each finding with its explanation (in the language of the region's guides where the study gives one) and
+    the reason it refuses the package, if it does (module rules)."""
     judged = []
     for finding in findings:
-        explanation = explanations.explain(finding)
+        explanation = explanations.explain(finding, profile.guides.language)
         reason = None
         if finding.severity in profile.validation.refuse:
             reason = f"{finding.severity} finding ({profile.agency} gateway would refuse)"

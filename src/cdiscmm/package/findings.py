@@ -39,6 +39,14 @@ class Explanation(BaseModel):
     dataset: str | None = Field(None, description="dataset name (e.g. AE); None = every dataset")
     variable: str | None = None
     explanation: str = Field(min_length=20, description="the text the reviewer's guide prints")
+    translations: dict[str, str] = Field(
+        default_factory=dict,
+        description="the text in the language of a guide that is not English (NMPA: zh, CDE 2020 No. 16)",
+    )
+
+    def text(self, language: str) -> str:
+        """The explanation in ``language``; the English text where it has no translation."""
+        return self.translations.get(language, self.explanation)
 
     def covers(self, finding: Finding) -> bool:
         """True when this explanation is about ``finding``."""
@@ -57,9 +65,9 @@ class Explanations(BaseModel):
 
     explanations: list[Explanation] = []
 
-    def explain(self, finding: Finding) -> str | None:
-        """The first explanation covering ``finding``, or None (unexplained)."""
-        return next((item.explanation for item in self.explanations if item.covers(finding)), None)
+    def explain(self, finding: Finding, language: str = "en") -> str | None:
+        """The first explanation covering ``finding`` in ``language`` (English where it has none), or None."""
+        return next((item.text(language) for item in self.explanations if item.covers(finding)), None)
 
 
 def load_explanations(study_folder: Path | None) -> Explanations:

@@ -1,4 +1,4 @@
-"""Region profiles and label translations, read from ``specs/regions/<region>.yaml`` and ``specs/translations/``.
+"""Region profiles, read from ``specs/regions/<region>.yaml`` (labels: :mod:`cdiscmm.metadata.translations`).
 
 A profile states an agency's folder tree, file-name and path-length rules, which language the dataset labels
 are in and where local-language datasets go, whether values must be ASCII, the language and encoding
@@ -11,17 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from cdiscmm.core.errors import Location, UsageError
 from cdiscmm.core.paths import specs_dir
+from cdiscmm.metadata.translations import Language
 from cdiscmm.metadata.yamlio import load_model
 
 Region = Literal["pmda", "nmpa", "fda"]
 REGIONS: tuple[str, ...] = ("pmda", "nmpa", "fda")
-Language = Literal["en", "ja", "zh"]
-#: The XPT v5 label field (SAS TS-140 NAMESTR nlabel / member header): 40 bytes.
-LABEL_BYTES = 40
 
 
 class _Strict(BaseModel):
@@ -91,47 +89,8 @@ class RegionProfile(_Strict):
     encoding: Literal["UTF-8", "ASCII"]
 
 
-class Translations(_Strict):
-    """Dataset and variable labels in one language, keyed by the English label (``specs/translations/<lang>.yaml``)."""
-
-    language: Language
-    name: str
-    datasets: dict[str, str]
-    variables: dict[str, str]
-    terms: dict[str, str] = Field(
-        default_factory=dict, description="other English terms a guide prints (TS parameters, dataset classes)"
-    )
-
-    @field_validator("datasets", "variables")
-    @classmethod
-    def _fit_xpt(cls, labels: dict[str, str]) -> dict[str, str]:
-        for english, local in labels.items():
-            if not local.strip():
-                raise ValueError(f"{english!r} has an empty translation")
-            if len(local.encode("utf-8")) > LABEL_BYTES:
-                raise ValueError(f"{english!r} -> {local!r} is longer than {LABEL_BYTES} bytes in UTF-8")
-        return labels
-
-    def dataset(self, english: str) -> str | None:
-        """The translation of a dataset label, or None when the file has none."""
-        return self.datasets.get(english)
-
-    def variable(self, english: str) -> str | None:
-        """The translation of a variable label, or None when the file has none."""
-        return self.variables.get(english)
-
-    def term(self, english: str) -> str:
-        """The translation of a term a guide prints, or the English term when the file has none."""
-        return self.terms.get(english, english)
-
-
 def load_profile(region: str, root: Path | None = None) -> RegionProfile:
     """The profile of ``region`` (pmda, nmpa, fda); UsageError for another name."""
     if region not in REGIONS:
         raise UsageError(f"unknown region {region!r}", Location(field="--region"), expected=", ".join(REGIONS))
     return load_model((root or specs_dir()) / "regions" / f"{region}.yaml", RegionProfile)
-
-
-def load_translations(language: str, root: Path | None = None) -> Translations:
-    """The labels of ``language`` (ja, zh) from ``specs/translations/<language>.yaml``."""
-    return load_model((root or specs_dir()) / "translations" / f"{language}.yaml", Translations)

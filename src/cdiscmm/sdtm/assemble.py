@@ -18,7 +18,14 @@ import pandas as pd
 
 from cdiscmm.core.errors import Location, SpecError, located
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
-from cdiscmm.sdtm.describe import Qualifier, describe_variables, mapped_qualifiers, supp_value_level, with_value_level
+from cdiscmm.sdtm.describe import (
+    Qualifier,
+    describe_variables,
+    mapped_qualifiers,
+    supp_value_level,
+    with_declared_origins,
+    with_value_level,
+)
 from cdiscmm.sdtm.loader import LoadedMapping
 from cdiscmm.sdtm.rejects import ROW_COLUMN, empty_events, make_events
 from cdiscmm.sdtm.source_rows import JOIN_PREFIX, SourceRows, select_source_rows, unjoined_events
@@ -337,7 +344,7 @@ def finish_domain(
     idvar = seq_variable if meta.has(seq_variable) else None
     supp_parts, qualifiers = _supp_records(frame, meta, mapped_qualifiers(loaded), idvar)
     data, keep = _shaped(frame, meta, ["USUBJID", seq_variable] if idvar else list(meta.keys))
-    dataset = Dataset(meta.model_copy(update={"variables": describe_variables(loaded, keep)}), data)
+    dataset = Dataset(meta.model_copy(update={"variables": describe_variables(loaded, keep, set(frame))}), data)
     return with_value_level(dataset), _supp_dataset(supp_parts, qualifiers, supp_meta, domain)
 
 
@@ -363,5 +370,7 @@ def _supp_dataset(
         for variable in supp_meta.variables
     ]
     label = supp_meta.label.replace(DOMAIN_PLACEHOLDER, domain)
-    meta = supp_meta.model_copy(update={"name": f"SUPP{domain}", "label": label, "variables": variables})
+    name = f"SUPP{domain}"
+    variables = with_declared_origins(name, variables)
+    meta = supp_meta.model_copy(update={"name": name, "label": label, "variables": variables})
     return Dataset(meta, data.astype("string"))

@@ -32,7 +32,7 @@ from cdiscmm.sdtm.assemble import (
 )
 from cdiscmm.sdtm.consistency import check_death_consistency, check_end_not_before_start
 from cdiscmm.sdtm.coverage import compute_field_coverage
-from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu
+from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu, describe_reference_dates
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
 from cdiscmm.sdtm.ts import build_ts
@@ -195,6 +195,8 @@ def build_datasets(
         versions = [("", frame)] + ([(config.language, localised(frame))] if local_copy else [])
         for language, version in versions:
             dataset, supp = finish_domain(version, loaded, meta, supp_meta, domain_context, config.studyid, post)
+            if domain == "DM":
+                dataset = describe_reference_dates(dataset, config.design)
             target = local if language else datasets
             for item in (dataset, supp):
                 if item is not None:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.metadata.model import ORIGIN_SOURCES, Dataset, Origin, ValueLevelMeta, VariableMeta, WhereCondition
+from cdiscmm.metadata.origins import DeclaredOrigin, OriginsSpec, declared_origins
 from cdiscmm.sdtm.loader import LoadedMapping
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 
@@ -51,22 +52,60 @@ def mapped_origins(loaded: LoadedMapping) -> dict[str, dict[str, str | None]]:
     return origins
 
 
-def describe_variables(loaded: LoadedMapping, variables: list[VariableMeta]) -> list[VariableMeta]:
-    """``variables`` with origin fields and comments from the mapping; a comment on an unknown variable is a
-    SpecError."""
+def _declared_fields(declared: DeclaredOrigin, mapped_source: str | None = None) -> dict[str, str | None]:
+    """The origin fields of a declared origin; ``mapped_source`` (the form and fields read) follows its text."""
+    text = "; ".join(part for part in (declared.description, mapped_source) if part) or None
+    source = declared.source or ORIGIN_SOURCES.get(declared.origin)
+    return {"origin": declared.origin, "origin_source": source, "source": text, "method": declared.method}
+
+
+def resolve_origin(
+    dataset: str, name: str, mapped: dict[str, str | None] | None, *, present: bool, spec: OriginsSpec
+) -> dict[str, str | None] | None:
+    """The origin fields of ``dataset.name`` in the precedence ``specs/sdtm/origins.yaml`` states: Not Available
+    when nothing fills the variable; a dictionary's or an override's origin when a verb copies a value the sponsor
+    assigned (MedDRA coding, test codes); the mapping's own (Collected values with the declared ``collected_by``
+    source, e.g. Subject for a questionnaire answer); the declared origin; None when nothing states one."""
+    if not present:
+        return _declared_fields(spec.not_available)
+    override = spec.overriding(dataset, name)
+    if mapped is not None and override is not None:
+        return _declared_fields(override, mapped["source"])
+    if mapped is not None:
+        given_by = spec.collected_by.get(f"{dataset}.{name}")
+        return {**mapped, "origin_source": given_by} if given_by and mapped["origin"] == "Collected" else mapped
+    declared = spec.declared(dataset, name)
+    return _declared_fields(declared) if declared is not None else None
+
+
+def describe_variables(loaded: LoadedMapping, variables: list[VariableMeta], present: set[str]) -> list[VariableMeta]:
+    """``variables`` with origin fields (:func:`resolve_origin`; ``present`` names the variables the build filled)
+    and comments from the mapping; a comment on an unknown variable is a SpecError."""
+    domain = loaded.mapping.domain
     comments = loaded.mapping.comments
     unknown = sorted(set(comments) - {variable.name for variable in variables})
     if unknown:
-        domain = loaded.mapping.domain
         raise SpecError(f"comments: {unknown[0]} is not a variable of {domain}", Location(file=str(loaded.files[-1])))
     origins = mapped_origins(loaded)
-    return [
-        variable.model_copy(
-            update={
-                **origins.get(variable.name, {}),
-                **({"comment": comments[variable.name]} if variable.name in comments else {}),
-            }
+    spec = declared_origins()
+    described = []
+    for variable in variables:
+        fields = resolve_origin(
+            domain, variable.name, origins.get(variable.name), present=variable.name in present, spec=spec
         )
+        comment = {"comment": comments[variable.name]} if variable.name in comments else {}
+        described.append(variable.model_copy(update={**(fields or {}), **comment}))
+    return described
+
+
+def with_declared_origins(dataset: str, variables: list[VariableMeta]) -> list[VariableMeta]:
+    """``variables`` of a dataset no mapping describes (SUPP--, TS), each without an origin given its declared one
+    (``specs/sdtm/origins.yaml``)."""
+    spec = declared_origins()
+    return [
+        variable.model_copy(update=_declared_fields(declared))
+        if variable.origin is None and (declared := spec.declared(dataset, variable.name)) is not None
+        else variable
         for variable in variables
     ]
 

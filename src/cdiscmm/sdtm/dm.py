@@ -20,6 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cdiscmm.core.iso8601 import compute_dtc_bounds, compute_dtc_date
+from cdiscmm.metadata.model import Dataset
 from cdiscmm.metadata.study import Design, ReferenceDate
 from cdiscmm.sdtm.iso8601 import compute_iso8601
 from cdiscmm.sdtm.rejects import make_events
@@ -176,3 +177,29 @@ def derive_ageu(dm: pd.DataFrame) -> pd.DataFrame:
     if "AGE" not in dm:
         return dm
     return dm.assign(AGEU=pd.Series("YEARS", index=dm.index, dtype="string").where(dm["AGE"].notna()))
+
+
+def describe_reference_date(rule: ReferenceDate) -> str:
+    """A reference-date rule in words, the MethodDef of its DM variable: which collected dates are candidates
+    (form, date and time fields, row tests) and whether the first or the last of them is taken."""
+    candidates = []
+    for source in rule.sources:
+        text = f"{source.form} form, field {source.date}" + (f" with time {source.time}" if source.time else "")
+        tests = " and ".join(condition.describe() for condition in source.condition_add)
+        candidates.append(text + (f" where {tests}" if tests else ""))
+    return (
+        f"Per subject, the {rule.pick} of the dates of: {'; '.join(candidates)}; partial dates kept at their "
+        "collected precision (SDTMIG 3.4 DM assumptions 8 and 9)"
+    )
+
+
+def describe_reference_dates(dataset: Dataset, design: Design) -> Dataset:
+    """DM whose reference-date variables state the design's rule as their method (:func:`describe_reference_date`)."""
+    methods = {variable: describe_reference_date(rule) for variable, rule in design.reference_dates.items()}
+    variables = [
+        variable.model_copy(update={"method": methods[variable.name]})
+        if variable.name in methods and variable.origin == "Derived"
+        else variable
+        for variable in dataset.meta.variables
+    ]
+    return Dataset(dataset.meta.model_copy(update={"variables": variables}), dataset.data)

@@ -25,8 +25,9 @@ import pandas as pd
 from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.core.iso8601 import compute_dtc_bounds, compute_dtc_date
-from cdiscmm.metadata.model import Dataset, DatasetMeta
+from cdiscmm.metadata.model import ORIGIN_SOURCES, Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyConfig, TrialSummaryParameter
+from cdiscmm.sdtm.describe import with_declared_origins, with_value_level
 from cdiscmm.sdtm.verbs.base import CodelistLookup
 from cdiscmm.sdtm.verbs.supp import MAX_TEXT_BYTES
 
@@ -43,6 +44,12 @@ DICTNAM_EXTENSIONS: dict[str, str] = {
 ISO_3166 = "ISO 3166"
 _ALPHA_3 = re.compile(r"[A-Z]{3}")
 _CT_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: The rule of each derived TS value (``derive`` in study.yaml), the MethodDef of its TSVAL value level.
+DERIVE_METHODS: dict[str, str] = {
+    "earliest_consent": "The earliest complete informed-consent date (DM.RFICDTC) of the enrolled subjects, time "
+    "dropped (SSTDTC, SDTM CT C69208)",
+    "subject_count": "The number of subjects in DM (distinct USUBJID)",
+}
 
 
 def _ct_version(source: str, package: str) -> str:
@@ -199,4 +206,28 @@ def build_ts(config: StudyConfig, dm: pd.DataFrame, ct: CodelistLookup, meta: Da
             for variable in keep
         }
     )
-    return Dataset(meta.model_copy(update={"variables": keep}), shaped.reset_index(drop=True))
+    meta = meta.model_copy(update={"variables": with_declared_origins("TS", keep)})
+    return describe_values(Dataset(meta, shaped.reset_index(drop=True)), config.trial_summary)
+
+
+def describe_values(dataset: Dataset, parameters: list[TrialSummaryParameter]) -> Dataset:
+    """TS whose TSVAL is described per TSPARMCD: a value study.yaml states keeps TSVAL's declared origin (Protocol,
+    ``specs/sdtm/origins.yaml``), a value derived from DM is Derived with its rule (:data:`DERIVE_METHODS`)
+    (Define-XML 2.1 §5.3.7 value-level metadata). A variable described per parameter states its origins there only
+    (define lists them on the variable)."""
+    described = with_value_level(dataset)
+    derive = {parameter.parmcd: parameter.derive for parameter in parameters if parameter.derive}
+    variables = []
+    for variable in described.meta.variables:
+        stated = {"origin": variable.origin, "origin_source": variable.origin_source, "source": variable.source}
+        levels = [
+            level.model_copy(
+                update={"origin": "Derived", "origin_source": ORIGIN_SOURCES["Derived"], "method": DERIVE_METHODS[rule]}
+                if (rule := derive.get(level.where[0].values[0]))
+                else stated
+            )
+            for level in variable.value_level
+        ]
+        own = {"origin": None, "origin_source": None, "source": None, "method": None} if levels else {}
+        variables.append(variable.model_copy(update={"value_level": levels, **own}))
+    return Dataset(described.meta.model_copy(update={"variables": variables}), described.data)

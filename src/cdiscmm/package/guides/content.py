@@ -21,10 +21,11 @@ from pydantic import BaseModel, ConfigDict
 
 from cdiscmm.core.paths import mappings_dir, specs_dir
 from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.metadata.translations import Translations
 from cdiscmm.metadata.yamlio import load_model
 from cdiscmm.package.assemble import PackageFile
 from cdiscmm.package.checks import Judged
-from cdiscmm.package.profile import RegionProfile, Translations
+from cdiscmm.package.profile import RegionProfile
 from cdiscmm.package.relabel import count_records, read_labels, variable_names
 from cdiscmm.package.versions import ct_versions, standard_versions
 
@@ -195,7 +196,8 @@ def _plain(text: str) -> str:
 
 def data_choice_blocks(markdown: str, heading: str) -> list[Block]:
     """``docs/data-model.md`` as blocks: each ``##`` section a numbered sub-heading under ``heading``, its pipe
-    tables as tables, its other lines as paragraphs (blank-line separated); code and emphasis marks removed."""
+    tables as tables, its other lines as paragraphs (blank-line separated); code and emphasis marks and HTML
+    comments (a translation's source note) removed."""
     blocks = [Block(heading)]
     number = 0
     paragraph: list[str] = []
@@ -209,7 +211,7 @@ def data_choice_blocks(markdown: str, heading: str) -> list[Block]:
             blocks[-1].tables.append(Table(table[0], table[1:]))
             table.clear()
 
-    for line in markdown.splitlines():
+    for line in re.sub(r"<!--.*?-->\n?", "", markdown, flags=re.DOTALL).splitlines():
         if line.startswith("## "):
             flush()
             number += 1

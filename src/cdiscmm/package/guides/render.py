@@ -16,6 +16,7 @@ from pathlib import Path
 
 import matplotlib
 from fpdf import FPDF
+from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
 from cdiscmm.core.errors import InputError, Location
@@ -87,6 +88,8 @@ def _widths(table: Table) -> tuple[float, ...]:
 def render_pdf(guide: Guide, created: datetime) -> bytes:
     """The guide as PDF bytes dated ``created`` (module rules)."""
     script = "latin" if guide.language == "en" else "cjk"
+    # Chinese and Japanese have no spaces between words: lines break between characters, not at spaces only.
+    wrap = WrapMode.WORD if script == "latin" else WrapMode.CHAR
     pdf = FPDF(orientation="portrait", format="A4")
     pdf.set_creation_date(created)
     pdf.set_title(guide.title)
@@ -105,7 +108,7 @@ def render_pdf(guide: Guide, created: datetime) -> bytes:
         pdf.multi_cell(0, 8, block.heading, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("guide", size=9.5)
         for paragraph in block.paragraphs:
-            pdf.multi_cell(0, 5, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, paragraph, align="L", new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
             pdf.ln(1)
         for table in block.tables:
             if not table.rows:
@@ -116,6 +119,7 @@ def render_pdf(guide: Guide, created: datetime) -> bytes:
                 headings_style=FontFace(fill_color=(232, 238, 245)),
                 line_height=4,
                 text_align="LEFT",
+                wrapmode=wrap,
             ) as rows:
                 for values in [table.columns, *table.rows]:
                     row = rows.row()

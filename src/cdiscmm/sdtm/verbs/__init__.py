@@ -1,6 +1,19 @@
 """The mapping verbs, registered by function name; importing this package fills the registries."""
 
-from cdiscmm.sdtm.verbs import age, assign, datetime, epoch, hardcode, lobxfl, paired, seq, site, study_day, visit
+from cdiscmm.sdtm.verbs import (
+    age,
+    assign,
+    datetime,
+    epoch,
+    hardcode,
+    lobxfl,
+    paired,
+    seq,
+    site,
+    study_day,
+    timepoint,
+    visit,
+)
 from cdiscmm.sdtm.verbs.base import DOMAIN_VERBS, RECORD_VERBS
 
 __all__ = [
@@ -16,5 +29,6 @@ __all__ = [
     "seq",
     "site",
     "study_day",
+    "timepoint",
     "visit",
 ]

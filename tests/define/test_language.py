@@ -1,0 +1,64 @@
+"""A second language in define.xml (NMPA Chinese, PMDA Japanese datasets): TranslatedText beside English, schema
+valid, the files still agree, define.html shows both, and a package folder described from its sources' metadata."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from lxml import etree
+
+from cdiscmm.define.crosscheck import check_define
+from cdiscmm.define.folder import define_folder
+from cdiscmm.define.xmlkit import PREFIXES
+from cdiscmm.package.relabel import relabel_xpt
+from tests.define.conftest import DEFINE_XSD, schema_errors
+from tests.define.study import sdtm_datasets, write_study
+
+
+def _texts(define: Path, oid: str) -> list[tuple[str, str]]:
+    """(xml:lang, text) of each TranslatedText of the Description of the element ``oid``, in document order."""
+    root = etree.parse(str(define)).getroot()
+    nodes = root.xpath(f"//*[@OID='{oid}']/odm:Description/odm:TranslatedText", namespaces=PREFIXES)
+    return [(text.get("{http://www.w3.org/XML/1998/namespace}lang"), text.text) for text in nodes]
+
+
+def test_chinese_descriptions_follow_the_english_ones_and_stay_schema_valid(tmp_path: Path) -> None:
+    output = define_folder(write_study(tmp_path / "sdtm", sdtm_datasets()), ("zh",))
+    assert _texts(output.define, "IG.AE") == [("en", "Adverse Events"), ("zh", "不良事件")]
+    assert _texts(output.define, "IT.DM.AGE") == [("en", "Age"), ("zh", "年龄")]
+    assert _texts(output.define, "IT.AE.AETERM") == [
+        ("en", "Reported Term for the Adverse Event"),
+        ("zh", "不良事件报告术语"),
+    ]
+    root = etree.parse(str(output.define)).getroot()
+    decode = root.xpath("//odm:CodeListItem[@CodedValue='M']/odm:Decode/odm:TranslatedText/text()", namespaces=PREFIXES)
+    assert decode == ["Male", "男性"]
+    assert schema_errors(output.define, DEFINE_XSD) == []
+    assert check_define(output.define) == []
+    assert "CRS Event" in output.untranslated  # a SUPPAE value level the translations lack: English only
+    assert _texts(output.define, "IT.SUPPAE.QVAL.1") == [("en", "CRS Event")]
+    html = output.html.read_text(encoding="utf-8")
+    assert 'Adverse Events<br><span class="translated" lang="zh">不良事件</span>' in html
+
+
+def test_a_package_folder_is_described_from_its_sources_with_its_own_labels(tmp_path: Path) -> None:
+    """The NMPA package holds relabelled copies and no metadata.json: the define comes from the stage's folder,
+    dated by the stage's files, and matches the Chinese labels of the files it sits beside."""
+    source = write_study(tmp_path / "sdtm", sdtm_datasets())
+    package = tmp_path / "package"
+    package.mkdir()
+    for path in sorted(source.glob("*.xpt")):
+        content = path.read_bytes()
+        if path.name == "ae.xpt":
+            content = relabel_xpt(content, "不良事件", {"AETERM": "不良事件报告术语"})
+        (package / path.name).write_bytes(content)
+    output = define_folder(package, ("zh",), (source,), documents_prefix="../")
+    assert check_define(output.define) == []
+    again = define_folder(package, ("zh",), (source,), documents_prefix="../")
+    assert again.define.read_bytes() == output.define.read_bytes()
+    root = etree.parse(str(output.define)).getroot()
+    hrefs = root.xpath("/odm:ODM/odm:Study/odm:MetaDataVersion/def:leaf/@xlink:href", namespaces=PREFIXES)
+    assert hrefs and all(href.startswith("../") for href in hrefs)
+    shutil.copyfile(source / "ae.xpt", package / "ae.xpt")  # English labels again: the define still says both
+    assert check_define(output.define) == []
