@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdiscmm.core.errors import InputError
-from cdiscmm.io.collected import read_form, read_text
+from cdiscmm.io.collected import read_form, read_form_titles, read_text
 from cdiscmm.io.records import read_records
 
 DICTIONARY = "FORM,FIELD,LABEL,TYPE,CODELIST\nae,SUBJID,Subject,text,\nae,AETERM,Term,text,\nae,AESEV,Severity,text,\n"
@@ -117,6 +117,16 @@ def test_utf8_bom_is_dropped_with_utf8_and_refused_with_cp932(tmp_path: Path) ->
 def test_crlf_and_missing_final_newline_count_the_same_records(tmp_path: Path) -> None:
     folder = export(tmp_path, b"SUBJID,AETERM,AESEV\r\n001,x,MILD\r\n002,y,MILD")
     assert read_form(folder, "ae")["RAWROW"].tolist() == [1, 2]
+
+
+def test_form_titles_are_read_in_the_declared_encoding_and_optional(tmp_path: Path) -> None:
+    folder = export(tmp_path, b"SUBJID,AETERM,AESEV\n")
+    assert read_form_titles(folder, "cp932") == {}  # an export without forms.csv: the form names serve as titles
+    (folder / "forms.csv").write_bytes("FORM,LABEL\nae,有害事象\n".encode("cp932"))
+    assert read_form_titles(folder, "cp932") == {"ae": "有害事象"}
+    (folder / "forms.csv").write_bytes(b"FORM,TITLE\nae,Adverse events\n")
+    with pytest.raises(InputError, match=r"forms.csv:1, field LABEL: column missing"):
+        read_form_titles(folder)
 
 
 def test_form_missing_from_the_dictionary_names_the_dictionary(tmp_path: Path) -> None:

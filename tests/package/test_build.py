@@ -31,11 +31,11 @@ def package(out: Path, region: str, *extra: str) -> int:
 
 @pytest.mark.skipif(not CJK_FONT, reason="Debian fonts-wqy-microhei (CJK font for the Chinese guide) not installed")
 def test_nmpa_package_has_the_tree_chinese_labels_and_a_chinese_guide(small_study_out: Path) -> None:
-    assert package(small_study_out, "nmpa") == 1  # refused: define.xml names an annotated CRF the package lacks
+    assert package(small_study_out, "nmpa") == 0
     root = small_study_out / SMALL_STUDY / "package" / "nmpa"
     sdtm = root / "m5" / "datasets" / STUDY / "tabulations" / "sdtm"
     adam = root / "m5" / "datasets" / STUDY / "analysis" / "adam" / "datasets"
-    for path in [sdtm / "ae.xpt", sdtm / "define.xml", sdtm / "define2-1.xsl", sdtm / "csdrg.pdf", adam / "adrg.pdf"]:
+    for path in [sdtm / "ae.xpt", sdtm / "define.xml", sdtm / "define2-1.xsl", sdtm / "csdrg.pdf", sdtm / "acrf.pdf"]:
         assert path.is_file(), path
     ae = read_xpt(sdtm / "ae.xpt")
     assert (ae.label, ae.labels["AETERM"]) == ("不良事件", "不良事件报告术语")
@@ -44,8 +44,10 @@ def test_nmpa_package_has_the_tree_chinese_labels_and_a_chinese_guide(small_stud
     guide = (root / "review" / "csdrg.html").read_text(encoding="utf-8")
     assert "临床研究数据审评者指南" in guide and "UTF-8" in guide
     manifest = read_manifest(root)
-    assert manifest["verdict"] == "refused"
-    assert {finding["rule"] for finding in manifest["findings"] if finding["refuses"]} == {"PKG-LEAF"}
+    assert (adam / "adrg.pdf").is_file()
+    assert manifest["verdict"] == "accepted"  # the annotated CRF define.xml links is there (PKG-LEAF, PKG-ACRF)
+    assert not [finding for finding in manifest["findings"] if finding["rule"] in ("PKG-LEAF", "PKG-ACRF")]
+    assert "raw/data_dictionary.csv" in manifest["inputs"]
 
 
 @pytest.mark.skipif(not CJK_FONT, reason="Debian fonts-wqy-microhei (CJK font for the Chinese guide) not installed")

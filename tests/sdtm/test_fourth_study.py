@@ -215,7 +215,7 @@ def test_fourth_study_writes_xpt_and_reports(fourth: tuple[Path, Path], tmp_path
 
 def test_field_coverage_names_where_every_collected_field_goes(fourth: tuple[Path, Path]) -> None:
     """fields.csv: tox.SEV → AE.AESEV; diary.PAIN (unpivoted) → the QS items; dosing.GIVEN_ON → reference dates;
-    a field declared in not_submitted is 'not submitted'."""
+    a field declared in not_submitted is 'not submitted'; WHERE names the test code of an unpivoted item."""
     study_dir, raw_dir = fourth
     (study_dir / "qs.yaml").write_text(
         QS_YAML.replace(
@@ -228,6 +228,8 @@ def test_field_coverage_names_where_every_collected_field_goes(fourth: tuple[Pat
     fields = build.fields.set_index(["FORM", "FIELD"])
     assert fields.loc[("tox", "SEV"), ["TARGETS", "STATUS"]].tolist() == ["AE.AESEV", "mapped"]
     assert "QS.QSORRES" in fields.loc[("diary", "PAIN"), "TARGETS"]
+    assert fields.loc[("diary", "PAIN"), "WHERE"] == "QSTESTCD = PAIN"  # the item column is the test code
+    assert fields.loc[("tox", "SEV"), "WHERE"] == ""  # not a Findings result
     assert fields.loc[("diary", "SLEEP"), ["TARGETS", "STATUS"]].tolist() == [
         "not submitted: not a validated item",
         "not submitted",

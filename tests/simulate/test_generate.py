@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cdiscmm.io.collected import RAWROW, read_codelists, read_dictionary, read_form
+from cdiscmm.io.collected import RAWROW, read_codelists, read_dictionary, read_form, read_form_titles
 from cdiscmm.metadata.study import select_studies
 from cdiscmm.simulate.generate import generate_study
 
@@ -57,7 +57,7 @@ def test_different_seed_gives_different_data(tmp_path: Path) -> None:
 def test_each_study_has_the_forms_its_endpoints_need(generated: dict[str, Path], studyid: str) -> None:
     written = {path.stem for path in generated[studyid].glob("*.csv")}
     assert ENDPOINT_FORMS[studyid] <= written
-    assert {"data_dictionary", "codelists", "defects"} <= written
+    assert {"data_dictionary", "codelists", "forms", "defects"} <= written
 
 
 @pytest.mark.parametrize("studyid", sorted(ENDPOINT_FORMS))
@@ -70,8 +70,10 @@ def test_dictionary_covers_every_column_in_order(generated: dict[str, Path], stu
         assert header == fields["FIELD"].tolist(), form
     used = set(dictionary.loc[dictionary["CODELIST"] != "", "CODELIST"])
     assert used <= codelists
-    data_files = {path.stem for path in folder.glob("*.csv")} - {"data_dictionary", "codelists", "defects"}
+    data_files = {path.stem for path in folder.glob("*.csv")} - {"data_dictionary", "codelists", "forms", "defects"}
     assert data_files == set(dictionary["FORM"])
+    titles = read_form_titles(folder)
+    assert list(titles) == list(dictionary["FORM"].unique()) and all(titles.values())  # forms.csv: every form titled
 
 
 def test_local_language_verbatim_has_english_translation(generated: dict[str, Path]) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_VALIDATION, InputError, Location
+from cdiscmm.metadata.project import ProjectConfig
 from cdiscmm.metadata.study import StudyRef, select_studies
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="assemble and check the submission package (eCTD m5) for one region",
         description=(
             "Assemble <out>/<STUDYID>/package/<region>/: m5/datasets/<study>/tabulations/sdtm/ and "
-            "analysis/adam/datasets/ (datasets, define.xml, stylesheet, define.html, cSDRG/ADRG PDF), "
+            "analysis/adam/datasets/ (datasets, define.xml, stylesheet, define.html, cSDRG/ADRG PDF; the annotated CRF "
+            "acrf.pdf beside the SDTM datasets, drawn from <out>/<STUDYID>/raw/ and the sdtm stage's fields.csv), "
             "analysis/adam/programs/, review/ (guides as HTML, endpoint report) and manifest.json. Runs "
             "`define` first for a folder without define.xml. Exit 1 with the reasons when a gateway would refuse "
             "the package. With --verify: re-check an existing package against its manifest."
@@ -133,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
     from cdiscmm.package.build import build_package
 
     code = 0
+    project = getattr(args, "project", None) or ProjectConfig()
     for study in select_studies(args.study, args.mappings):
         home = args.out / study.studyid
         if args.verify:
@@ -144,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
                     "folder not found", Location(file=str(folder)), expected="the output of `cdiscmm sdtm` and `adam`"
                 )
             _ensure_define(folder, study)
-        inputs = StudyInputs(study.studyid, home / "sdtm", home / "adam")
+        raw = project.raw_for(study.studyid) or home / "raw"  # the export the sdtm stage read (cli/sdtm.py)
+        inputs = StudyInputs(study.studyid, home / "sdtm", home / "adam", raw, study.config.encoding)
         checkers = [_validation(args.region), _define_match]
         result = build_package(
             inputs, args.region, args.out, checkers=checkers, define_writer=partial(_write_define, study)

@@ -17,11 +17,13 @@ from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.records import read_records
 
 RAWROW = "RAWROW"
-#: The export's data dictionary (one row per form field) and its collected codelists.
+#: The export's data dictionary (one row per form field), its collected codelists and its form titles.
 DICTIONARY_FILE = "data_dictionary.csv"
 CODELISTS_FILE = "codelists.csv"
+FORMS_FILE = "forms.csv"
 DICTIONARY_COLUMNS: tuple[str, ...] = ("FORM", "FIELD", "LABEL", "TYPE", "CODELIST")
 CODELIST_COLUMNS: tuple[str, ...] = ("CODELIST", "CODE", "DECODE")
+FORM_COLUMNS: tuple[str, ...] = ("FORM", "LABEL")
 
 
 def read_text(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
@@ -64,6 +66,16 @@ def read_codelists(raw_dir: Path, encoding: str = "utf-8") -> pd.DataFrame:
     frame = read_text(path, encoding)
     _require(frame, CODELIST_COLUMNS, path)
     return frame
+
+
+def read_form_titles(raw_dir: Path, encoding: str = "utf-8") -> dict[str, str]:
+    """``forms.csv``: form -> its title as the CRF shows it; an export without the file has no titles (``{}``)."""
+    path = raw_dir / FORMS_FILE
+    if not path.is_file():
+        return {}
+    frame = read_text(path, encoding)
+    _require(frame, FORM_COLUMNS, path)
+    return dict(zip(frame["FORM"], frame["LABEL"], strict=True))
 
 
 def read_form(raw_dir: Path, form: str, encoding: str = "utf-8") -> pd.DataFrame:

@@ -51,11 +51,14 @@ class PackageFile:
 
 @dataclass(frozen=True)
 class StudyInputs:
-    """Where one study's built outputs are: ``<out>/<STUDYID>/sdtm`` and ``adam`` (with their define files)."""
+    """Where one study's built outputs are: ``<out>/<STUDYID>/sdtm`` and ``adam`` (with their define files), and
+    the collected export the annotated CRF is drawn from (``raw``, decoded as ``encoding``; None: no aCRF)."""
 
     studyid: str
     sdtm: Path
     adam: Path
+    raw: Path | None = None
+    encoding: str = "utf-8"
 
     @property
     def folder_name(self) -> str:

@@ -1,11 +1,13 @@
 """Build one study's package for one region: plan, write into a staging folder, check, guides, manifest, swap.
 
-Order: the planned files are written into a staging folder beside the target; where the profile's labels are
-not English (NMPA) the caller's define writer replaces the copied define files by ones describing the
-relabelled local-language datasets, with English and local descriptions; the region checks and the
-caller's checkers (validation, strict XPT checker, define checks: stages the command line runs, since a stage
-never imports another) run on that assembled tree; the findings are judged against the profile and the study's
-explanations; the cSDRG and ADRG (PDF in the m5 tree, HTML under ``review/`` with the endpoint report) are
+Order: the planned files, with the annotated CRF (``acrf.pdf`` beside the SDTM datasets, drawn from the
+collected export and the sdtm stage's field lineage, :mod:`cdiscmm.package.acrf`), are written into a staging
+folder beside the target; where the profile's labels are not English (NMPA) the caller's define writer replaces
+the copied define files by ones describing the relabelled local-language datasets, with English and local
+descriptions; the region checks and the caller's checkers (validation, strict XPT checker, define checks: stages
+the command line runs, since a stage never imports another) run on that assembled tree; the findings are judged
+against the profile and the study's explanations; the cSDRG and ADRG (PDF in the m5 tree, HTML under
+``review/`` with the endpoint report) are
 written from the judged findings; the manifest (with the verdict) comes last. Then the staging folder replaces
 ``<out>/<STUDYID>/package/<region>/`` (:func:`cdiscmm.core.outputs.staged_folder`): an interrupted or failed
 run leaves the previous package untouched. A refused package is written too (its guides list why), its
@@ -17,13 +19,17 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.core.outputs import staged_folder
 from cdiscmm.core.paths import docs_dir, mappings_dir, specs_dir
+from cdiscmm.io.collected import CODELISTS_FILE, DICTIONARY_FILE
 from cdiscmm.metadata.translations import load_translations
+from cdiscmm.package.acrf import ACRF_FILE, study_forms
+from cdiscmm.package.acrf_pdf import render_acrf
 from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package, study_tree
 from cdiscmm.package.checks import Judged, check_tree, judge
 from cdiscmm.package.define_check import check_define
@@ -83,6 +89,9 @@ def _inputs(inputs: StudyInputs) -> dict[str, str]:
     for kind, folder in (("sdtm", inputs.sdtm), ("adam", inputs.adam)):
         files = [path for path in folder.rglob("*") if path.is_file()]
         hashed |= {f"{kind}/{name}": digest for name, digest in hash_files(files, folder).items()}
+    if inputs.raw is not None and inputs.raw.is_dir():
+        read = [inputs.raw / name for name in (DICTIONARY_FILE, CODELISTS_FILE) if (inputs.raw / name).is_file()]
+        hashed |= {f"raw/{name}": digest for name, digest in hash_files(read, inputs.raw).items()}
     return hashed
 
 
@@ -93,6 +102,19 @@ def _review(root: Path, guides: dict[str, str], report: Path) -> None:
         (review / name).write_text(page, encoding="utf-8")
     if report.is_dir():
         shutil.copytree(report, review / "endpoint-report")
+
+
+def annotated_crf(inputs: StudyInputs, folder: str, dated: datetime) -> tuple[list[PackageFile], list[Finding]]:
+    """``<folder>/acrf.pdf`` drawn from the study's collected export and field lineage, with the PKG-ACRF findings;
+    no export folder gives no aCRF and a PKG-ACRF Error (the define.xml of every region links one)."""
+    where = f"{folder}/{ACRF_FILE}"
+    if inputs.raw is None or not inputs.raw.is_dir():
+        message = f"no annotated CRF: the collected export {inputs.raw or '(raw folder)'} was not found"
+        return [], [Finding("PKG-ACRF", "Error", where, "", message)]
+    with progress.step("drawing the annotated CRF"):
+        forms, findings = study_forms(inputs.raw, inputs.encoding, inputs.sdtm, where)
+        content = render_acrf(forms, f"{inputs.studyid} annotated CRF (SDTM)", dated)
+    return [PackageFile(where, content, "acrf")], findings
 
 
 def data_model_file(language: str) -> Path:
@@ -143,6 +165,9 @@ def build_package(
     target = out_root / inputs.studyid / "package" / region
     with staged_folder(target) as root:
         files, findings = plan_package(profile, inputs, {}, translations)
+        dated = created((inputs.sdtm / "dm.xpt").read_bytes(), str(inputs.sdtm / "dm.xpt"))
+        acrf, problems = annotated_crf(inputs, study_tree(profile, inputs)["sdtm"], dated)
+        files, findings = sorted(files + acrf, key=lambda file: file.path), findings + problems
         _write(root, files)
         if translations is not None and define_writer is not None:
             files, found = _local_defines(root, files, inputs, profile, define_writer)
@@ -174,7 +199,6 @@ def build_package(
         )
         with progress.step("writing the reviewer's guides"):
             guides = {"csdrg": build_csdrg(guide_inputs), "adrg": build_adrg(guide_inputs)}
-            dated = created((inputs.sdtm / "dm.xpt").read_bytes(), str(inputs.sdtm / "dm.xpt"))
             pdfs = {f"{name}.pdf": render_pdf(guide, dated) for name, guide in guides.items()}
         files, _ = plan_package(profile, inputs, pdfs, translations)
         _write(root, [file for file in files if file.kind == "guide"])

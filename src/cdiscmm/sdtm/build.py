@@ -39,7 +39,7 @@ from cdiscmm.sdtm.ts import build_ts
 from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, MapContext, problems_where
 
 #: Files of a raw folder that are not collected forms.
-NOT_FORMS: frozenset[str] = frozenset({"data_dictionary", "codelists", "defects"})
+NOT_FORMS: frozenset[str] = frozenset({"data_dictionary", "codelists", "forms", "defects"})
 Reader = Callable[[Path, str], pd.DataFrame]
 
 

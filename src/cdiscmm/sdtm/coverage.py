@@ -13,8 +13,10 @@ from collections import defaultdict
 
 import pandas as pd
 
+from cdiscmm.io.lineage import FIELD_COLUMNS
 from cdiscmm.metadata.study import Design
 from cdiscmm.sdtm.loader import LoadedMapping
+from cdiscmm.sdtm.spec import Source
 
 #: Raw columns every form carries that no mapping needs to name: STUDYID comes from study.yaml, RAWROW is the
 #: reader's row number (kept in rejects/issues as ROW), SITEID is the subject's site (DM.SITEID).
@@ -56,15 +58,59 @@ def _reads(loaded: LoadedMapping) -> dict[str, dict[str, set[str]]]:
     return reads
 
 
+#: Findings variables whose value, set per source or per item column, qualifies the result (value-level keys).
+QUALIFIERS: tuple[str, ...] = ("TESTCD", "SPEC", "METHOD")
+
+
+def _source_conditions(domain: str, source: Source) -> dict[str, str]:
+    """field → ``--TESTCD = X and --SPEC = Y`` for the fields one source reads into ``<domain>ORRES``."""
+    result = source.variables.get(f"{domain}ORRES")
+    if result is None:
+        return {}
+    fields = list(result.verb()[1].fields())
+    unpivot = source.unpivot
+    if unpivot is not None and unpivot.value in fields:
+        fields = [field for field in fields if field != unpivot.value] + list(unpivot.columns)
+    fixed: list[str] = []
+    by_item: dict[str, list[str]] = {field: [] for field in fields}
+    for suffix in QUALIFIERS:
+        step = source.variables.get(f"{domain}{suffix}")
+        if step is None:
+            continue
+        name, args = step.verb()
+        value = getattr(args, "value", None)
+        if name.startswith("hardcode") and isinstance(value, str):
+            fixed.append(f"{domain}{suffix} = {value}")
+        elif unpivot is not None and getattr(args, "field", None) == unpivot.name:
+            mapped = getattr(args, "map", {})  # an item column without a map entry is its own value
+            for field in [field for field in fields if field in unpivot.columns]:
+                by_item[field].append(f"{domain}{suffix} = {mapped.get(field, field)}")
+    return {field: " and ".join(by_item[field] + fixed) for field in fields if by_item[field] or fixed}
+
+
+def _conditions(loaded: LoadedMapping) -> dict[str, dict[str, set[str]]]:
+    """form → field → its value-level conditions, for one domain mapping (joined forms included)."""
+    conditions: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for source in loaded.mapping.sources:
+        for field, condition in _source_conditions(loaded.mapping.domain, source).items():
+            for form in [source.form, *(join.form for join in source.join)]:
+                conditions[form][field].add(condition)
+    return conditions
+
+
 def compute_field_coverage(
     mappings: dict[str, LoadedMapping], design: Design, raws: dict[str, pd.DataFrame]
 ) -> pd.DataFrame:
-    """FORM, FIELD, TARGETS and STATUS for every column of every collected form in ``raws``."""
+    """FORM, FIELD, TARGETS, STATUS and WHERE for every column of every collected form in ``raws``."""
     reads: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    wheres: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for loaded in mappings.values():
         for form, fields in _reads(loaded).items():
             for field, names in fields.items():
                 reads[form][field] |= names
+        for form, fields in _conditions(loaded).items():
+            for field, conditions in fields.items():
+                wheres[form][field] |= conditions
     for variable, rule in design.reference_dates.items():
         for source in rule.sources:
             for field in [source.subject, source.date, *([source.time] if source.time else [])]:
@@ -79,5 +125,6 @@ def compute_field_coverage(
             )
             submitted = [name for name in names if not name.startswith("not submitted")]
             status = "mapped" if submitted else "not submitted" if names else "not mapped"
-            rows.append((form, field, "; ".join(names), status))
-    return pd.DataFrame(rows, columns=["FORM", "FIELD", "TARGETS", "STATUS"])
+            where = "; ".join(sorted(wheres[form].get(field, set())))
+            rows.append((form, field, "; ".join(names), status, where))
+    return pd.DataFrame(rows, columns=list(FIELD_COLUMNS))

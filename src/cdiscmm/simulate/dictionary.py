@@ -1,10 +1,10 @@
-"""The data dictionary (FORM, FIELD, LABEL, TYPE, CODELIST) and the collected codelists (CODELIST, CODE, DECODE)."""
+"""The export's data dictionary (FORM, FIELD, LABEL, TYPE, CODELIST), codelists (CODELIST, CODE, DECODE), titles."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cdiscmm.io.collected import CODELIST_COLUMNS, DICTIONARY_COLUMNS
+from cdiscmm.io.collected import CODELIST_COLUMNS, DICTIONARY_COLUMNS, FORM_COLUMNS
 from cdiscmm.simulate.forms import Form
 
 
@@ -14,6 +14,11 @@ def data_dictionary(forms: list[Form]) -> pd.DataFrame:
         (form.name, item.name, item.label, item.type, item.codelist or "") for form in forms for item in form.fields
     ]
     return pd.DataFrame(rows, columns=list(DICTIONARY_COLUMNS))
+
+
+def form_table(forms: list[Form]) -> pd.DataFrame:
+    """One row per form, in form order: its name and title (``forms.csv``)."""
+    return pd.DataFrame([(form.name, form.label) for form in forms], columns=list(FORM_COLUMNS))
 
 
 def codelist_table(forms: list[Form]) -> pd.DataFrame:

@@ -1,9 +1,9 @@
 """Generate one study's collected data: latent course, core and event forms, rendering, defects, files.
 
-Writes into the output folder one ``<form>.csv`` per form, ``data_dictionary.csv``, ``codelists.csv`` and
-``defects.csv``: UTF-8, comma-separated, ``\\n`` line ends, every value as text. The same study, size and seed
-give byte-identical files (each part draws from its own seeded generator; nothing depends on time or order
-of dictionaries).
+Writes into the output folder one ``<form>.csv`` per form, ``data_dictionary.csv``, ``codelists.csv``,
+``forms.csv`` (form titles) and ``defects.csv``: UTF-8, comma-separated, ``\\n`` line ends, every value as text.
+The same study, size and seed give byte-identical files (each part draws from its own seeded generator; nothing
+depends on time or order of dictionaries).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from cdiscmm.core import progress
-from cdiscmm.io.collected import CODELISTS_FILE, DICTIONARY_FILE
+from cdiscmm.io.collected import CODELISTS_FILE, DICTIONARY_FILE, FORMS_FILE
 from cdiscmm.metadata.study import StudyRef
 from cdiscmm.simulate.course import simulate_course, subjects_contract
 from cdiscmm.simulate.defects import inject_defects
 from cdiscmm.simulate.design import DESIGN_FILE, CollectionDesign, load_design
-from cdiscmm.simulate.dictionary import codelist_table, data_dictionary
+from cdiscmm.simulate.dictionary import codelist_table, data_dictionary, form_table
 from cdiscmm.simulate.dosing import doses_contract, simulate_doses
 from cdiscmm.simulate.forms import Form
 from cdiscmm.simulate.registry import FormContext, generators
@@ -82,6 +82,7 @@ def generate_study(study: StudyRef, folder: Path, subjects: int | None = None, s
             write_csv(frame, folder / f"{name}.csv")
         write_csv(data_dictionary(forms), folder / DICTIONARY_FILE)
         write_csv(codelist_table(forms), folder / CODELISTS_FILE)
+        write_csv(form_table(forms), folder / FORMS_FILE)
         write_csv(manifest, folder / DEFECTS_FILE)
     rows = {name: len(frame) for name, frame in frames.items()}
     return Generated(folder=folder, subjects=count, seed=chosen_seed, rows=rows, defects=len(manifest))
