@@ -84,3 +84,11 @@ def test_value_level_carries_the_codelist_of_its_test() -> None:
         ("ECOG101", "C179944"),
         ("OVRLRESP", None),
     ]
+
+
+def test_a_test_mapped_by_two_sources_with_different_lists_has_no_value_level_codelist() -> None:
+    # regression: LB MCPROT comes from the amounts (LBTESTCD from a field, LBSTRESC collected text) and from
+    # immunofixation (MCPROT hard-coded, LBSTRESC in C102580); one value level holds both, so no codelist fits it
+    study = next(study for study in bundled_studies() if study.studyid == "ISA-OBS-RRMM")
+    codelists = mapped_value_codelists(load_domain_mappings(study)["LB"])
+    assert ("LBSTRESC", "MCPROT") not in codelists

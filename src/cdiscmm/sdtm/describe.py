@@ -116,19 +116,26 @@ def mapped_value_codelists(loaded: LoadedMapping) -> dict[tuple[str, str], str]:
     """(result variable, --TESTCD value) -> the codelist its values come from: a source that hard-codes --TESTCD
     and maps --ORRES/--STRESC with a verb naming a codelist (``assign_ct``, ``hardcode_ct``). This is the
     value-level CodeListRef of Define-XML 2.1 §5.3.7 (e.g. RSSTRESC by RSTESTCD = OVRLRESP: C96785), which
-    validation checks as PMDA rule CT2004."""
+    validation checks as PMDA rule CT2004. A result variable gets none when a source maps it under a --TESTCD it
+    does not hard-code, or two sources of one --TESTCD name different codelists (or one names none): the test's
+    records then hold values of more than one list (LB MCPROT: g/dL amounts and immunofixation POSITIVE)."""
     domain = loaded.mapping.domain
-    codelists: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], set[str | None]] = {}
+    open_tests: set[str] = set()
     for source in loaded.mapping.sources:
         step = source.variables.get(f"{domain}TESTCD")
         value = getattr(step.verb()[1], "value", None) if step is not None else None
-        if value is None:
-            continue
         for target in (domain + suffix for suffix in CODED_RESULTS if domain + suffix in source.variables):
+            if value is None:
+                open_tests.add(target)
+                continue
             codelist = getattr(source.variables[target].verb()[1], "codelist", None)
-            if codelist:
-                codelists.setdefault((target, str(value)), codelist)
-    return codelists
+            found.setdefault((target, str(value)), set()).add(codelist)
+    return {
+        key: next(iter(codelists))
+        for key, codelists in found.items()
+        if key[0] not in open_tests and len(codelists) == 1 and None not in codelists
+    }
 
 
 def compute_value_level(
