@@ -5,17 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cdiscmm.cli.options import positive_int
 from cdiscmm.core import progress
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is below the minimum 1")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -32,20 +23,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--quick", action="store_true", help="only the 1,200-subject cohort")
     parser.add_argument(
         "--subjects",
-        type=_positive,
+        type=positive_int,
         action="append",
         metavar="N",
         help="cohort size instead of the defaults, repeatable",
     )
     parser.add_argument(
         "--chunk-subjects",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help="run sdtm and adam N subjects at a time (default: the whole study at once)",
     )
     parser.add_argument(
         "--rss-limit-mb",
-        type=_positive,
+        type=positive_int,
         metavar="MB",
         help="stop a stage whose resident memory passes MB and report it (default 8192, the 8 GB target)",
     )
