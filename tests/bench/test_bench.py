@@ -54,7 +54,10 @@ def test_watchdog_stops_a_child_past_the_rss_limit(tmp_path: Path) -> None:
 def test_a_stopped_cohort_fails_the_large_targets() -> None:
     large = _cohort(100_000, {"read": 50.0, "sdtm": 60.0}, floor=500.0)
     large.stages[-1].stopped = "resident memory 9,000 MB passed the watchdog limit 8,192 MB"
-    rows = {row.target: row.status for row in evaluate_targets([large])}
+    mid = _cohort(10_000, {"read": 5.0, "sdtm": 50.0}, floor=50.0)
+    rows = {row.target: row.status for row in evaluate_targets([mid, large])}
+    assert rows["CPU(100,000) / CPU(10,000): sdtm"] == "fail"  # 60 / 50 would pass, but sdtm did not finish
+    assert rows["CPU(100,000) / CPU(10,000): read"] == "pass"
     assert rows["100,000: end-to-end wall s"] == "fail"
     assert rows["100,000: peak RSS MB"] == "fail"
 

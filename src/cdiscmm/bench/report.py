@@ -59,7 +59,8 @@ def evaluate_targets(results: list[CohortResult]) -> list[Target]:
     for stage in [name for name in ("read", *PIPELINE) if name in ran]:
         low, high = (mid.stage(stage) if mid else None), (large.stage(stage) if large else None)
         scaling = high.cpu_s / low.cpu_s if low and high and low.cpu_s else None
-        rows.append(_row(f"CPU(100,000) / CPU(10,000): {stage}", scaling, SCALING_LIMIT))
+        cut = bool((low and low.stopped) or (high and high.stopped))  # a stopped stage's CPU is not its cost
+        rows.append(_row(f"CPU(100,000) / CPU(10,000): {stage}", scaling, SCALING_LIMIT, stopped=cut))
     return rows
 
 
