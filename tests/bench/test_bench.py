@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 
-from cdiscmm.bench.measure import StageTiming, run_child
+from cdiscmm.bench.measure import STOPPED_EXIT, StageTiming, run_child
 from cdiscmm.bench.report import evaluate_targets, write_report
 from cdiscmm.bench.run import CohortResult
 
@@ -43,6 +43,25 @@ def test_run_child_reports_the_childs_own_cpu_and_exit_code(tmp_path: Path) -> N
     assert timing.peak_rss_mb > 1
 
 
+def test_watchdog_stops_a_child_past_the_rss_limit(tmp_path: Path) -> None:
+    hog = "import time; block = bytearray(400 * 2**20); block[::4096] = b'x' * len(block[::4096]); time.sleep(60)"
+    timing = run_child("hog", 1, [sys.executable, "-c", hog], tmp_path / "hog.log", rss_limit_mb=150)
+    assert timing.stopped is not None and "150 MB" in timing.stopped
+    assert timing.exit_code == STOPPED_EXIT
+    assert timing.wall_s < 30
+
+
+def test_a_stopped_cohort_fails_the_large_targets() -> None:
+    large = _cohort(100_000, {"read": 50.0, "sdtm": 60.0}, floor=500.0)
+    large.stages[-1].stopped = "resident memory 9,000 MB passed the watchdog limit 8,192 MB"
+    mid = _cohort(10_000, {"read": 5.0, "sdtm": 50.0}, floor=50.0)
+    rows = {row.target: row.status for row in evaluate_targets([mid, large])}
+    assert rows["CPU(100,000) / CPU(10,000): sdtm"] == "fail"  # 60 / 50 would pass, but sdtm did not finish
+    assert rows["CPU(100,000) / CPU(10,000): read"] == "pass"
+    assert rows["100,000: end-to-end wall s"] == "fail"
+    assert rows["100,000: peak RSS MB"] == "fail"
+
+
 def test_targets_pass_fail_and_not_run() -> None:
     results = [
         _cohort(1_200, {"read": 1.0, "sdtm": 10.0, "adam": 5.0}, floor=10.0),
@@ -66,7 +85,7 @@ def test_quick_run_has_no_large_cohort_targets(tmp_path: Path) -> None:
     assert rows["1,200: (sdtm + adam CPU) / floor CPU"] == "fail"
     assert rows["100,000: peak RSS MB"] == "not run"
     markdown, data = write_report(results, tmp_path)
-    assert "| 1,200 | sdtm | 30.0 | 30.0 | 100 | 3.00 |" in markdown.read_text(encoding="utf-8")
+    assert "| 1,200 | whole | sdtm | 30.0 | 30.0 | 100 | 3.00 |" in markdown.read_text(encoding="utf-8")
     assert '"floor_cpu_s": 10.0' in data.read_text(encoding="utf-8")
 
 

@@ -1,8 +1,10 @@
-"""Run one stage as a child process and measure it: wall time, CPU (user + system) and peak resident memory."""
+"""Run one stage as a child process and measure it: wall time, CPU (user + system) and peak resident memory,
+stopping it when its resident memory passes the watchdog's limit."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -12,10 +14,15 @@ from pydantic import BaseModel
 
 #: ``ru_maxrss`` is in kilobytes on Linux.
 _RSS_UNIT_BYTES = 1024
+#: How often the watchdog reads the child's resident memory.
+_POLL_S = 0.5
+#: Exit code reported for a child the watchdog stopped (killed by SIGKILL).
+STOPPED_EXIT = -int(signal.SIGKILL)
 
 
 class StageTiming(BaseModel):
-    """One stage on one cohort: what it cost and whether it finished (exit 0, or 1 = findings for validate)."""
+    """One stage on one cohort: what it cost and whether it finished (exit 0, or 1 = findings for validate);
+    ``stopped`` says why the watchdog ended it (None when it ran to its end)."""
 
     stage: str
     subjects: int
@@ -24,19 +31,53 @@ class StageTiming(BaseModel):
     peak_rss_mb: float
     exit_code: int
     command: list[str]
+    stopped: str | None = None
 
 
-def run_child(stage: str, subjects: int, command: list[str], log: Path) -> StageTiming:
+def _group_rss_mb(pid: int) -> float:
+    """Resident memory (MB) of ``pid`` and every process of its session (a stage may start helpers); 0 once gone.
+
+    Read from ``/proc/<pid>/statm`` (resident pages) of each process whose session id is ``pid``.
+    """
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getsid(int(entry.name)) != pid:
+                continue
+            with open(f"/proc/{entry.name}/statm", encoding="ascii") as statm:
+                total += int(statm.read().split()[1]) * page
+        except (OSError, ValueError, IndexError):  # the process ended between listing and reading
+            continue
+    return total / 2**20
+
+
+def run_child(
+    stage: str, subjects: int, command: list[str], log: Path, rss_limit_mb: float | None = None
+) -> StageTiming:
     """Run ``command`` with stdout and stderr to ``log``; the child's own rusage comes from ``os.wait4``.
 
     ``wait4`` reports the resources of that one child, so every stage has its own CPU and peak RSS (the
-    ``RUSAGE_CHILDREN`` maximum would keep the largest of all children so far).
+    ``RUSAGE_CHILDREN`` maximum would keep the largest of all children so far). With ``rss_limit_mb``, a
+    watchdog reads the resident memory of the child's session every 0.5 s and kills the session when it passes
+    the limit, so a cohort too big for the machine is stopped and reported (``stopped``) instead of swapping.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
+    stopped = None
     with log.open("wb") as sink:
         started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
+        child = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        while True:
+            pid, status, usage = os.wait4(child.pid, 0 if rss_limit_mb is None else os.WNOHANG)
+            if pid == child.pid:
+                break
+            rss = _group_rss_mb(child.pid)
+            if rss_limit_mb is not None and rss > rss_limit_mb and stopped is None:
+                stopped = f"resident memory {rss:,.0f} MB passed the watchdog limit {rss_limit_mb:,.0f} MB"
+                os.killpg(child.pid, signal.SIGKILL)
+            time.sleep(_POLL_S)
         wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     return StageTiming(
@@ -47,6 +88,7 @@ def run_child(stage: str, subjects: int, command: list[str], log: Path) -> Stage
         peak_rss_mb=round(usage.ru_maxrss * _RSS_UNIT_BYTES / 2**20, 1),
         exit_code=child.returncode,
         command=command,
+        stopped=stopped,
     )
 
 

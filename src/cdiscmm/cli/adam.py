@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Iterable
 from pathlib import Path
 
-from cdiscmm.cli.options import add_format_option
+from cdiscmm.cli.options import add_chunk_option, add_format_option
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.metadata.project import ProjectConfig
@@ -28,16 +28,22 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     parser.add_argument("--sdtm", type=Path, metavar="DIR", help="folder of SDTM .xpt files (ours or anyone's)")
     add_format_option(parser)
+    add_chunk_option(parser)
     parser.set_defaults(func=run)
 
 
 def run_adam(
-    sdtm_folder: Path, out_root: Path, studyid: str | None = None, formats: Iterable[str] = ("xpt",)
+    sdtm_folder: Path,
+    out_root: Path,
+    studyid: str | None = None,
+    formats: Iterable[str] = ("xpt",),
+    chunk_subjects: int | None = None,
 ) -> list[Path]:
     """Read ``sdtm_folder``, build the ADaM datasets and write them in each of ``formats`` (:mod:`cdiscmm.io.write`)
     to ``<out_root>/<STUDYID>/adam/``, with ``endpoints.csv`` (the endpoint summary) and ``report/`` (the endpoint
     report read back from the written files, :func:`cdiscmm.adam.report.render.run_report`); return the paths.
-    The folder is replaced only when every file is written (:func:`cdiscmm.core.outputs.staged_folder`)."""
+    The folder is replaced only when every file is written (:func:`cdiscmm.core.outputs.staged_folder`). With
+    ``chunk_subjects``, the datasets are built that many subjects at a time (:mod:`cdiscmm.adam.partition`)."""
     from cdiscmm.adam.build import build_adam, read_delivery, report_tables  # the stage loads only when it runs
     from cdiscmm.adam.report.render import run_report
     from cdiscmm.core.outputs import staged_folder
@@ -46,7 +52,12 @@ def run_adam(
     sdtm, found = read_delivery(sdtm_folder, studyid)
     folder = out_root / found / "adam"
     with staged_folder(folder) as staging:
-        adam = build_adam(sdtm)
+        if chunk_subjects is None:
+            adam = build_adam(sdtm)
+        else:
+            from cdiscmm.adam.partition import build_adam_chunked
+
+            adam = build_adam_chunked(sdtm, chunk_subjects)
         written = write_outputs(adam, report_tables(adam), staging, formats)
         with progress.step("writing the endpoint report"):
             written += run_report(staging, sdtm_folder, staging / "report")
@@ -64,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     if args.sdtm is not None:
         if args.study and len(args.study) > 1:
             raise UsageError("--sdtm takes at most one --study", Location(field="--study"))
-        run_adam(args.sdtm, args.out, studyid=args.study[0] if args.study else None, formats=formats)
+        studyid = args.study[0] if args.study else None
+        run_adam(args.sdtm, args.out, studyid=studyid, formats=formats, chunk_subjects=args.chunk_subjects)
         return 0
     project = getattr(args, "project", None) or ProjectConfig()
     for study in select_studies(args.study, getattr(args, "mappings", None)):
@@ -75,5 +87,5 @@ def run(args: argparse.Namespace) -> int:
                 Location(file=str(folder)),
                 expected="the output of `cdiscmm sdtm` for this study, or --sdtm DIR",
             )
-        run_adam(folder, args.out, studyid=study.studyid, formats=formats)
+        run_adam(folder, args.out, studyid=study.studyid, formats=formats, chunk_subjects=args.chunk_subjects)
     return 0

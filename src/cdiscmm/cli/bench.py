@@ -5,17 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cdiscmm.cli.options import positive_int
 from cdiscmm.core import progress
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is below the minimum 1")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -32,10 +23,22 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--quick", action="store_true", help="only the 1,200-subject cohort")
     parser.add_argument(
         "--subjects",
-        type=_positive,
+        type=positive_int,
         action="append",
         metavar="N",
         help="cohort size instead of the defaults, repeatable",
+    )
+    parser.add_argument(
+        "--chunk-subjects",
+        type=positive_int,
+        metavar="N",
+        help="run sdtm and adam N subjects at a time (default: the whole study at once)",
+    )
+    parser.add_argument(
+        "--rss-limit-mb",
+        type=positive_int,
+        metavar="MB",
+        help="stop a stage whose resident memory passes MB and report it (default 8192, the 8 GB target)",
     )
     parser.add_argument(
         "--out", type=Path, default=Path("output/bench"), metavar="DIR", help="output folder (default output/bench)"
@@ -48,13 +51,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     """Run the cohorts and write the report."""
     from cdiscmm.bench.report import write_report
-    from cdiscmm.bench.run import QUICK_SIZES, SIZES, run_bench
+    from cdiscmm.bench.run import QUICK_SIZES, SIZES, BenchOptions, run_bench
     from cdiscmm.cli import build_parser
 
     parser = build_parser()
     choices = next(action.choices for action in parser._actions if isinstance(action, argparse._SubParsersAction))
     sizes = args.subjects or (QUICK_SIZES if args.quick else SIZES)
-    results = run_bench(args.out, sizes, list(choices))
+    limit = {"rss_limit_mb": args.rss_limit_mb} if args.rss_limit_mb else {}
+    options = BenchOptions(chunk_subjects=args.chunk_subjects, **limit)
+    results = run_bench(args.out, sizes, list(choices), options)
     for path in write_report(results, args.out):
         progress.info(f"wrote {path}")
     return 0

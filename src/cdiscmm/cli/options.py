@@ -48,6 +48,28 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def positive_int(text: str) -> int:
+    """An integer of at least 1 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is below the minimum 1")
+    return value
+
+
+def add_chunk_option(parser: argparse.ArgumentParser) -> None:
+    """``--chunk-subjects N`` of sdtm and adam: build N subjects at a time (peak memory bounded by the chunk's
+    working frames); the files are the same as the whole-study build's (docs/scaling.md)."""
+    parser.add_argument(
+        "--chunk-subjects",
+        type=positive_int,
+        metavar="N",
+        help="build N subjects at a time to bound memory (same datasets; default: the whole study at once)",
+    )
+
+
 def apply_project_config(args: argparse.Namespace, cwd: Path | None = None) -> None:
     """Read the project config (``--config``, else ``cdiscmm.yaml`` in ``cwd``) into ``args.project`` and fill
     ``--mappings`` and ``--out`` from it where the command line did not give them."""

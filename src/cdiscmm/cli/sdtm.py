@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cdiscmm.cli.options import add_format_option
+from cdiscmm.cli.options import add_chunk_option, add_format_option
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.core.paths import mappings_dir
@@ -28,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     parser.add_argument("--raw", type=Path, metavar="DIR", help="folder of collected CSV forms (one study)")
     add_format_option(parser)
+    add_chunk_option(parser)
     parser.set_defaults(func=run)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     schema = actions.add_parser(
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         out_dir = args.out / study.studyid / "sdtm"
         with staged_folder(out_dir) as staging:  # replaces out_dir only when every file is written
             with progress.step(f"{study.studyid}: mapping SDTM"):
-                build = build_datasets(study, raw_dir)
+                build = build_datasets(study, raw_dir, chunk_subjects=args.chunk_subjects)
             with progress.step(f"{study.studyid}: writing SDTM"):
                 written = write_outputs(build.all_datasets(), build.tables(), staging, formats)
         for line in build.summary(study.studyid, out_dir, len(written)):

@@ -1,7 +1,8 @@
 """Build one study's SDTM datasets from its collected forms and YAML mappings (nothing is written here).
 
 Order: read every form (exact duplicates rejected), DM first (its reference dates drive --DY and EPOCH
-elsewhere), then every other domain (records of subjects not in DM rejected), then TS from ``study.yaml``.
+elsewhere), then every other domain (records of subjects not in DM rejected; a chunk of subjects at a time with
+``chunk_subjects``), then TS from ``study.yaml``.
 The result (:class:`StudyBuild`) holds the datasets, their local-language copies and the report tables
 (rejects, issues, reconciliation, field coverage); the writer step (:mod:`cdiscmm.io.write`) makes the files.
 """
@@ -32,8 +33,10 @@ from cdiscmm.sdtm.assemble import (
 )
 from cdiscmm.sdtm.consistency import check_death_consistency, check_end_not_before_start
 from cdiscmm.sdtm.coverage import compute_field_coverage
+from cdiscmm.sdtm.describe import mapped_value_codelists
 from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu, describe_reference_dates
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
+from cdiscmm.sdtm.partition import form_subject_fields, join_chunks, subject_chunks, supp_qnam_order
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
 from cdiscmm.sdtm.ts import build_ts
 from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, MapContext, problems_where
@@ -150,10 +153,76 @@ def _drop_unknown_subjects(
     return frame.loc[~unknown], events
 
 
+def _lineage(frame: pd.DataFrame) -> pd.DataFrame:
+    """FORM and ROW of every raw row a mapped frame holds: its own rows and the joined detail pages' rows."""
+    own = frame[[FORM_COLUMN, ROW]].set_axis(["FORM", "ROW"], axis=1)
+    joined = [
+        pd.DataFrame({"FORM": column.removeprefix(JOIN_PREFIX), "ROW": frame[column].dropna().astype("int64")})
+        for column in frame
+        if column.startswith(JOIN_PREFIX)
+    ]
+    return pd.concat([own, *joined], ignore_index=True)
+
+
+@dataclass
+class _Finisher:
+    """Finishes mapped domain frames into datasets (and local-language copies), collected as pieces by name."""
+
+    study: StudyRef
+    mappings: dict[str, LoadedMapping]
+    standards: Standards
+    dm_frame: pd.DataFrame
+    pieces: dict[str, list[Dataset]]
+
+    def finish(self, domain: str, frame: pd.DataFrame) -> None:
+        """Derive, split, build SUPP-- and shape ``frame`` (:func:`finish_domain`) in each language version."""
+        config, loaded, meta = self.study.config, self.mappings[domain], self.standards.ig[domain]
+        epochs = [EpochStart(epoch.epoch, epoch.start, epoch.offset_days) for epoch in config.design.epochs]
+        context = DomainContext(
+            domain, self.dm_frame, epochs, config.design.epochs_end, list(meta.keys), self.standards.ct
+        )
+        post = derive_ageu if domain == "DM" else None
+        local_copy = config.language != "en" and has_local_text(frame)
+        versions = [("", frame)] + ([(config.language, localised(frame))] if local_copy else [])
+        supp_meta = self.standards.ig["SUPPQUAL"]
+        for language, version in versions:
+            dataset, supp = finish_domain(version, loaded, meta, supp_meta, context, config.studyid, post)
+            if domain == "DM":
+                dataset = describe_reference_dates(dataset, config.design)
+            for item in (dataset, supp):
+                if item is not None:
+                    self.pieces.setdefault(f"{language}/{item.name}" if language else item.name, []).append(item)
+
+    def joined(self, domains: list[str]) -> tuple[dict[str, Dataset], dict[str, Dataset]]:
+        """The datasets and the local-language copies, each domain followed by its SUPP--, chunks joined."""
+        datasets: dict[str, Dataset] = {}
+        local: dict[str, Dataset] = {}
+        language = self.study.config.language
+        for domain in domains:
+            order = supp_qnam_order(self.standards.ig[domain], self.mappings[domain])
+            codelists = mapped_value_codelists(self.mappings[domain])
+            for name in (domain, f"SUPP{domain}"):
+                for key, target in ((name, datasets), (f"{language}/{name}", local)):
+                    if key in self.pieces:
+                        target[key] = join_chunks(self.pieces.pop(key), order, codelists)
+        return datasets, local
+
+
 def build_datasets(
-    study: StudyRef, raw_dir: Path, *, standards: Standards | None = None, reader: Reader | None = None
+    study: StudyRef,
+    raw_dir: Path,
+    *,
+    standards: Standards | None = None,
+    reader: Reader | None = None,
+    chunk_subjects: int | None = None,
 ) -> StudyBuild:
-    """Map every domain of ``study`` from the forms in ``raw_dir``; nothing is written."""
+    """Map every domain of ``study`` from the forms in ``raw_dir``; nothing is written.
+
+    With ``chunk_subjects``, the domains other than DM are mapped that many subjects at a time
+    (:mod:`cdiscmm.sdtm.partition`), so the working frames of a step hold one chunk; the datasets are the same.
+    DM (one record per subject; reference dates and COUNTRY by site read across subjects) and TS are built from
+    the whole study, rejects, reconciliation and field coverage from every chunk's rows.
+    """
     standards = standards or default_standards()
     config = study.config
     mappings = load_domain_mappings(study)
@@ -162,8 +231,7 @@ def build_datasets(
     reader = reader or partial(read_form, encoding=config.encoding)
     raws, rows_read, events = _read_forms(study, raw_dir, mappings, reader)
     context = MapContext(config.studyid, standards.ct)
-    supp_meta = standards.ig["SUPPQUAL"]
-    epochs = [EpochStart(epoch.epoch, epoch.start, epoch.offset_days) for epoch in config.design.epochs]
+    fields = form_subject_fields(mappings) if chunk_subjects is not None else {}
 
     dm_loaded = mappings["DM"]
     dm_meta = _meta(standards, "DM", dm_loaded.files[-1])
@@ -172,47 +240,29 @@ def build_datasets(
         dm_frame, dm_events = apply_dm_rules(dm_mapped.frame, config.design, raws, config.studyid)
         tally.count = len(dm_frame)
     events += [dm_mapped.events, dm_events]
-    frames = {"DM": dm_frame}
-    for domain, loaded in mappings.items():
-        if domain == "DM":
-            continue
-        with progress.counted(f"{config.studyid}: {domain}") as tally:
-            mapped = map_domain(loaded, raws, _meta(standards, domain, loaded.files[-1]), context)
-            frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_frame["USUBJID"], config.studyid, domain)
-            tally.count = len(frames[domain])
-        events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
-
-    events.append(check_death_consistency(frames, config.studyid))
-    datasets: dict[str, Dataset] = {}
-    local: dict[str, Dataset] = {}
-    for domain, frame in frames.items():
-        loaded, meta = mappings[domain], standards.ig[domain]
-        domain_context = DomainContext(
-            domain, dm_frame, epochs, config.design.epochs_end, list(meta.keys), standards.ct
-        )
-        post = derive_ageu if domain == "DM" else None
-        local_copy = config.language != "en" and has_local_text(frame)
-        versions = [("", frame)] + ([(config.language, localised(frame))] if local_copy else [])
-        for language, version in versions:
-            dataset, supp = finish_domain(version, loaded, meta, supp_meta, domain_context, config.studyid, post)
-            if domain == "DM":
-                dataset = describe_reference_dates(dataset, config.design)
-            target = local if language else datasets
-            for item in (dataset, supp):
-                if item is not None:
-                    target[f"{language}/{item.name}" if language else item.name] = item
+    lineage = [_lineage(dm_frame), dm_frame.attrs.get(MERGED_ROWS, pd.DataFrame(columns=["FORM", "ROW"]))]
+    finisher = _Finisher(study, mappings, standards, dm_frame, {})
+    finisher.finish("DM", dm_frame)
+    domains = [domain for domain in mappings if domain != "DM"]
+    for chunk in subject_chunks(raws, fields, chunk_subjects):
+        frames: dict[str, pd.DataFrame] = {}
+        for domain in domains:
+            with progress.counted(f"{config.studyid}: {domain}{chunk.label()}") as tally:
+                mapped = map_domain(
+                    mappings[domain], chunk.raws, _meta(standards, domain, mappings[domain].files[-1]), context
+                )
+                frames[domain], unknown = _drop_unknown_subjects(
+                    mapped.frame, dm_frame["USUBJID"], config.studyid, domain
+                )
+                tally.count = len(frames[domain])
+            events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
+        events.append(check_death_consistency(frames, config.studyid))
+        for domain, frame in frames.items():
+            finisher.finish(domain, frame)
+            lineage.append(_lineage(frame))
+    datasets, local = finisher.joined(["DM", *domains])
     datasets["TS"] = build_ts(config, datasets["DM"].data, standards.ct, standards.ig["TS"])
-    mapped_rows = pd.concat(
-        [frame[[FORM_COLUMN, ROW]].set_axis(["FORM", "ROW"], axis=1) for frame in frames.values()]
-        + [dm_frame.attrs.get(MERGED_ROWS, pd.DataFrame(columns=["FORM", "ROW"]))]
-        + [
-            pd.DataFrame({"FORM": column.removeprefix(JOIN_PREFIX), "ROW": frame[column].dropna().astype("int64")})
-            for frame in frames.values()
-            for column in frame
-            if column.startswith(JOIN_PREFIX)
-        ],
-        ignore_index=True,
-    )
+    mapped_rows = pd.concat(lineage, ignore_index=True)
     rejects, issues, reconciliation = reconcile(config.studyid, rows_read, mapped_rows, pd.concat(events))
-    fields = compute_field_coverage(mappings, config.design, raws)
-    return StudyBuild(datasets, local, rejects, issues, reconciliation, fields)
+    fields_table = compute_field_coverage(mappings, config.design, raws)
+    return StudyBuild(datasets, local, rejects, issues, reconciliation, fields_table)

@@ -1,0 +1,34 @@
+"""Subject-partitioned ADaM (``--chunk-subjects``): the same files as the whole build; the subject slice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cdiscmm.adam.partition import SubjectSlice
+from cdiscmm.cli import main
+from tests.conftest import SMALL_STUDY
+
+
+def test_chunked_adam_writes_the_same_files_as_the_whole_build(small_study_out: Path, tmp_path: Path) -> None:
+    sdtm = small_study_out / SMALL_STUDY / "sdtm"
+    args = ["adam", "--sdtm", str(sdtm), "--out", str(tmp_path), "--chunk-subjects", "7", "-q"]
+    assert main(args) == 0
+    whole, chunked = small_study_out / SMALL_STUDY / "adam", tmp_path / SMALL_STUDY / "adam"
+    files = sorted(path.relative_to(chunked) for path in chunked.rglob("*") if path.is_file())
+    assert len([name for name in files if name.suffix == ".xpt"]) >= 5
+    assert "endpoints.csv" in {name.name for name in files}
+    for name in files:
+        assert (whole / name).read_bytes() == (chunked / name).read_bytes(), name
+
+
+def test_subject_slice_cuts_subject_datasets_and_keeps_trial_design_whole() -> None:
+    sdtm = {
+        "AE": pd.DataFrame({"USUBJID": ["S1", "S2", "S3", "S2"], "AESEQ": [1, 1, 1, 2]}),
+        "TS": pd.DataFrame({"TSPARMCD": ["SSTDTC"], "TSVAL": ["2024-01-01"]}),
+    }
+    cut = SubjectSlice(sdtm, pd.Index(["S2", "S3"]))
+    assert cut["AE"].to_dict("list") == {"USUBJID": ["S2", "S3", "S2"], "AESEQ": [1, 1, 2]}
+    assert cut["TS"] is sdtm["TS"]
+    assert "AE" in cut and "LB" not in cut and sorted(cut) == ["AE", "TS"]

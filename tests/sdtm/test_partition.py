@@ -1,0 +1,95 @@
+"""Subject-partitioned SDTM (``--chunk-subjects``): the same files as the whole build; the chunking rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cdiscmm.cli import main
+from cdiscmm.core.errors import SpecError
+from cdiscmm.metadata.model import Dataset, DatasetMeta, ValueLevelMeta, VariableMeta, WhereCondition
+from cdiscmm.sdtm.partition import form_subject_fields, join_chunks, subject_chunks
+from cdiscmm.sdtm.spec import DomainMapping
+from tests.conftest import SMALL_STUDY
+
+
+def test_chunked_sdtm_writes_the_same_files_as_the_whole_build(small_study_out: Path, tmp_path: Path) -> None:
+    raw = small_study_out / SMALL_STUDY / "raw"
+    args = ["sdtm", "--study", SMALL_STUDY, "--raw", str(raw), "--out", str(tmp_path), "--chunk-subjects", "7", "-q"]
+    assert main(args) == 0
+    whole, chunked = small_study_out / SMALL_STUDY / "sdtm", tmp_path / SMALL_STUDY / "sdtm"
+    files = sorted(path.relative_to(chunked) for path in chunked.rglob("*") if path.is_file())
+    written = {path.relative_to(whole) for path in whole.rglob("*") if path.is_file()}
+    assert set(files) <= written and {"metadata.json", "rejects.csv", "reconciliation.csv"} <= {f.name for f in files}
+    xpts = [name for name in files if name.suffix == ".xpt"]
+    assert len(xpts) > 20 and any(len(name.parts) == 2 for name in xpts)  # the zh/ copies are compared too
+    for name in files:
+        if name.name == "issues.csv":  # the same findings, listed chunk after chunk
+            rows = [sorted((root / name).read_text(encoding="utf-8").splitlines()) for root in (whole, chunked)]
+            assert rows[0] == rows[1]
+        else:
+            assert (whole / name).read_bytes() == (chunked / name).read_bytes(), name
+
+
+def test_chunks_cut_the_sorted_subjects_and_blank_subjects_go_first() -> None:
+    raws = {
+        "ae": pd.DataFrame({"SUBJID": ["003", " 001", "", "002", "001"], "X": list("abcde")}),
+        "cm": pd.DataFrame({"PT": ["004", "002"], "X": ["f", "g"]}),
+    }
+    chunks = list(subject_chunks(raws, {"ae": "SUBJID", "cm": "PT"}, 2))
+    assert [(chunk.number, chunk.count) for chunk in chunks] == [(1, 2), (2, 2)]
+    assert chunks[0].raws["ae"]["X"].tolist() == ["b", "c", "d", "e"]
+    assert chunks[0].raws["cm"]["X"].tolist() == ["g"]
+    assert chunks[1].raws["ae"]["X"].tolist() == ["a"]
+    assert chunks[1].raws["cm"]["X"].tolist() == ["f"]
+    whole = list(subject_chunks(raws, {}, None))
+    assert len(whole) == 1 and whole[0].raws is raws and whole[0].label() == ""
+
+
+def test_a_form_read_with_two_subject_fields_cannot_be_chunked() -> None:
+    from cdiscmm.sdtm.loader import LoadedMapping
+
+    def loaded(domain: str, subject: str) -> LoadedMapping:
+        mapping = DomainMapping.model_validate(
+            {
+                "domain": domain,
+                "sources": [
+                    {"form": "ae", "subject": subject, "variables": {"USUBJID": {"assign_no_ct": {"field": "X"}}}}
+                ],
+            }
+        )
+        return LoadedMapping(mapping, [Path(f"{domain.lower()}.yaml")], {})
+
+    assert form_subject_fields({"AE": loaded("AE", "SUBJID"), "DM": loaded("DM", "PT")}) == {"ae": "SUBJID"}
+    with pytest.raises(SpecError, match="form ae is read with subject field PT and SUBJID"):
+        form_subject_fields({"AE": loaded("AE", "SUBJID"), "CE": loaded("CE", "PT")})
+
+
+def _supp_piece(qnams: list[str], subject: str) -> Dataset:
+    levels = [ValueLevelMeta(where=[WhereCondition(variable="QNAM", values=(qnam,))], label=qnam) for qnam in qnams]
+    variables = [
+        VariableMeta(name="USUBJID", label="Subject", type="Char", order=1),
+        VariableMeta(name="QNAM", label="Qualifier", type="Char", order=2),
+        VariableMeta(name="QVAL", label="Value", type="Char", order=3, value_level=levels),
+    ]
+    data = pd.DataFrame({"USUBJID": subject, "QNAM": qnams, "QVAL": "x"}, dtype="string")
+    meta = DatasetMeta.model_validate(
+        {
+            "name": "SUPPAE",
+            "label": "Supp AE",
+            "class": "RELATIONSHIP",
+            "standard": "SDTMIG 3.4",
+            "variables": variables,
+        }
+    )
+    return Dataset(meta, data)
+
+
+def test_joined_supp_keeps_the_records_in_chunk_order_and_qnams_in_the_whole_builds_order() -> None:
+    order = {"AETERM1": 0, "AETERM2": 1, "AETRTEM": 2}
+    joined = join_chunks([_supp_piece(["AETRTEM"], "S1"), _supp_piece(["AETERM1", "AETRTEM"], "S2")], order)
+    assert joined.data["USUBJID"].tolist() == ["S1", "S2", "S2"]
+    qval = joined.meta.variable("QVAL")
+    assert [level.where[0].values[0] for level in qval.value_level] == ["AETERM1", "AETRTEM"]
