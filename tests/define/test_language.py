@@ -10,7 +10,10 @@ from lxml import etree
 
 from cdiscmm.define.crosscheck import check_define
 from cdiscmm.define.folder import define_folder
+from cdiscmm.define.language import add_language
+from cdiscmm.define.render import render_html
 from cdiscmm.define.xmlkit import PREFIXES
+from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.relabel import relabel_xpt
 from tests.define.conftest import DEFINE_XSD, schema_errors
 from tests.define.study import sdtm_datasets, write_study
@@ -40,6 +43,40 @@ def test_chinese_descriptions_follow_the_english_ones_and_stay_schema_valid(tmp_
     assert _texts(output.define, "IT.SUPPAE.QVAL.1") == [("en", "CRS Event")]
     html = output.html.read_text(encoding="utf-8")
     assert 'Adverse Events<br><span class="translated" lang="zh">不良事件</span>' in html
+
+
+def test_methods_and_comments_get_their_chinese_text_and_an_unknown_one_is_reported(tmp_path: Path) -> None:
+    """A MethodDef and a def:CommentDef whose English text the translations hold get the Chinese text after the
+    English one (schema valid, shown in define.html); one they lack stays English and is reported untranslated."""
+    output = define_folder(write_study(tmp_path / "sdtm", sdtm_datasets()), ("zh",))
+    assert _texts(output.define, "MT.AE.AESEQ") == [("en", "Number the records of each USUBJID 1, 2, ...")]
+    assert {"Number the records of each USUBJID 1, 2, ...", "Verbatim as the investigator wrote it."} <= set(
+        output.untranslated
+    )
+    tree = etree.parse(str(output.define))
+    translations = load_translations("zh").model_copy(
+        update={
+            "methods": {"Number the records of each USUBJID 1, 2, ...": "按 USUBJID 将记录编号为 1, 2, ..."},
+            "comments": {"Verbatim as the investigator wrote it.": "研究者记录的原文。"},
+        }
+    )
+    left = add_language(tree.getroot(), translations)
+    assert "STUDYID-SUBJID" in left
+    assert not {"Number the records of each USUBJID 1, 2, ...", "Verbatim as the investigator wrote it."} & set(left)
+    assert add_language(tree.getroot(), translations) == left  # a second pass adds no second zh text
+    tree.write(str(output.define), xml_declaration=True, encoding="UTF-8")
+    assert _texts(output.define, "MT.AE.AESEQ") == [
+        ("en", "Number the records of each USUBJID 1, 2, ..."),
+        ("zh", "按 USUBJID 将记录编号为 1, 2, ..."),
+    ]
+    assert _texts(output.define, "COM.AE.AETERM") == [
+        ("en", "Verbatim as the investigator wrote it."),
+        ("zh", "研究者记录的原文。"),
+    ]
+    assert _texts(output.define, "MT.DM.USUBJID") == [("en", "STUDYID-SUBJID")]
+    assert schema_errors(output.define, DEFINE_XSD) == []
+    html = render_html(output.define, output.stylesheet, output.html).read_text(encoding="utf-8")
+    assert '1, 2, ...<br><span class="translated" lang="zh">按 USUBJID 将记录编号为 1, 2, ...</span>' in html
 
 
 def test_a_package_folder_is_described_from_its_sources_with_its_own_labels(tmp_path: Path) -> None:

@@ -40,7 +40,8 @@ def test_translations_are_local_text_within_40_bytes(language: str) -> None:
     for english, local in [*translations.datasets.items(), *translations.variables.items()]:
         assert len(local.encode("utf-8")) <= LABEL_BYTES, (english, local)
         assert local != english and _CJK.search(local), (english, local)
-    for english, local in translations.values.items():  # define descriptions only: no byte limit
+    define_only = [*translations.values.items(), *translations.methods.items(), *translations.comments.items()]
+    for english, local in define_only:  # define descriptions only: no byte limit
         assert local != english and _CJK.search(local), (english, local)
 
 
@@ -56,6 +57,12 @@ def test_translations_use_the_reviewers_terms() -> None:
         "药物不良反应标志",
     )
     assert zh.variable("Unique Subject Identifier") == "受试者唯一标识符"
+    study_day = "--DY = date − RFSTDTC + 1 on or after RFSTDTC, date − RFSTDTC before it (SDTMIG 3.4 §4.4.4 study day)."
+    assert "研究日" in zh.methods[study_day] and "試験日" in ja.methods[study_day]
+    assert (
+        "基线"
+        in zh.methods["AVAL - BASE on every record with both (0 on the baseline record; admiral derive_var_chg)."]
+    )
 
 
 @pytest.mark.slow

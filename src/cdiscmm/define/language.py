@@ -5,9 +5,10 @@ own ``xml:lang``, P21 DD0062 refuses a duplicate language): the English text sta
 description must equal the CDISC label (PMDA DD0136/DD0137); the local text follows it. From
 ``specs/translations/<lang>.yaml``: dataset descriptions (ItemGroupDef) take the dataset label translations;
 variable descriptions (ItemDef, value levels included) the variable label and value-level (QLABEL, --TEST,
-PARAM) translations; codelist decodes (CodeListItem/Decode) the decode translations. NMPA: descriptions and
-codelists in Chinese in the data definition file (CDE 2020 No. 16); PMDA: the define of the Japanese datasets
-may explain in Japanese (TCG 2015).
+PARAM) translations; codelist decodes (CodeListItem/Decode) the decode translations; derivation texts
+(MethodDef) and comments (def:CommentDef) the method and comment translations. NMPA: descriptions, codelists,
+derivations and comments in Chinese in the data definition file (CDE 2020 No. 16); PMDA: the define of the
+Japanese datasets may explain in Japanese (TCG 2015).
 An English text without a translation keeps its English text only and is returned, never filled in.
 """
 
@@ -45,14 +46,16 @@ def _add(node: etree._Element, translate: dict[str, str], language: str, tag: st
 
 
 def add_language(root: etree._Element, translations: Translations) -> list[str]:
-    """Add ``translations``' language to the dataset and variable descriptions of the define ``root`` (module
-    rule); return the English texts left without a translation, sorted, each once."""
+    """Add ``translations``' language to the descriptions, decodes, methods and comments of the define ``root``
+    (module rule); return the English texts left without a translation, sorted, each once."""
     missing: set[str] = set()
     items = {**translations.values, **translations.variables}
     parts = (
         (qname("ItemGroupDef"), translations.datasets, "Description"),
         (qname("ItemDef"), items, "Description"),
         (qname("CodeListItem"), translations.decodes, "Decode"),
+        (qname("MethodDef"), translations.methods, "Description"),
+        (qname("def:CommentDef"), translations.comments, "Description"),
     )
     for element, translate, tag in parts:
         for node in root.iter(element):

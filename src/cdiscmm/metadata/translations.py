@@ -38,13 +38,23 @@ class Translations(BaseModel):
         description="value-level descriptions define.xml prints (QLABEL, --TEST, PARAM); no XPT label, no byte limit",
     )
     decodes: dict[str, str] = Field(default_factory=dict, description="codelist decodes define.xml prints")
+    methods: dict[str, str] = Field(
+        default_factory=dict, description="derivation texts define.xml prints (MethodDef); no byte limit"
+    )
+    comments: dict[str, str] = Field(default_factory=dict, description="comments define.xml prints (def:CommentDef)")
+
+    @field_validator("datasets", "variables", "values", "decodes", "methods", "comments")
+    @classmethod
+    def _not_empty(cls, texts: dict[str, str]) -> dict[str, str]:
+        for english, local in texts.items():
+            if not local.strip():
+                raise ValueError(f"{english!r} has an empty translation")
+        return texts
 
     @field_validator("datasets", "variables")
     @classmethod
     def _fit_xpt(cls, labels: dict[str, str]) -> dict[str, str]:
         for english, local in labels.items():
-            if not local.strip():
-                raise ValueError(f"{english!r} has an empty translation")
             if len(local.encode("utf-8")) > LABEL_BYTES:
                 raise ValueError(f"{english!r} -> {local!r} is longer than {LABEL_BYTES} bytes in UTF-8")
         return labels
