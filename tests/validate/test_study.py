@@ -56,6 +56,14 @@ def _manifest(root: Path) -> pd.DataFrame:
     return pd.read_csv(root / STUDY / "raw" / "defects.csv", dtype=str, keep_default_na=False)
 
 
+def _sdtm_rule(defect: tuple) -> str | None:
+    """The rule by which an injected defect shows in SDTM (REACHES_SDTM, most specific key first), or None."""
+    for key in (f"{defect.DEFECT}:{defect.FORM}.{defect.FIELD}", f"{defect.DEFECT}:{defect.FORM}", defect.DEFECT):
+        if key in REACHES_SDTM:
+            return REACHES_SDTM[key]
+    return None
+
+
 @pytest.mark.slow
 def test_every_collected_defect_is_found_at_its_form_row_and_field(study: Path) -> None:
     found = _findings(study)
@@ -95,25 +103,49 @@ def test_every_defect_reaching_sdtm_has_its_sdtm_finding_for_the_subject(study: 
     still_defects = set(zip(raw_end["DATASET"], raw_end["ROW"], strict=True))
     checked = 0
     for defect in manifest.itertuples(index=False):
-        key = next(
-            (
-                k
-                for k in (
-                    defect.DEFECT,
-                    f"{defect.DEFECT}:{defect.FORM}.{defect.FIELD}",
-                    f"{defect.DEFECT}:{defect.FORM}",
-                )
-                if k in REACHES_SDTM
-            ),
-            None,
-        )
-        if key is None or (defect.DEFECT == "END_BEFORE_START" and (defect.FORM, defect.ROW) not in still_defects):
+        rule = _sdtm_rule(defect)
+        if rule is None or (defect.DEFECT == "END_BEFORE_START" and (defect.FORM, defect.ROW) not in still_defects):
             continue
         subject = f"{STUDY}-{forms[defect.FORM].at[int(defect.ROW) - 1, 'SUBJID']}"
-        hits = found.loc[(found["RULE"] == REACHES_SDTM[key]) & (found["USUBJID"] == subject)]
-        assert len(hits), f"{defect} not found by {REACHES_SDTM[key]} for {subject}"
+        hits = found.loc[(found["RULE"] == rule) & (found["USUBJID"] == subject)]
+        assert len(hits), f"{defect} not found by {rule} for {subject}"
         checked += 1
     assert checked >= 5
+
+
+@pytest.mark.slow
+def test_nothing_but_an_injected_defect_fires_at_error_level(study: Path) -> None:
+    """Issue #11 item 5: every Reject/Error finding traces to a defect the generator injected (raw/defects.csv): a
+    collected-data finding at an injected form and row, an SDTM or ADaM finding by the rule that defect reaches
+    SDTM as (REACHES_SDTM), for that defect's subject. A rule firing on clean data would fail here (as AD-REQNULL
+    did at Error on ADSL.ARM, null by design in an observational study)."""
+    found = _findings(study)
+    manifest = _manifest(study)
+    forms = {
+        form: pd.read_csv(study / STUDY / "raw" / f"{form}.csv", dtype=str, keep_default_na=False)
+        for form in manifest["FORM"].unique()
+    }
+    injected_rows = set(zip(manifest["FORM"], manifest["ROW"], strict=True))
+    reached = {
+        (rule, f"{STUDY}-{forms[defect.FORM].at[int(defect.ROW) - 1, 'SUBJID']}")
+        for defect in manifest.itertuples(index=False)
+        if (rule := _sdtm_rule(defect)) is not None
+    }
+    errors = found.loc[found["SEVERITY"].isin(["Reject", "Error"])]
+    collected = errors["DATASET"].str.islower()
+    stray_collected = {
+        (row.RULE, row.DATASET, row.ROW)
+        for row in errors.loc[collected].itertuples(index=False)
+        if (row.DATASET, row.ROW) not in injected_rows
+    }
+    stray_datasets = {
+        (row.RULE, row.DATASET, row.VARIABLE, row.USUBJID)
+        for row in errors.loc[~collected].itertuples(index=False)
+        if (row.RULE, row.USUBJID) not in reached
+    }
+    assert stray_collected == set()
+    assert stray_datasets == set()
+    assert len(errors) > 20
 
 
 @pytest.mark.slow
