@@ -10,12 +10,13 @@ import pytest
 from cdiscmm.core.errors import InputError
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.io.xpt.write import write_xpt
+from cdiscmm.metadata.explanations import Explanation, Explanations
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package
 from cdiscmm.package.checks import check_dataset, check_names, check_tree, judge
 from cdiscmm.package.define_check import check_define
-from cdiscmm.package.findings import Explanation, Explanations, Finding
+from cdiscmm.package.findings import Finding
 from cdiscmm.package.profile import load_profile
 from cdiscmm.package.relabel import count_records, read_labels, relabel_xpt
 

@@ -82,7 +82,7 @@ def test_every_label_of_a_built_study_has_a_translation(small_study_out: Path, l
 @pytest.mark.parametrize("study", ["elra-jp-pms", "eque-cn-rws", "isa-obs-rrmm"])
 def test_each_study_explains_its_kept_errors(study: str) -> None:
     from cdiscmm.core.paths import mappings_dir
-    from cdiscmm.package.findings import load_explanations
+    from cdiscmm.metadata.explanations import load_explanations
 
     explanations = load_explanations(mappings_dir() / study).explanations
     assert {item.rule for item in explanations} >= {"SD0013", "CORE-000021", "AD-REQNULL"}

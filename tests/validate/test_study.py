@@ -12,7 +12,7 @@ import pytest
 
 from cdiscmm.cli import main
 from cdiscmm.core.paths import mappings_dir
-from cdiscmm.package.findings import Finding, load_explanations
+from cdiscmm.metadata.explanations import load_explanations
 from cdiscmm.validate.catalogue import load_catalogue
 from tests.browser import dump_dom, needs_chromium
 
@@ -157,10 +157,27 @@ def test_every_error_level_finding_is_explained_in_the_studys_explanations(study
     unexplained = {
         (row.RULE, row.DATASET, row.VARIABLE)
         for row in errors.itertuples(index=False)
-        if explanations.explain(Finding(row.RULE, row.SEVERITY, row.DATASET, row.VARIABLE or "", row.MESSAGE)) is None
+        if explanations.find(row.RULE, row.DATASET, row.VARIABLE or "") is None
     }
     assert unexplained == set()
     assert len(errors) > 0  # the injected defects are there to be explained
+
+
+@pytest.mark.slow
+def test_the_qa_report_shows_each_finding_with_its_explanation(study: Path) -> None:
+    """The report carries the study's explanations (validate --study reads explanations.yaml): every Error finding
+    names the id of its explanation, whose text is listed once with the number of findings it covers."""
+    report = _report(study)
+    found = _findings(study)
+    listed = {entry["id"]: entry for entry in report["explanations"]}
+    errors = found.loc[found["SEVERITY"].isin(["Reject", "Error"])]
+    assert errors["EXPLANATION"].notna().all()
+    assert report["summary"]["unexplained_failing"] == 0
+    counts = found["EXPLANATION"].value_counts()
+    assert {key: entry["findings"] for key, entry in listed.items() if entry["findings"]} == counts.to_dict()
+    first = errors.iloc[0]
+    text = load_explanations(MAPPINGS / STUDY.lower()).find(first.RULE, first.DATASET, first.VARIABLE or "")
+    assert listed[first.EXPLANATION]["explanation"] == text.explanation
 
 
 @pytest.mark.parametrize("folder", sorted(path.parent.name for path in MAPPINGS.glob("*/explanations.yaml")))
@@ -181,4 +198,5 @@ def test_report_page_shows_the_json_counts_in_headless_chromium(study: Path, tmp
         assert f'id="sev-{severity}"><b>{count}</b>' in dom
     for status, count in summary["rules"].items():
         assert f'id="rules-{status.replace(" ", "-")}" class="count">{status}: {count} ' in dom
+    assert f'id="unexplained">{summary["unexplained_failing"]} Reject/Error findings without an explanation' in dom
     shutil.rmtree(tmp_path / "profile", ignore_errors=True)

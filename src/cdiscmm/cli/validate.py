@@ -39,6 +39,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="also check the region's rules (specs/regions/validation/<region>.yaml: ASCII for fda/pmda, 40-byte "
         "labels for nmpa) and report its agency's severity class for each rule",
     )
+    parser.add_argument(
+        "--explanations",
+        type=Path,
+        metavar="FILE",
+        help="the study's explanations of the findings it keeps (explanations.yaml), shown beside them in the report "
+        "(default with --study: the study's own mappings/<study>/explanations.yaml)",
+    )
     parser.add_argument("--export-suites", type=Path, metavar="DIR", help="also write the GX suites as JSON here")
     parser.set_defaults(func=run)
 
@@ -51,6 +58,10 @@ def run(args: argparse.Namespace) -> int:
     """Validate the given folders, or each chosen bundled study's output; exit 1 on Reject/Error findings."""
     from cdiscmm.validate.run import Inputs, validate_study  # the stage loads only when it runs
 
+    if args.explanations is not None and not args.explanations.is_file():
+        raise UsageError(
+            "explanations file not found", Location(file=str(args.explanations)), expected="an explanations.yaml"
+        )
     explicit = Inputs(args.sdtm, args.adam, args.define, args.raw)
     if explicit.given():
         if args.study and len(args.study) > 1:
@@ -58,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
                 "--sdtm/--adam/--raw validate one delivery; give at most one --study", Location(field="--study")
             )
         if args.study:
-            explicit.encoding = select_studies(args.study, args.mappings)[0].config.encoding
+            [study] = select_studies(args.study, args.mappings)
+            explicit.encoding = study.config.encoding
+            explicit.explanations = study.folder
+        explicit.explanations = args.explanations or explicit.explanations
         runs = [(explicit, None)]
     else:
         runs = []
@@ -66,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
             root = args.out / study.studyid
             inputs = Inputs(_folder(root / "sdtm"), _folder(root / "adam"), None, _folder(root / "raw"))
             inputs.encoding = study.config.encoding
+            inputs.explanations = args.explanations or study.folder
             if not inputs.given():
                 raise UsageError(
                     f"nothing to validate under {root}",

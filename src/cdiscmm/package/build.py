@@ -27,13 +27,14 @@ from cdiscmm.core.errors import InputError, Location
 from cdiscmm.core.outputs import staged_folder
 from cdiscmm.core.paths import docs_dir, mappings_dir, specs_dir
 from cdiscmm.io.collected import CODELISTS_FILE, DICTIONARY_FILE
+from cdiscmm.metadata.explanations import load_explanations
 from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.acrf import ACRF_FILE, study_forms
 from cdiscmm.package.acrf_pdf import render_acrf
 from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package, study_tree
 from cdiscmm.package.checks import Judged, check_tree, judge
 from cdiscmm.package.define_check import check_define
-from cdiscmm.package.findings import Finding, load_explanations
+from cdiscmm.package.findings import Finding
 from cdiscmm.package.guides.content import GuideInputs, build_adrg, build_csdrg
 from cdiscmm.package.guides.render import render_html, render_pdf
 from cdiscmm.package.manifest import MANIFEST_FILE, build_manifest, dump_manifest, hash_files

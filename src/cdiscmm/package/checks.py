@@ -32,9 +32,10 @@ import pandas as pd
 
 from cdiscmm.io.xpt.check import check_xpt
 from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.metadata.explanations import Explanations
 from cdiscmm.metadata.standards import sdtmig
 from cdiscmm.package.assemble import PackageFile
-from cdiscmm.package.findings import Explanations, Finding
+from cdiscmm.package.findings import Finding, explain
 from cdiscmm.package.profile import RegionProfile
 from cdiscmm.package.relabel import read_labels, variable_names, variable_types
 
@@ -178,7 +179,7 @@ def judge(findings: list[Finding], profile: RegionProfile, explanations: Explana
     the reason it refuses the package, if it does (module rules)."""
     judged = []
     for finding in findings:
-        explanation = explanations.explain(finding, profile.guides.language)
+        explanation = explain(explanations, finding, profile.guides.language)
         reason = None
         if finding.severity in profile.validation.refuse:
             reason = f"{finding.severity} finding ({profile.agency} gateway would refuse)"

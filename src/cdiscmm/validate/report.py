@@ -1,6 +1,9 @@
 """The QA report's content, once: summary by severity, dataset and rule; every rule's status; every finding.
 
-HTML, XLSX and JSON are three renderings of this one dictionary (``report.json`` is it verbatim).
+HTML, XLSX and JSON are three renderings of this one dictionary (``report.json`` is it verbatim). A finding the
+study explains (``explanations.yaml``, :mod:`cdiscmm.metadata.explanations`) carries the explanation's id (X1, X2,
+…); the texts are listed once, with the number of findings each covers, and the summary counts the Reject and
+Error findings left unexplained (what PMDA would ask about, regulatory.md 1.3).
 """
 
 from __future__ import annotations
@@ -11,11 +14,25 @@ from typing import Any
 
 import pandas as pd
 
+from cdiscmm.metadata.explanations import Explanations
 from cdiscmm.validate.catalogue import Rule
 from cdiscmm.validate.findings import FAILING, SEVERITIES, RuleOutcome
 
-REPORT_VERSION = 1
-FINDING_FIELDS = ("RULE", "SEVERITY", "DATASET", "VARIABLE", "ROW", "USUBJID", "SEQ", "VALUE", "DETAIL", "MESSAGE")
+#: 2: findings carry EXPLANATION (an id), the report lists the study's explanations and counts unexplained errors.
+REPORT_VERSION = 2
+FINDING_FIELDS = (
+    "RULE",
+    "SEVERITY",
+    "DATASET",
+    "VARIABLE",
+    "ROW",
+    "USUBJID",
+    "SEQ",
+    "VALUE",
+    "DETAIL",
+    "MESSAGE",
+    "EXPLANATION",
+)
 
 
 def _findings_table(rules: list[Rule], outcomes: dict[str, RuleOutcome]) -> pd.DataFrame:
@@ -23,13 +40,44 @@ def _findings_table(rules: list[Rule], outcomes: dict[str, RuleOutcome]) -> pd.D
     for rule in rules:
         found = outcomes[rule.id].findings
         if len(found):
-            parts.append(found.assign(RULE=rule.id, SEVERITY=rule.severity, MESSAGE=rule.message))
+            parts.append(found.assign(RULE=rule.id, SEVERITY=rule.severity, MESSAGE=rule.message, EXPLANATION=None))
     if not parts:
         return pd.DataFrame(columns=list(FINDING_FIELDS))
     table = pd.concat(parts, ignore_index=True).loc[:, list(FINDING_FIELDS)]
     table["ROW"] = table["ROW"].astype("Int64")
     table["SEQ"] = pd.to_numeric(table["SEQ"], errors="coerce").astype("Int64")
     return table
+
+
+def explanation_id(index: int) -> str:
+    """The id of the study's ``index``-th explanation (from 0) in the report: X1, X2, …"""
+    return f"X{index + 1}"
+
+
+def _explain(findings: pd.DataFrame, explanations: Explanations) -> list[dict[str, Any]]:
+    """Set each finding's EXPLANATION to the id of the first explanation covering it (same rule; same dataset and
+    variable where the explanation names them, case-insensitive); the explanations with their finding counts."""
+    dataset = findings["DATASET"].fillna("").astype(str).str.upper()
+    variable = findings["VARIABLE"].fillna("").astype(str).str.upper()
+    listed = []
+    for index, item in enumerate(explanations.explanations):
+        covered = (findings["RULE"] == item.rule) & findings["EXPLANATION"].isna()
+        if item.dataset is not None:
+            covered &= dataset == item.dataset.upper()
+        if item.variable is not None:
+            covered &= variable == item.variable.upper()
+        findings.loc[covered, "EXPLANATION"] = explanation_id(index)
+        listed.append(
+            {
+                "id": explanation_id(index),
+                "rule": item.rule,
+                "dataset": item.dataset,
+                "variable": item.variable,
+                "explanation": item.explanation,
+                "findings": int(covered.sum()),
+            }
+        )
+    return listed
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -54,9 +102,12 @@ def build_report(
     outcomes: dict[str, RuleOutcome],
     datasets: list[dict[str, Any]],
     timings: dict[str, float],
+    explanations: Explanations | None = None,
 ) -> dict[str, Any]:
-    """The report of one study: ``datasets`` describes each checked dataset or form (name, kind, records)."""
+    """The report of one study: ``datasets`` describes each checked dataset or form (name, kind, records);
+    ``explanations`` are the study's texts for the findings it keeps."""
     findings = _findings_table(rules, outcomes)
+    listed = _explain(findings, explanations or Explanations())
     by_severity = {severity: int((findings["SEVERITY"] == severity).sum()) for severity in SEVERITIES}
     statuses = [outcomes[rule.id].status for rule in rules]
     rule_rows = [
@@ -88,11 +139,19 @@ def build_report(
             else 0
             for s in SEVERITIES
         }
+    texts = {entry["id"]: entry["explanation"] for entry in listed}
     issue_summary = (
-        findings.groupby(["DATASET", "RULE", "SEVERITY", "MESSAGE"]).size().rename("count").reset_index()
+        findings.groupby(["DATASET", "RULE", "SEVERITY", "MESSAGE"])
+        .agg(
+            count=("RULE", "size"),
+            explained=("EXPLANATION", "count"),
+            explanation=("EXPLANATION", lambda ids: "\n".join(texts[i] for i in sorted(set(ids.dropna())))),
+        )
+        .reset_index()
         if len(findings)
-        else pd.DataFrame(columns=["DATASET", "RULE", "SEVERITY", "MESSAGE", "count"])
+        else pd.DataFrame(columns=["DATASET", "RULE", "SEVERITY", "MESSAGE", "count", "explained", "explanation"])
     )
+    unexplained = findings["SEVERITY"].isin(FAILING) & findings["EXPLANATION"].isna()
     return {
         "report_version": REPORT_VERSION,
         "title": title,
@@ -102,7 +161,9 @@ def build_report(
             "by_severity": by_severity,
             "rules": {status: statuses.count(status) for status in ("PASS", "FAIL", "NOT RUN")},
             "failing": sum(by_severity[s] for s in FAILING),
+            "unexplained_failing": int(unexplained.sum()),
         },
+        "explanations": listed,
         "issue_summary": _records(issue_summary),
         "rules": rule_rows,
         "datasets": datasets,

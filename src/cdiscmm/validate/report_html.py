@@ -2,7 +2,8 @@
 
 The report dictionary is embedded as JSON; the page's script draws the summary (by severity, dataset, rule),
 the rules table (PASS / FAIL / NOT RUN with the reason) and, on a click (or ``report.html#rule=SD0013``), the
-rule's offending rows, with a text filter and column sorting. At most :data:`ROWS_PER_RULE` rows per rule are
+rule's offending rows, with a text filter and column sorting, and the study's explanations (each with the number of
+findings it covers; a finding shows the id of its explanation). At most :data:`ROWS_PER_RULE` rows per rule are
 embedded; report.json has them all.
 """
 
@@ -47,6 +48,11 @@ function summary(){
   SEV.forEach(s=>{const c=el('div',{className:'card '+s,id:'sev-'+s});c.appendChild(el('b',{},
   R.summary.by_severity[s]));
     c.appendChild(el('span',{},s));cards.appendChild(c)});
+  document.getElementById('unexplained').textContent=R.summary.unexplained_failing+
+    ' Reject/Error findings without an explanation';
+  table(document.getElementById('explanations'),[['id','Id'],['rule','Rule'],['dataset','Dataset'],
+    ['variable','Variable'],['findings','Findings'],['explanation','Explanation']],R.explanations.map(x=>
+    Object.assign({},x)));
   const st=document.getElementById('statuses');
   ['PASS','FAIL','NOT RUN'].forEach(s=>{st.appendChild(el('span',{id:'rules-'+s.replace(' ','-'),className:'count'},
     s+': '+R.summary.rules[s]+'  '))});
@@ -70,7 +76,7 @@ function drill(id,scroll){
     ' Showing '+rows.length+' of '+rule.findings+' rows; report.json and report.xlsx have all.':'');
   const q=document.getElementById('finding-filter');
   const draw=table(document.getElementById('drill'),[['DATASET','Dataset'],['VARIABLE','Variable'],['ROW','Row'],
-    ['USUBJID','USUBJID'],['SEQ','SEQ'],['VALUE','Value'],['DETAIL','Detail']],rows);
+    ['USUBJID','USUBJID'],['SEQ','SEQ'],['VALUE','Value'],['DETAIL','Detail'],['EXPLANATION','Explained by']],rows);
   q.oninput=()=>{const s=q.value.toLowerCase();
   rows.forEach(r=>{r._hidden=s&&!JSON.stringify(r).toLowerCase().includes(s)});draw()};
   if(scroll!==false)document.getElementById('drill-section').scrollIntoView()}
@@ -107,6 +113,7 @@ def write_html(report: dict[str, Any], path: Path) -> Path:
 <option>FAIL</option><option>PASS</option><option>NOT RUN</option></select><select id="severity-filter">
 <option value="">any severity</option>{options}</select><div id="rules"></div>
 <h2>Datasets</h2><div id="datasets"></div>
+<h2>Explanations</h2><p id="unexplained"></p><div id="explanations"></div>
 <h2 id="drill-section">Offending rows: <span id="drill-title" class="muted">click a rule</span></h2>
 <p id="drill-note" class="muted"></p><input id="finding-filter" placeholder="filter rows"><div id="drill"></div>
 <script type="application/json" id="report-data">{_embedded(report)}</script>

@@ -1,4 +1,5 @@
-"""The QA report as an XLSX workbook laid out like a Pinnacle 21 report: Issue Summary, Details, Rules, Datasets.
+"""The QA report as an XLSX workbook laid out like a Pinnacle 21 report: Issue Summary, Details, Rules, Datasets,
+then the study's Explanations (Issue Summary also carries each group's explanation text, Details its id).
 
 As Pinnacle 21 does by default, Details lists at most :data:`ROWS_PER_RULE` records per rule (Issue Summary and
 Rules count them all; report.json has every record): openpyxl writes about 2,000 rows a second.
@@ -22,6 +23,8 @@ _SHEETS: dict[str, list[tuple[str, str]]] = {
         ("SEVERITY", "Severity"),
         ("MESSAGE", "Message"),
         ("count", "Found"),
+        ("explained", "Explained"),
+        ("explanation", "Explanation"),
     ],
     "Details": [
         ("DATASET", "Dataset"),
@@ -34,6 +37,7 @@ _SHEETS: dict[str, list[tuple[str, str]]] = {
         ("VALUE", "Values"),
         ("MESSAGE", "Message"),
         ("DETAIL", "Detail"),
+        ("EXPLANATION", "Explanation"),
     ],
     "Rules": [
         ("id", "Rule ID"),
@@ -58,8 +62,22 @@ _SHEETS: dict[str, list[tuple[str, str]]] = {
         ("source", "Metadata"),
         *((severity, severity) for severity in SEVERITIES),
     ],
+    "Explanations": [
+        ("id", "Explanation"),
+        ("rule", "Rule ID"),
+        ("dataset", "Dataset"),
+        ("variable", "Variable"),
+        ("findings", "Found"),
+        ("explanation", "Text"),
+    ],
 }
-_ROWS = {"Issue Summary": "issue_summary", "Details": "findings", "Rules": "rules", "Datasets": "datasets"}
+_ROWS = {
+    "Issue Summary": "issue_summary",
+    "Details": "findings",
+    "Rules": "rules",
+    "Datasets": "datasets",
+    "Explanations": "explanations",
+}
 
 
 ROWS_PER_RULE = 1000

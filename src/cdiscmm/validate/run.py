@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from cdiscmm.core import progress
+from cdiscmm.metadata.explanations import load_explanations
 from cdiscmm.validate.catalogue import Rule, load_catalogue
 from cdiscmm.validate.collected import Collected, load_collected
 from cdiscmm.validate.delivery import Delivery, load_delivery
@@ -36,10 +37,16 @@ class Inputs:
     adam_define: Path | None = None
     #: The collected export's encoding (study.yaml ``encoding``).
     encoding: str = "utf-8"
+    #: The study's explanations of the findings it keeps (``explanations.yaml``), shown beside them in the report.
+    explanations: Path | None = None
 
     def given(self) -> bool:
         """True when any folder or file to validate is given."""
         return any(path is not None for path in (self.sdtm, self.adam, self.define, self.raw, self.adam_define))
+
+    def described(self) -> dict[str, str]:
+        """The inputs as the report lists them: each given path and the collected export's encoding."""
+        return {key: str(value) for key, value in vars(self).items() if value is not None}
 
 
 def _define_outcome(rule: Rule, delivery: Delivery, defines: list[Path]) -> RuleOutcome:
@@ -145,10 +152,11 @@ def validate_study(
                 else (f"no {rule.scope} input given")
             )
             outcomes[rule.id] = RuleOutcome("NOT RUN", reason=missing)
-    given = {key: str(value) for key, value in vars(inputs).items() if value is not None}
     reported = [*rules, *(rule for rule in catalogue if rule.id in regional)]
-    settings = {**given, "engine": engine, "region": region or "none"}
-    report = build_report(f"cdiscmm validation report - {studyid}", settings, reported, outcomes, datasets, timings)
+    settings = {**inputs.described(), "engine": engine, "region": region or "none"}
+    title = f"cdiscmm validation report - {studyid}"
+    explanations = load_explanations(inputs.explanations)
+    report = build_report(title, settings, reported, outcomes, datasets, timings, explanations)
     out = out_root / studyid / VALIDATION_FOLDER
     out.mkdir(parents=True, exist_ok=True)
     write_json(report, out / f"{REPORT_STEM}.json")

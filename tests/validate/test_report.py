@@ -1,0 +1,63 @@
+"""The QA report's explanations: a hand-made study explains some findings and not others."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cdiscmm.metadata.explanations import Explanation, Explanations
+from cdiscmm.validate.catalogue import Rule
+from cdiscmm.validate.findings import RuleOutcome, record_findings
+from cdiscmm.validate.report import build_report
+
+AE = pd.DataFrame(
+    {
+        "USUBJID": ["S-1", "S-1", "S-2"],
+        "AESEQ": [1.0, 2.0, 1.0],
+        "AESER": ["", "", ""],
+        "AESTDTC": ["2024-02-01", "2024-03-01", "2024-01-05"],
+    }
+)
+RULES = [
+    Rule(id="SD0013", check="x", severity="Error", message="start after end", description="SDTMIG 3.4 4.4.7"),
+    Rule(id="CDM-AESERBLANK", check="x", severity="Error", message="AESER blank", description="SDTMIG 3.4 AE"),
+    Rule(id="SD1029", check="x", severity="Warning", message="non-ASCII", description="PMDA SD1029"),
+]
+TEXT = "The collected seriousness answer was unreadable; queried and left blank, not imputed."
+
+
+def _report(explanations: Explanations) -> dict:
+    outcomes = {
+        "SD0013": RuleOutcome("FAIL", record_findings("AE", AE, [True, False, True], "AESTDTC", "start > end")),
+        "CDM-AESERBLANK": RuleOutcome("FAIL", record_findings("AE", AE, [False, True, True], "AESER", "blank")),
+        "SD1029": RuleOutcome("PASS"),
+    }
+    return build_report("t", {}, RULES, outcomes, [{"name": "AE", "kind": "SDTM", "records": 3}], {}, explanations)
+
+
+def test_each_finding_names_the_first_explanation_covering_it_and_unexplained_errors_are_counted() -> None:
+    explanations = Explanations(
+        explanations=[
+            Explanation(rule="CDM-AESERBLANK", dataset="ae", variable="aeser", explanation=TEXT),
+            Explanation(rule="CDM-AESERBLANK", explanation="A second, wider text that the first one shadows."),
+            Explanation(rule="SD0013", dataset="CM", explanation="Concomitant medication dates kept as collected."),
+        ]
+    )
+    report = _report(explanations)
+    ids = [(f["RULE"], f["USUBJID"], f["EXPLANATION"]) for f in report["findings"]]
+    assert ids == [
+        ("SD0013", "S-1", None),
+        ("SD0013", "S-2", None),
+        ("CDM-AESERBLANK", "S-1", "X1"),
+        ("CDM-AESERBLANK", "S-2", "X1"),
+    ]
+    assert [(x["id"], x["findings"]) for x in report["explanations"]] == [("X1", 2), ("X2", 0), ("X3", 0)]
+    assert report["summary"]["unexplained_failing"] == 2
+    summary = {row["RULE"]: (row["count"], row["explained"], row["explanation"]) for row in report["issue_summary"]}
+    assert summary == {"SD0013": (2, 0, ""), "CDM-AESERBLANK": (2, 2, TEXT)}
+
+
+def test_a_report_without_explanations_counts_every_error_unexplained() -> None:
+    report = _report(Explanations())
+    assert report["explanations"] == []
+    assert report["summary"]["unexplained_failing"] == 4
+    assert all(f["EXPLANATION"] is None for f in report["findings"])
