@@ -19,6 +19,8 @@ def _variable(name: str, type_: str, display_format: str | None = None) -> Varia
     [
         ("AETERM", ["Headache", "", "Nausée"], Shape("text", length=8)),  # é is 2 bytes: 7 characters, 8 bytes
         ("AETERM", ["", ""], Shape("text", length=1)),  # an empty column still has length 1
+        ("AETERM", ["发热", None, "ab"], Shape("text", length=6)),  # 3 bytes per CJK character in UTF-8; None is empty
+        ("AESTDTC", ["2024-01-02", "2024-01-02x"], Shape("partialDate")),  # a complete date is the whole value
         ("AESTDTC", ["2024-01-02", "2024-02-03"], Shape("date")),
         ("AESTDTC", ["2024-01-02T10:00", "2024-02-03T11:30:05"], Shape("datetime")),
         ("AESTDTC", ["2024-01-02", "2024-02"], Shape("partialDate")),

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cdiscmm.metadata.model import VariableMeta
 
@@ -75,23 +77,25 @@ def _numeric_shape(column: pd.Series, variable: VariableMeta) -> Shape:
     )
 
 
-def _text(column: pd.Series) -> pd.Series:
-    text = column.astype("string").fillna("")
-    return text[text.ne("")]
+def _text(column: pd.Series) -> pa.Array:
+    """The non-empty values of a character column as one Arrow string array (vectorised, no per-value Python)."""
+    text = pa.array(column.astype("string").fillna(""), type=pa.large_string())
+    return text.filter(pc.not_equal(text, ""))
 
 
 def _character_shape(column: pd.Series, name: str) -> Shape:
     text = _text(column)
-    if name.endswith("DTC") and not text.empty:
-        if text.str.match(_COMPLETE_DATE).all():
+    if name.endswith("DTC") and len(text):
+        if pc.all(pc.match_substring_regex(text, _COMPLETE_DATE)).as_py():
             return Shape("date")
-        if text.str.match(_COMPLETE_DATETIME).all():
+        if pc.all(pc.match_substring_regex(text, _COMPLETE_DATETIME)).as_py():
             return Shape("datetime")
-        return Shape("partialDatetime" if text.str.contains("T").any() else "partialDate")
-    if name.endswith("DUR") and not text.empty and text.str.startswith("P").all():
+        return Shape("partialDatetime" if pc.any(pc.match_substring(text, "T")).as_py() else "partialDate")
+    if name.endswith("DUR") and len(text) and pc.all(pc.starts_with(text, "P")).as_py():
         return Shape("durationDatetime")
-    longest = int(text.str.encode("utf-8").str.len().max()) if not text.empty else 1
-    return Shape("text", length=max(longest, 1))
+    # byte length of the UTF-8 value (Define-XML Length of text is in bytes, as XPT stores it)
+    longest = pc.max(pc.binary_length(text)).as_py() if len(text) else 1
+    return Shape("text", length=max(int(longest), 1))
 
 
 def shape_of(column: pd.Series, variable: VariableMeta) -> Shape:
