@@ -15,14 +15,15 @@ from cdiscmm.define.render import render_html
 from cdiscmm.define.xmlkit import PREFIXES
 from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.relabel import relabel_xpt
-from tests.define.conftest import DEFINE_XSD, schema_errors
-from tests.define.study import sdtm_datasets, write_study
+from tests.define.conftest import ARM_XSD, DEFINE_XSD, schema_errors
+from tests.define.study import adam_datasets, sdtm_datasets, write_study
 
 
-def _texts(define: Path, oid: str) -> list[tuple[str, str]]:
-    """(xml:lang, text) of each TranslatedText of the Description of the element ``oid``, in document order."""
+def _texts(define: Path, oid: str, below: str = "") -> list[tuple[str, str]]:
+    """(xml:lang, text) of each TranslatedText of the Description of the element ``oid`` (or of its child
+    ``below``, e.g. ``def:Origin/``), in document order."""
     root = etree.parse(str(define)).getroot()
-    nodes = root.xpath(f"//*[@OID='{oid}']/odm:Description/odm:TranslatedText", namespaces=PREFIXES)
+    nodes = root.xpath(f"//*[@OID='{oid}']/{below}odm:Description/odm:TranslatedText", namespaces=PREFIXES)
     return [(text.get("{http://www.w3.org/XML/1998/namespace}lang"), text.text) for text in nodes]
 
 
@@ -77,6 +78,53 @@ def test_methods_and_comments_get_their_chinese_text_and_an_unknown_one_is_repor
     assert schema_errors(output.define, DEFINE_XSD) == []
     html = render_html(output.define, output.stylesheet, output.html).read_text(encoding="utf-8")
     assert '1, 2, ...<br><span class="translated" lang="zh">按 USUBJID 将记录编号为 1, 2, ...</span>' in html
+
+
+def test_origins_get_their_chinese_text_collected_ones_by_form_and_field(tmp_path: Path) -> None:
+    """A collected origin's form and fields read in the collected pattern, names as written; an origin text the
+    translations lack stays English and is reported; define.html shows the Chinese origin under the English one."""
+    output = define_folder(write_study(tmp_path / "sdtm", sdtm_datasets()), ("zh",))
+    assert _texts(output.define, "IT.DM.AGE", "def:Origin/") == [
+        ("en", "dm form, field AGE"),
+        ("zh", "dm 表单 AGE 字段"),
+    ]
+    assert _texts(output.define, "IT.SUPPAE.QVAL", "def:Origin/") == [("en", "ae form"), ("zh", "ae 表单")]
+    assert _texts(output.define, "IT.SUPPAE.QVAL.2", "def:Origin/")[1] == ("zh", "crs 表单 CRSGR 字段")
+    assert _texts(output.define, "IT.AE.AEDECOD", "def:Origin/") == [("en", "MedDRA coding of AETERM")]
+    assert {"'DM'", "MedDRA coding of AETERM"} <= set(output.untranslated)
+    assert schema_errors(output.define, DEFINE_XSD) == []
+    assert check_define(output.define) == []
+    html = output.html.read_text(encoding="utf-8")
+    assert 'dm form, field AGE<br><span class="translated" lang="zh">dm 表单 AGE 字段</span>' in html
+
+
+def test_analysis_results_get_their_local_text_and_predecessor_references_stay_as_written(tmp_path: Path) -> None:
+    """The ARM result display, result and documentation texts get the Chinese (or Japanese) text after the English
+    one (ARM 1.0 schema valid, shown in define.html); a Predecessor's DATASET.VARIABLE is neither translated nor
+    reported; an analysis text the translations lack is reported."""
+    output = define_folder(write_study(tmp_path / "adam", adam_datasets()), ("zh",))
+    orr = "Overall response rate (confirmed PR or better)"
+    assert _texts(output.define, "AR.ORR") == [("en", orr), ("zh", "总缓解率（ORR，经确认的 PR 及以上）")]
+    assert _texts(output.define, "AR.PFSMED") == [
+        ("en", "Median progression-free survival"),
+        ("zh", "中位无进展生存期"),
+    ]
+    assert _texts(output.define, "RD.KMRATES")[1] == ("zh", "Kaplan-Meier 法估计的 6 个月无进展生存率和总生存率")
+    documentation = _texts(output.define, "AR.ORR", "arm:Documentation/")
+    assert [language for language, _ in documentation] == ["en", "zh"]
+    assert "Clopper-Pearson 精确 95% 置信区间" in documentation[1][1]
+    assert _texts(output.define, "IT.ADSL.USUBJID", "def:Origin/") == [("en", "DM.USUBJID")]
+    assert not {orr, "DM.USUBJID", "DM.STUDYID"} & set(output.untranslated)
+    assert schema_errors(output.define, ARM_XSD) == []
+    html = output.html.read_text(encoding="utf-8")
+    assert 'non-responder); exact Clopper-Pearson 95% CI.<br><span class="translated" lang="zh">' in html
+    japanese = define_folder(write_study(tmp_path / "ja", adam_datasets()), ("ja",))
+    assert _texts(japanese.define, "AR.ORR")[1] == ("ja", "奏効率（確定した PR 以上）")
+    assert _texts(japanese.define, "AR.OS6")[1] == ("ja", "6 カ月全生存率")
+    english_only = define_folder(write_study(tmp_path / "en", adam_datasets()))
+    tree = etree.parse(str(english_only.define))
+    lacking = load_translations("zh").model_copy(update={"analysis": {}})
+    assert {orr, "Median progression-free survival"} <= set(add_language(tree.getroot(), lacking))
 
 
 def test_a_package_folder_is_described_from_its_sources_with_its_own_labels(tmp_path: Path) -> None:

@@ -61,8 +61,12 @@ def test_nmpa_define_describes_the_chinese_datasets_in_english_and_chinese(small
     define = (sdtm / "define.xml").read_text(encoding="utf-8")
     assert '<TranslatedText xml:lang="en">Adverse Events</TranslatedText>' in define
     assert '<TranslatedText xml:lang="zh">不良事件</TranslatedText>' in define
+    assert '<TranslatedText xml:lang="zh">ae 表单 AESER 字段</TranslatedText>' in define  # a collected origin
+    analysis = (root / "m5" / "datasets" / STUDY / "analysis" / "adam" / "datasets" / "define.xml").read_text("utf-8")
+    assert '<TranslatedText xml:lang="zh">总缓解率（ORR，经确认的 PR 及以上）</TranslatedText>' in analysis
     manifest = read_manifest(root)
     assert "define match: 2 define.xml checked, 0 disagreement(s)" in manifest["checks"]
+    # every description, decode, method, comment, origin and analysis result has its Chinese text
     assert not [finding for finding in manifest["findings"] if finding["rule"] == "PKG-LABEL"]
     guide = (root / "review" / "csdrg.html").read_text(encoding="utf-8")
     assert "本地语言文本" in guide and "Local-language text" not in guide

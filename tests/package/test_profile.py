@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from cdiscmm.io.xpt.read import read_xpt
-from cdiscmm.metadata.translations import LABEL_BYTES, load_translations
+from cdiscmm.metadata.translations import LABEL_BYTES, CollectedTexts, load_translations
 from cdiscmm.package.profile import load_profile
 from tests.conftest import SMALL_STUDY
 
@@ -40,9 +41,44 @@ def test_translations_are_local_text_within_40_bytes(language: str) -> None:
     for english, local in [*translations.datasets.items(), *translations.variables.items()]:
         assert len(local.encode("utf-8")) <= LABEL_BYTES, (english, local)
         assert local != english and _CJK.search(local), (english, local)
-    define_only = [*translations.values.items(), *translations.methods.items(), *translations.comments.items()]
+    define_only = [
+        *translations.values.items(),
+        *translations.methods.items(),
+        *translations.comments.items(),
+        *translations.analysis.items(),
+        *translations.origins.items(),
+    ]
     for english, local in define_only:  # define descriptions only: no byte limit
         assert local != english and _CJK.search(local), (english, local)
+    assert translations.collected is not None and _CJK.search(translations.collected.fields)
+
+
+@pytest.mark.parametrize(
+    ("english", "zh", "ja"),
+    [
+        ("ae form", "ae 表单", "ae フォーム"),
+        ("ae form, field AESTDAT, AESTTIM", "ae 表单 AESTDAT, AESTTIM 字段", "ae フォームの AESTDAT, AESTTIM 項目"),
+        (
+            "The name paired with --TESTCD in its codelist; dth form",
+            "代码表中与 --TESTCD 配对的名称；dth 表单",
+            "コードリストで --TESTCD と対になる名称。dth フォーム",
+        ),
+        ("The value the protocol states", "方案规定的值", "実施計画書に記載された値"),
+        ("A description no file holds; ae form, field AETERM", None, None),
+        ("ADSL.AGE", None, None),
+    ],
+)
+def test_origin_texts_translate_declared_text_and_collected_form_and_fields(
+    english: str, zh: str | None, ja: str | None
+) -> None:
+    """An origin text: its declared part from ``origins``, the collected form and fields in the ``collected``
+    pattern (names as written); None when a part has no translation (the define reports it)."""
+    assert (load_translations("zh").origin(english), load_translations("ja").origin(english)) == (zh, ja)
+
+
+def test_a_collected_pattern_without_its_placeholders_is_refused() -> None:
+    with pytest.raises(ValidationError, match=re.escape("collected.fields lacks {fields}")):
+        CollectedTexts(form="{form} 表单", fields="{form} 表单", described="{description}；{collected}")
 
 
 def test_translations_use_the_reviewers_terms() -> None:
@@ -63,6 +99,17 @@ def test_translations_use_the_reviewers_terms() -> None:
         "基线"
         in zh.methods["AVAL - BASE on every record with both (0 on the baseline record; admiral derive_var_chg)."]
     )
+    assert (zh.analysis["Median progression-free survival"], ja.analysis["Median progression-free survival"]) == (
+        "中位无进展生存期",
+        "無増悪生存期間の中央値",
+    )
+    assert "总生存率" in zh.analysis["6-month overall survival rate"]
+    assert "全生存率" in ja.analysis["6-month overall survival rate"]
+    exact = "Subjects with confirmed CR or better (AVALC = 'Y') among all ADRS subjects; exact Clopper-Pearson 95% CI."
+    assert "Clopper-Pearson 精确 95% 置信区间" in zh.analysis[exact]
+    assert "Clopper-Pearson 法による正確な 95% 信頼区間" in ja.analysis[exact]
+    median = next(text for text in zh.analysis if text.startswith("Kaplan-Meier median:"))
+    assert "Kaplan-Meier 法" in zh.analysis[median] and "Kaplan-Meier 法" in ja.analysis[median]
 
 
 @pytest.mark.slow

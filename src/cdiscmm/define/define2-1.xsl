@@ -181,7 +181,8 @@
     <xsl:for-each select="$item/def:Origin">
       <xsl:value-of select="@Type"/>
       <xsl:if test="@Source"> (<xsl:value-of select="@Source"/>)</xsl:if>
-      <xsl:if test="odm:Description">: <xsl:value-of select="odm:Description/odm:TranslatedText"/></xsl:if>
+      <xsl:if test="odm:Description">: <xsl:call-template name="text">
+        <xsl:with-param name="node" select="."/></xsl:call-template></xsl:if>
     </xsl:for-each>
     <xsl:if test="$method"><br/><a href="#{$method}">Method</a>: <xsl:call-template name="text">
       <xsl:with-param name="node" select="key('method', $method)"/></xsl:call-template></xsl:if>
@@ -271,7 +272,8 @@
               <xsl:for-each select="arm:AnalysisVariable"><xsl:value-of select="key('item', @ItemOID)/@Name"/>
                 <xsl:if test="position() != last()">, </xsl:if></xsl:for-each><br/>
             </xsl:for-each></td>
-            <td><xsl:value-of select="arm:Documentation/odm:Description/odm:TranslatedText"/></td>
+            <td><xsl:call-template name="text">
+              <xsl:with-param name="node" select="arm:Documentation"/></xsl:call-template></td>
             <td><span class="small"><xsl:value-of select="arm:ProgrammingCode/@Context"/></span><br/>
               <code><xsl:value-of select="arm:ProgrammingCode/arm:Code"/></code></td>
           </tr>

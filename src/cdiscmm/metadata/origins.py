@@ -9,6 +9,7 @@ def:Origin: Type and Source; Origin Type codelist C170449, Origin Source C170450
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,6 +19,15 @@ from cdiscmm.metadata.model import Origin, OriginSource
 from cdiscmm.metadata.yamlio import load_model
 
 ORIGINS_FILE = "sdtm/origins.yaml"
+#: A collected origin's text as :func:`collected_text` writes it, after its declared description and "; " when one
+#: is declared (``Coded with MedDRA (...); ae form, field AEDECOD``); read back by the translations.
+COLLECTED_TEXT = re.compile(r"(?:(?P<description>.+); )?(?P<form>\w+) form(?:, field (?P<fields>\w+(?:, \w+)*))?")
+
+
+def collected_text(form: str, fields: list[str]) -> str:
+    """The def:Origin text of a collected value: the form it is read from and its fields (``ae form, field AETERM``;
+    ``ic form`` when the verb names no field)."""
+    return f"{form} form" + (f", field {', '.join(fields)}" if fields else "")
 
 
 class _Strict(BaseModel):

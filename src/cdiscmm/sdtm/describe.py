@@ -15,7 +15,7 @@ import pandas as pd
 
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.metadata.model import ORIGIN_SOURCES, Dataset, Origin, ValueLevelMeta, VariableMeta, WhereCondition
-from cdiscmm.metadata.origins import DeclaredOrigin, OriginsSpec, declared_origins
+from cdiscmm.metadata.origins import DeclaredOrigin, OriginsSpec, collected_text, declared_origins
 from cdiscmm.sdtm.loader import LoadedMapping
 from cdiscmm.sdtm.verbs import DOMAIN_VERBS, RECORD_VERBS
 
@@ -46,8 +46,7 @@ def mapped_origins(loaded: LoadedMapping) -> dict[str, dict[str, str | None]]:
     for source in loaded.mapping.sources:
         for target, step in source.variables.items():
             name, args = step.verb()
-            fields = ", ".join(args.fields())
-            where = f"{source.form} form{', field ' + fields if fields else ''}"
+            where = collected_text(source.form, args.fields())
             origins.setdefault(target, _origin_fields(RECORD_VERBS[name].origin, source=where))
     for target, step in loaded.mapping.derive.items():
         origins[target] = _origin_fields("Derived", method=DOMAIN_VERBS[step.verb()[0]].doc)
@@ -213,8 +212,7 @@ def mapped_qualifiers(loaded: LoadedMapping) -> dict[str, Qualifier]:
     qualifiers: dict[str, Qualifier] = {}
     for source in loaded.mapping.sources:
         for qnam, supp in source.supp.items():
-            fields = ", ".join(supp.supp_qual.value.verb()[1].fields())
-            where = f"{source.form} form{', field ' + fields if fields else ''}"
+            where = collected_text(source.form, supp.supp_qual.value.verb()[1].fields())
             spec = supp.supp_qual
             origin = QORIG_ORIGINS.get(spec.qorig.upper())
             qualifiers.setdefault(qnam, Qualifier(qnam, spec.qlabel, spec.qorig, spec.qeval, origin, where))
