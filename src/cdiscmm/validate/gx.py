@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cdiscmm.validate.findings import dataset_finding, empty_findings, record_findings
 from cdiscmm.validate.native import VIEWS, missing_columns
@@ -105,8 +107,10 @@ def views(frame: pd.DataFrame, names: set[str]) -> dict[str, pd.DataFrame]:
     views of ``names`` (``bytes``, ``text``: :mod:`cdiscmm.validate.views`)."""
     data = frame.copy()
     for column in (c for c in frame.columns if frame[c].dtype.kind not in NUMERIC_KINDS):
-        text = frame[column].astype(CHARACTER_TYPE)
-        data[column] = text.mask(text.eq(""))
+        text = pa.chunked_array([pa.array(frame[column].astype(CHARACTER_TYPE), type=pa.large_string())])
+        blank = pc.equal(text, "")  # '' (SAS missing) as null, in one Arrow kernel
+        nulls = pc.if_else(blank, pa.scalar(None, pa.large_string()), text)
+        data[column] = pd.Series(pd.array(nulls, dtype=CHARACTER_TYPE), index=frame.index)
     return {"data": data, **{name: VIEWS[name](frame) for name in names if name in VIEWS}}
 
 
