@@ -7,6 +7,7 @@ dictionary gives each field's TYPE (code, date, time, integer, float, text) and 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class Collected:
     dictionary: pd.DataFrame
     codelists: pd.DataFrame
     folder: Path
+    _by_form: dict[str, pd.DataFrame] | None = dataclasses.field(default=None, init=False, repr=False)
 
     def in_scope(self, rule) -> list[str]:
         names = sorted(self.forms)
@@ -55,8 +57,10 @@ class Collected:
         return "UNKNOWN"
 
     def fields(self, form: str, field_type: str) -> pd.DataFrame:
-        """Dictionary rows of ``form`` with TYPE ``field_type`` ('*' = all)."""
-        rows = self.dictionary.loc[self.dictionary["FORM"] == form]
+        """Dictionary rows of ``form`` with TYPE ``field_type`` ('*' = all); the dictionary is split by form once."""
+        if self._by_form is None:
+            self._by_form = {str(name): rows for name, rows in self.dictionary.groupby("FORM", sort=False)}
+        rows = self._by_form.get(form, self.dictionary.iloc[:0])
         return rows if field_type == "*" else rows.loc[rows["TYPE"] == field_type]
 
 
@@ -203,7 +207,10 @@ def check_collected_text_case(run: CheckRun) -> pd.DataFrame:
         spellings = pd.DataFrame({"folded": folded[given], "spelling": stripped[given]}).value_counts()
         most_frequent = spellings.reset_index().drop_duplicates("folded").set_index("folded")["spelling"]
         usual = folded.map(most_frequent).fillna(stripped)
-        return _given(stripped) & stripped.ne(usual), "usually spelt " + usual
+        mask = _given(stripped) & stripped.ne(usual)
+        detail = pd.Series("", index=values.index, dtype=object)  # the text only for the values reported
+        detail[mask.to_numpy(dtype=bool)] = "usually spelt " + usual[mask]
+        return mask, detail
 
     return _each_field(run, "text", test)
 
