@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import pandas as pd
 from hypothesis import given, settings
@@ -131,7 +132,7 @@ def test_a_record_with_non_ascii_text_is_named_by_each_offending_value():
     assert found[["VARIABLE", "ROW"]].values.tolist() == [["X", 2], ["X", 3]]
 
 
-def test_ct2004_checks_each_tests_results_against_the_codelist_its_value_level_names():
+def _rs_delivery(level: ValueLevelMeta):
     rs = pd.DataFrame(
         {
             "STUDYID": STUDY,
@@ -143,7 +144,6 @@ def test_ct2004_checks_each_tests_results_against_the_codelist_its_value_level_n
         }
     )
     delivery = build_delivery({"RS": rs})
-    level = ValueLevelMeta(where=[WhereCondition(variable="RSTESTCD", values=("ECOG101",))], codelist="C179944")
     delivery.meta["RS"] = delivery.meta["RS"].model_copy(
         update={
             "variables": [
@@ -152,8 +152,38 @@ def test_ct2004_checks_each_tests_results_against_the_codelist_its_value_level_n
             ]
         }
     )
+    return delivery
+
+
+def test_ct2004_checks_each_tests_results_against_the_codelist_its_value_level_names():
+    level = ValueLevelMeta(where=[WhereCondition(variable="RSTESTCD", values=("ECOG101",))], codelist="C179944")
+    delivery = _rs_delivery(level)
     assert not delivery.codelists.get("C179944").extensible
     rules = [rule for rule in _gx_rules() if rule.id == "CT2004"]
     plan = plan_suites(delivery, rules)
     assert _by_rule(native.run_plan(plan, delivery.datasets)) == {"CT2004": [("RSSTRESC", "3")]}
     assert _by_rule(gx.run_plan(plan, delivery.datasets)[0]) == {"CT2004": [("RSSTRESC", "3")]}
+
+
+def test_value_level_conditions_are_gx_condition_objects_without_a_deprecation_warning(tmp_path):
+    """GX 1.9+ deprecates string row conditions (a DeprecationWarning); the plan's conditions become Condition
+    objects, two where-clauses an AND of both, and the exported suite holds them as data."""
+    where = [
+        WhereCondition(variable="RSTESTCD", values=("ECOG101",)),
+        WhereCondition(variable="USUBJID", values=("B",)),
+    ]
+    delivery = _rs_delivery(ValueLevelMeta(where=where, codelist="C179944"))
+    plan = plan_suites(delivery, [rule for rule in _gx_rules() if rule.id == "CT2004"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        found = gx.run_plan(plan, delivery.datasets)[0]
+        gx.export_suites(plan, tmp_path)
+    assert _by_rule(found) == _by_rule(native.run_plan(plan, delivery.datasets)) == {"CT2004": [("RSSTRESC", "3")]}
+    suite = json.loads((tmp_path / "RS.json").read_text(encoding="utf-8"))
+    condition = next(
+        item["kwargs"]["row_condition"] for item in suite["expectations"] if item["kwargs"].get("row_condition")
+    )
+    assert condition["type"] == "and" and [part["column"]["name"] for part in condition["conditions"]] == [
+        "RSTESTCD",
+        "USUBJID",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.validate.catalogue import CheckRun, check
 from cdiscmm.validate.checks_records import _concat, equals, filled, later_than
 from cdiscmm.validate.findings import NotRun, dataset_finding, empty_findings, record_findings
@@ -54,7 +55,11 @@ def _reference(run: CheckRun, name: str, frame: pd.DataFrame, variable: str) -> 
 
 
 def _complete_date(text: pd.Series) -> pd.Series:
-    """The date of complete ISO 8601 values (YYYY-MM-DD...), NaT otherwise."""
+    """The date of complete ISO 8601 values (YYYY-MM-DD...), NaT otherwise (parsed once per distinct value)."""
+    return compute_on_distinct(_complete_date_of, text)
+
+
+def _complete_date_of(text: pd.Series) -> pd.Series:
     head = text.astype(str).str[:10]
     return pd.to_datetime(head.where(head.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
 
@@ -86,7 +91,11 @@ def check_study_day(run: CheckRun) -> pd.DataFrame:
             expected = offset + (offset >= 0)
             given = pd.to_numeric(frame[day], errors="coerce")
             wrong = (expected.notna() & given.notna() & (expected != given)) | (given.notna() & expected.isna())
-            detail = day + " " + given.astype(str) + ", expected " + expected.astype("Int64").astype(str)
+            rows = wrong.to_numpy(dtype=bool)  # the detail text only for the records reported
+            detail = pd.Series("", index=frame.index, dtype=object)
+            detail[rows] = (
+                day + " " + given[rows].astype(str) + ", expected " + expected[rows].astype("Int64").astype(str)
+            )
             parts.append(record_findings(name, frame, wrong, day, detail))
     return _concat(parts)
 

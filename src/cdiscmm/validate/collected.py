@@ -7,11 +7,14 @@ dictionary gives each field's TYPE (code, date, time, integer, float, text) and 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.io.collected import RAWROW, read_codelists, read_dictionary, read_form
@@ -37,6 +40,7 @@ class Collected:
     dictionary: pd.DataFrame
     codelists: pd.DataFrame
     folder: Path
+    _by_form: dict[str, pd.DataFrame] | None = dataclasses.field(default=None, init=False, repr=False)
 
     def in_scope(self, rule) -> list[str]:
         names = sorted(self.forms)
@@ -53,8 +57,10 @@ class Collected:
         return "UNKNOWN"
 
     def fields(self, form: str, field_type: str) -> pd.DataFrame:
-        """Dictionary rows of ``form`` with TYPE ``field_type`` ('*' = all)."""
-        rows = self.dictionary.loc[self.dictionary["FORM"] == form]
+        """Dictionary rows of ``form`` with TYPE ``field_type`` ('*' = all); the dictionary is split by form once."""
+        if self._by_form is None:
+            self._by_form = {str(name): rows for name, rows in self.dictionary.groupby("FORM", sort=False)}
+        rows = self._by_form.get(form, self.dictionary.iloc[:0])
         return rows if field_type == "*" else rows.loc[rows["TYPE"] == field_type]
 
 
@@ -176,7 +182,9 @@ def check_collected_text_bytes(run: CheckRun) -> pd.DataFrame:
     """Free text longer than 200 bytes of UTF-8 (SDTM splits it into SUPP-- --TERM1...; EDC limits differ)."""
 
     def test(values: pd.Series, row) -> tuple[pd.Series, pd.Series]:
-        size = values.str.encode("utf-8").str.len()
+        size = pd.Series(  # UTF-8 bytes of each value, one Arrow kernel (no per-value encoding in Python)
+            pc.binary_length(pa.array(values.fillna(""), type=pa.large_string())).to_numpy(), index=values.index
+        )
         return size > run.rule.params.get("max_bytes", 200), size.astype(str) + " bytes"
 
     return _each_field(run, "text", test)
@@ -199,7 +207,10 @@ def check_collected_text_case(run: CheckRun) -> pd.DataFrame:
         spellings = pd.DataFrame({"folded": folded[given], "spelling": stripped[given]}).value_counts()
         most_frequent = spellings.reset_index().drop_duplicates("folded").set_index("folded")["spelling"]
         usual = folded.map(most_frequent).fillna(stripped)
-        return _given(stripped) & stripped.ne(usual), "usually spelt " + usual
+        mask = _given(stripped) & stripped.ne(usual)
+        detail = pd.Series("", index=values.index, dtype=object)  # the text only for the values reported
+        detail[mask.to_numpy(dtype=bool)] = "usually spelt " + usual[mask]
+        return mask, detail
 
     return _each_field(run, "text", test)
 

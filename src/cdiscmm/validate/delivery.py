@@ -74,22 +74,37 @@ class Delivery:
         return dataset[:2] if self.kinds.get(dataset) == "SDTM" else ""
 
 
-def read_folder(folder: Path, kind: str) -> tuple[dict[str, pd.DataFrame], dict[str, Path]]:
+def _read_xpt_once(path: Path, ascii_only: bool) -> tuple[pd.DataFrame, list[XptFinding]]:
+    """One ``.xpt`` read from disk once: the strict checker's findings on its bytes, then the data decoded from the
+    same bytes (a structure finding is an InputError naming the file, as for any read)."""
+    content = path.read_bytes()
+    findings = check_xpt(path, ascii_only=ascii_only, content=content)
+    data = read_xpt(path, content=content, findings=findings).data
+    return data, [finding for finding in findings if finding.kind == "conformance"]
+
+
+def read_folder(
+    folder: Path, kind: str, *, ascii_only: bool = False
+) -> tuple[dict[str, pd.DataFrame], dict[str, Path], dict[str, list[XptFinding]]]:
     """Every dataset of ``folder`` by upper-case name (file stem): its ``.xpt`` files, or for a Dataset-JSON
-    delivery (no ``.xpt``) its ``.json`` files other than ``metadata.json``."""
+    delivery (no ``.xpt``) its ``.json`` files other than ``metadata.json``; with the paths and, per ``.xpt``, the
+    strict XPT v5 checker's conformance findings (``ascii_only``: the region requires ASCII labels and values)."""
     if not folder.is_dir():
         raise InputError("folder not found", Location(file=str(folder)), expected=f"a folder of {kind} .xpt files")
     paths = sorted(folder.glob("*.xpt"))
-    reader = read_xpt
+    frames: dict[str, pd.DataFrame] = {}
+    checked: dict[str, list[XptFinding]] = {}
+    for path in paths:
+        frames[path.stem.upper()], checked[path.stem.upper()] = _read_xpt_once(path, ascii_only)
     if not paths:
         paths = sorted(path for path in folder.glob("*.json") if path.name != METADATA_FILE)
-        reader = read_dataset_json
+        frames = {path.stem.upper(): read_dataset_json(path).data for path in paths}
     if not paths:
         raise InputError(
             "no .xpt files", Location(file=str(folder)), expected=f"a folder of {kind} datasets (.xpt or Dataset-JSON)"
         )
-    frames = {path.stem.upper(): reader(path).data.reset_index(drop=True) for path in paths}
-    return frames, {path.stem.upper(): path for path in paths}
+    frames = {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+    return frames, {path.stem.upper(): path for path in paths}, checked
 
 
 def _submission_metadata(folder: Path) -> SubmissionMetadata | None:
@@ -187,21 +202,19 @@ def load_delivery(
         raise InputError("define.xml not found", Location(file=str(define)))
     frames: dict[str, dict[str, pd.DataFrame]] = {"SDTM": {}, "ADaM": {}}
     files: dict[str, Path] = {}
+    checked: dict[str, list[XptFinding]] = {}
     submitted: dict[str, SubmissionMetadata | None] = {}
     sources: dict[str, str] = {}
     for folder, kind in ((sdtm, "SDTM"), (adam, "ADaM")):
         if folder is None:
             continue
-        frames[kind], paths = read_folder(folder, kind)
+        frames[kind], paths, found = read_folder(folder, kind, ascii_only=ascii_only)
         files.update(paths)
+        checked.update(found)
         submitted[kind] = _submission_metadata(folder)
         if submitted[kind] is not None:
             sources[kind] = f"{folder / METADATA_FILE} ({submitted[kind].standard})"
     delivery = build_delivery(frames["SDTM"], frames["ADaM"], submitted, sources)
     delivery.files, delivery.define = files, define
-    delivery.xpt_findings = {
-        name: [finding for finding in check_xpt(path, ascii_only=ascii_only) if finding.kind == "conformance"]
-        for name, path in files.items()
-        if path.suffix.lower() == ".xpt"
-    }
+    delivery.xpt_findings = checked
     return delivery

@@ -40,10 +40,8 @@ def _unexpected(item: Planned, frame: pd.DataFrame, view: pd.DataFrame) -> np.nd
         return (~present).to_numpy()
     if kind == "expect_column_values_to_be_in_set":
         bad = present & ~column.isin(kwargs["value_set"])
-        if "row_condition" in kwargs:
-            selected = np.zeros(len(frame), dtype=bool)
-            selected[frame.reset_index(drop=True).query(kwargs["row_condition"]).index.to_numpy()] = True
-            bad &= selected
+        for variable, values in kwargs.get("row_condition", ()):  # every (variable, values) pair must hold
+            bad &= frame[variable].isin(values).to_numpy()
         return bad.to_numpy()
     if kind == "expect_column_values_to_match_regex":
         return (present & ~column.astype(str).str.contains(kwargs["regex"], regex=True)).to_numpy()

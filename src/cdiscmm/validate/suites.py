@@ -147,6 +147,10 @@ def _plan_codelist(target: Target, extensible: bool) -> None:
 
 
 def _plan_value_level(target: Target) -> None:
+    """Value-level codelists (Define-XML 2.1 ValueListDef with WhereClauseDef, EQ/IN comparators only): the rows
+    where every condition holds take their values from the codelist. ``row_condition`` is plain data, pairs of
+    (variable, values) all of which must hold; :mod:`.gx` makes GX Condition objects of it (GX 1.9+ deprecates
+    string conditions), :mod:`.native` evaluates it with ``isin``."""
     codelists, frame = target.codelists, target.frame
     for variable in _present(target.variables, frame):
         for level in (lv for lv in variable.value_level if lv.codelist in codelists):
@@ -154,14 +158,12 @@ def _plan_value_level(target: Target) -> None:
             usable = all(c.comparator in ("EQ", "IN") and c.variable in frame.columns for c in level.where)
             if codelist.extensible or not usable:
                 continue
-            condition = " and ".join(f"{c.variable} in {list(c.values)!r}" for c in level.where)
             target.add(
                 variable.name,
                 "expect_column_values_to_be_in_set",
                 column=variable.name,
                 value_set=codelist.values(),
-                row_condition=condition,
-                condition_parser="pandas",
+                row_condition=tuple((c.variable, tuple(c.values)) for c in level.where),
             )
 
 

@@ -188,11 +188,12 @@ def _check_observations(content: bytes, start: int, records: np.ndarray, found: 
             found.add("XPT011", "non-ASCII character value", row=int(bad[0]) + 1, field=_text(record["nname"]))
 
 
-def check_xpt(path: Path, *, ascii_only: bool = False) -> list[XptFinding]:
-    """All findings for the XPT file at ``path``; ``ascii_only`` when the region profile requires ASCII labels and
-    values (e.g. FDA and PMDA English datasets). An empty list means the file passes every rule."""
+def check_xpt(path: Path, *, ascii_only: bool = False, content: bytes | None = None) -> list[XptFinding]:
+    """All findings for the XPT file at ``path`` (its bytes ``content`` when already read, so a caller that also
+    decodes the file reads it once); ``ascii_only`` when the region profile requires ASCII labels and values
+    (e.g. FDA and PMDA English datasets). An empty list means the file passes every rule."""
     found = _Findings(path)
-    content = path.read_bytes()
+    content = path.read_bytes() if content is None else content
     if not content:
         found.add("XPT001", "file is empty (0 bytes)", kind="structure")
         return list(found)
@@ -231,11 +232,15 @@ def check_xpt(path: Path, *, ascii_only: bool = False) -> list[XptFinding]:
     return list(found)
 
 
-def require_readable(path: Path) -> None:
-    """Raise InputError naming ``path`` when it is not a file or is a truncated or corrupt XPT (structure finding)."""
-    if not path.is_file():
+def require_readable(path: Path, *, content: bytes | None = None, findings: list[XptFinding] | None = None) -> None:
+    """Raise InputError naming ``path`` when it is not a file or is a truncated or corrupt XPT (structure finding).
+
+    ``content``: the file's bytes when already read; ``findings``: :func:`check_xpt`'s when already checked."""
+    if content is None and not path.is_file():
         raise InputError("file not found", Location(file=str(path)), expected="a SAS XPORT (.xpt) file")
-    broken = [finding for finding in check_xpt(path) if finding.kind == "structure"]
+    if findings is None:
+        findings = check_xpt(path, content=content)
+    broken = [finding for finding in findings if finding.kind == "structure"]
     if broken:
         error = InputError(
             f"not a valid SAS XPORT v5 file: {broken[0].rule} {broken[0].message}",

@@ -1,4 +1,4 @@
-"""Read a SAS XPORT file (ours or anyone's) into a DataFrame with its labels."""
+"""Read a SAS XPORT v5 file (ours or anyone's, SAS TS-140) into a DataFrame with its labels and formats."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyreadstat
+import pyarrow as pa
 
 from cdiscmm.core.errors import InputError, Location
-from cdiscmm.io.xpt.check import require_readable
+from cdiscmm.io.xpt.check import XptFinding, require_readable
+from cdiscmm.io.xpt.decode import decode_xpt
 
 
 @dataclass
@@ -39,25 +40,35 @@ def canonical_format(text: str) -> str:
     return f"{'$' if text.strip().startswith('$') else ''}{name}{width}.{decimals}"
 
 
-def read_xpt(path: Path) -> XptContent:
-    """Read ``path``; character columns come back as str with '' for missing, numerics as float. The file is first
-    checked for TS-140 structure (:func:`cdiscmm.io.xpt.check.require_readable`).
+def read_xpt(
+    path: Path,
+    columns: list[str] | None = None,
+    rows: int | None = None,
+    *,
+    content: bytes | None = None,
+    findings: list[XptFinding] | None = None,
+) -> XptContent:
+    """Read ``path`` (or its already-read bytes, ``content``): every variable or those of ``columns`` (file order),
+        every observation or the first ``rows``. Character columns come back as str with '' for missing, numerics as
+        float, a numeric with a SAS date format as datetime64 (datetime format: ``datetime64[us]``). ``findings``: the
+    strict checker's findings on ``content`` when the caller already has them (it is then not run again).
 
-    Numeric variables with a SAS date format are returned as datetime64 (pyreadstat converts them).
+        The file is read from disk once, checked for TS-140 structure (:func:`cdiscmm.io.xpt.check.require_readable`)
+        and decoded by the project's own vectorised reader (:mod:`cdiscmm.io.xpt.decode`), which the tests hold equal
+        to pyreadstat on every bundled file.
     """
-    require_readable(path)  # a truncated or corrupt file is named as such, not left to pyreadstat's message
+    if content is None and path.is_file():
+        content = path.read_bytes()
+    require_readable(path, content=content, findings=findings)
+    assert content is not None  # require_readable raised for a missing file
     try:
-        data, meta = pyreadstat.read_xport(str(path), encoding="utf-8")
-    except Exception as exc:  # pyreadstat raises its own error types for malformed files
+        decoded = decode_xpt(content, columns, rows)
+    except (ValueError, pa.ArrowInvalid) as exc:  # e.g. a character value that is not UTF-8
         raise InputError(f"not a readable SAS XPORT file ({exc})", Location(file=str(path))) from None
-    formats = {name: canonical_format(fmt) for name, fmt in meta.original_variable_types.items() if fmt}
-    for name, fmt in formats.items():
-        if fmt.upper().startswith(("DATE", "YYMMDD", "E8601DA")) and data[name].dtype == object:
-            data[name] = pd.to_datetime(data[name])
     return XptContent(
-        data=data,
-        name=meta.table_name or path.stem.upper(),
-        label=meta.file_label or "",
-        labels=dict(meta.column_names_to_labels),
-        formats=formats,
+        data=decoded.data,
+        name=decoded.name or path.stem.upper(),
+        label=decoded.label,
+        labels=decoded.labels,
+        formats={name: canonical_format(fmt) for name, fmt in decoded.formats.items()},
     )
