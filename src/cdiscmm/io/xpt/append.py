@@ -32,12 +32,18 @@ from cdiscmm.metadata.model import DatasetMeta
 NUMERIC_LENGTH = 8
 
 
-def piece_lengths(meta: DatasetMeta, data: pd.DataFrame, path: Path, row_offset: int = 0) -> dict[str, int]:
-    """Phase 1 for one piece: each character variable's longest value in UTF-8 bytes (0 when none). A value over
-    200 bytes is an InputError naming its row in the dataset (``row_offset`` rows come before ``data``)."""
+def piece_lengths(
+    meta: DatasetMeta, data: pd.DataFrame, path: Path, row_offset: int = 0, *, checked: bool = True
+) -> dict[str, int]:
+    """Phase 1 for one piece: each character variable's longest value in UTF-8 bytes (0 when none). When
+    ``checked``, a value over 200 bytes is an InputError naming its row in the dataset (``row_offset`` rows come
+    before ``data``); else phase 2 finds it."""
     variables = checked_variables(meta, data.columns, path)
+    what = meta.name + "."
     return {
-        variable.name: char_width(data[variable.name], f"{meta.name}.{variable.name}", path, variable.name, row_offset)
+        variable.name: char_width(
+            data[variable.name], what + variable.name, path, variable.name, row_offset, checked=checked
+        )
         for variable in variables
         if variable.type != "Num"
     }

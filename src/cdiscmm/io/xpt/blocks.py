@@ -39,13 +39,16 @@ def _checked_sizes(sizes: np.ndarray, what: str, path: Path, field: str, row_off
         )
 
 
-def char_width(values: pd.Series, what: str, path: Path, field: str, row_offset: int = 0) -> int:
+def char_width(
+    values: pd.Series, what: str, path: Path, field: str, row_offset: int = 0, *, checked: bool = True
+) -> int:
     """The longest value of ``values`` in UTF-8 bytes (0 when there is none), the length a character variable
-    gets in an XPT v5 file (at least 1, :func:`char_block`). A value over 200 bytes is an InputError naming its row
-    (``row_offset`` rows come before ``values`` in the dataset)."""
+    gets in an XPT v5 file (at least 1, :func:`char_block`). When ``checked``, a value over 200 bytes is an
+    InputError naming its row (``row_offset`` rows come before ``values`` in the dataset)."""
     _, offsets = _encoded(values)
     sizes = np.diff(offsets)
-    _checked_sizes(sizes, what, path, field, row_offset)
+    if checked:
+        _checked_sizes(sizes, what, path, field, row_offset)
     return int(sizes.max(initial=0))
 
 
