@@ -93,3 +93,43 @@ def test_joined_supp_keeps_the_records_in_chunk_order_and_qnams_in_the_whole_bui
     assert joined.data["USUBJID"].tolist() == ["S1", "S2", "S2"]
     qval = joined.meta.variable("QVAL")
     assert [level.where[0].values[0] for level in qval.value_level] == ["AETERM1", "AETRTEM"]
+
+
+def test_findings_value_level_from_each_pieces_distinct_rows_equals_that_of_the_joined_records() -> None:
+    from cdiscmm.sdtm.describe import value_level_columns
+    from cdiscmm.sdtm.partition import joined_meta
+
+    variables = [
+        VariableMeta(name=name, label=name, type="Char", order=order)
+        for order, name in enumerate(["USUBJID", "LBTESTCD", "LBTEST", "LBORRES", "LBORRESU", "LBSTRESC", "LBSTRESU"])
+    ]
+    meta = DatasetMeta.model_validate(
+        {"name": "LB", "label": "Lab", "class": "FINDINGS", "standard": "SDTMIG 3.4", "variables": variables}
+    )
+    rows = [  # (subject, test, label, unit): HGB in one unit, MPROT in two, FLC without a unit at first
+        ("S1", "HGB", "Hemoglobin", "g/dL"),
+        ("S1", "FLC", "Free Light Chains", None),
+        ("S2", "MPROT", "M Protein", "g/dL"),
+        ("S2", "HGB", "Hemoglobin", "g/dL"),
+        ("S3", "FLC", "Free Light Chains", "mg/L"),
+        ("S3", "MPROT", "M Protein", "g/L"),
+        ("S3", "HGB", "Haemoglobin", "g/dL"),
+    ]
+    frame = pd.DataFrame(
+        [(subject, test, label, "1", unit, "1", unit) for subject, test, label, unit in rows],
+        columns=[variable.name for variable in variables],
+        dtype="string",
+    )
+    pieces = [Dataset(meta, frame.iloc[bounds]) for bounds in (slice(0, 2), slice(2, 4), slice(4, 7))]
+    codelists = {("LBORRES", "HGB"): "C1"}
+    whole = join_chunks(pieces, {}, codelists).meta
+    distinct = pd.concat(
+        [piece.data[list(value_level_columns("LB"))].drop_duplicates() for piece in pieces], ignore_index=True
+    )
+    assert joined_meta([piece.meta for piece in pieces], distinct, {}, codelists) == whole
+    levels = whole.variable("LBSTRESC").value_level
+    assert [(level.where[0].values[0], level.label, level.unit) for level in levels] == [
+        ("HGB", "Hemoglobin", "g/dL"),
+        ("FLC", "Free Light Chains", "mg/L"),
+        ("MPROT", "M Protein", None),
+    ]

@@ -61,7 +61,8 @@ def positive_int(text: str) -> int:
 
 def add_chunk_option(parser: argparse.ArgumentParser) -> None:
     """``--chunk-subjects N`` of sdtm and adam: build N subjects at a time (peak memory bounded by the chunk's
-    working frames); the files are the same as the whole-study build's (docs/scaling.md)."""
+    working frames; sdtm spills each chunk's finished pieces to Parquet and appends them to the XPT files); the
+    files are the same as the whole-study build's (docs/scaling.md)."""
     parser.add_argument(
         "--chunk-subjects",
         type=positive_int,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import nullcontext
 from pathlib import Path
 
 from cdiscmm.cli.options import add_chunk_option, add_format_option
@@ -43,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     """Build the SDTM datasets of the chosen studies; the writer step makes the files."""
     from cdiscmm.core.outputs import staged_folder
+    from cdiscmm.io.spill import PieceStore
     from cdiscmm.io.write import parse_formats, write_outputs
     from cdiscmm.sdtm.build import build_datasets  # the stage loads only when it runs
 
@@ -62,9 +64,15 @@ def run(args: argparse.Namespace) -> int:
                 "cdiscmm.yaml",
             )
         out_dir = args.out / study.studyid / "sdtm"
-        with staged_folder(out_dir) as staging:  # replaces out_dir only when every file is written
+        # The staging folder replaces out_dir only when every file is written; a chunked build spills each chunk's
+        # finished pieces to a folder beside it (removed at the end).
+        chunked = args.chunk_subjects is not None
+        with (
+            staged_folder(out_dir) as staging,
+            PieceStore(staging.parent) if chunked else nullcontext() as store,
+        ):
             with progress.step(f"{study.studyid}: mapping SDTM"):
-                build = build_datasets(study, raw_dir, chunk_subjects=args.chunk_subjects)
+                build = build_datasets(study, raw_dir, chunk_subjects=args.chunk_subjects, store=store)
             with progress.step(f"{study.studyid}: writing SDTM"):
                 written = write_outputs(build.all_datasets(), build.tables(), staging, formats)
         for line in build.summary(study.studyid, out_dir, len(written)):

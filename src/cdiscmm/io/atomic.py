@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
-def replace_file(path: Path, content: bytes) -> Path:
-    """Write ``content`` to ``path`` so that a reader sees the old file or the complete new one, never a part; a
-    failure (full disk, interruption) leaves no temporary file behind. Return ``path``."""
+@contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes replace ``path`` when the block ends without an error, so that a reader sees
+    the old file or the complete new one, never a part (temporary file beside ``path``, then ``os.replace``); an
+    error or interruption in the block leaves ``path`` as it was and no temporary file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
+            yield stream
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def replace_file(path: Path, content: bytes) -> Path:
+    """Write ``content`` to ``path`` atomically (:func:`replacing`); return ``path``."""
+    with replacing(path) as stream:
+        stream.write(content)
     return path

@@ -11,14 +11,23 @@ errors that the validation stage reports (CT2001), and define shows the codelist
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 from pydantic import ValidationError
 
 from cdiscmm.core.errors import InputError, Location
-from cdiscmm.metadata.model import Codelist, Dataset, SubmissionMetadata, Term, VariableMeta, WhereCondition
+from cdiscmm.io.spill import SpilledDataset
+from cdiscmm.metadata.model import (
+    Codelist,
+    Dataset,
+    DatasetMeta,
+    SubmissionMetadata,
+    Term,
+    VariableMeta,
+    WhereCondition,
+)
 from cdiscmm.metadata.standards import all_codelists
 from cdiscmm.metadata.terminology import CodelistRegistry
 
@@ -88,8 +97,11 @@ def _used_values(datasets: Iterable[Dataset]) -> dict[str, set[str]]:
 
 def used_codelists(datasets: Iterable[Dataset], registry: CodelistRegistry) -> list[Codelist]:
     """Every codelist the datasets name, reduced to the terms their data use (see the module docstring)."""
-    datasets = list(datasets)
-    used = _used_values(datasets)
+    return reduced_codelists(_used_values(datasets), registry)
+
+
+def reduced_codelists(used: dict[str, set[str]], registry: CodelistRegistry) -> list[Codelist]:
+    """Each codelist of ``used`` (code -> the values the data hold) reduced to the terms used, see above."""
     result: list[Codelist] = []
     for code in sorted(used):
         codelist = registry.get(code)
@@ -114,13 +126,36 @@ def terminology_versions(codelists: Iterable[Codelist]) -> dict[str, str]:
     return dict(sorted(versions.items()))
 
 
-def _studyid(datasets: list[Dataset], folder: Path) -> str:
-    values = {
-        str(value)
-        for dataset in datasets
-        if "STUDYID" in dataset.data.columns
-        for value in dataset.data["STUDYID"].dropna().unique()
-    }
+def _studyids(dataset: Dataset) -> set[str]:
+    if "STUDYID" not in dataset.data.columns:
+        return set()
+    return {str(value) for value in dataset.data["STUDYID"].dropna().unique()}
+
+
+def _read_columns(meta: DatasetMeta) -> list[str]:
+    """The columns this module reads of a dataset: STUDYID, the variables a codelist governs (at variable or value
+    level) and the variables of their value-level conditions, in metadata order."""
+    wanted = {"STUDYID"}
+    for variable in meta.variables:
+        if variable_codelist(variable):
+            wanted.add(variable.name)
+        for level in variable.value_level:
+            if level.codelist:
+                wanted |= {variable.name, *(condition.variable for condition in level.where)}
+    return [name for name in meta.names() if name in wanted]
+
+
+def _records(datasets: Iterable[Dataset | SpilledDataset]) -> Iterator[Dataset]:
+    """The datasets in memory as they are; a spilled one piece by piece, only the columns read here."""
+    for dataset in datasets:
+        if isinstance(dataset, Dataset):
+            yield dataset
+        else:
+            for frame in dataset.frames(_read_columns(dataset.meta)):
+                yield Dataset(dataset.meta, frame)
+
+
+def _studyid(values: set[str], folder: Path) -> str:
     if len(values) != 1:
         raise InputError(
             "the datasets must hold exactly one STUDYID", Location(file=str(folder), field="STUDYID"), found=values
@@ -129,16 +164,23 @@ def _studyid(datasets: list[Dataset], folder: Path) -> str:
 
 
 def submission_metadata(
-    datasets: Iterable[Dataset], folder: Path, registry: CodelistRegistry | None = None
+    datasets: Iterable[Dataset | SpilledDataset], folder: Path, registry: CodelistRegistry | None = None
 ) -> SubmissionMetadata:
-    """The SubmissionMetadata of ``datasets`` (one study, one standard), with the codelists their data use."""
+    """The SubmissionMetadata of ``datasets`` (one study, one standard), with the codelists their data use; a
+    spilled dataset (:mod:`cdiscmm.io.spill`) is read a piece at a time."""
     datasets = list(datasets)
     standards = sorted({dataset.meta.standard for dataset in datasets})
     if len(standards) != 1:
         raise InputError("one folder holds datasets of one standard", Location(file=str(folder)), found=standards)
-    codelists = used_codelists(datasets, registry or all_codelists())
+    used: dict[str, set[str]] = {}
+    studyids: set[str] = set()
+    for records in _records(datasets):
+        for code, values in _used_values([records]).items():
+            used.setdefault(code, set()).update(values)
+        studyids |= _studyids(records)
+    codelists = reduced_codelists(used, registry or all_codelists())
     return SubmissionMetadata(
-        studyid=_studyid(datasets, folder),
+        studyid=_studyid(studyids, folder),
         standard=standards[0],
         terminology=terminology_versions(codelists),
         datasets=[dataset.meta for dataset in datasets],
@@ -146,7 +188,7 @@ def submission_metadata(
     )
 
 
-def write_metadata(datasets: Iterable[Dataset], folder: Path) -> Path:
+def write_metadata(datasets: Iterable[Dataset | SpilledDataset], folder: Path) -> Path:
     """Write ``folder/metadata.json`` for ``datasets`` (UTF-8); return its path."""
     metadata = submission_metadata(datasets, folder)
     path = folder / METADATA_FILE

@@ -6,6 +6,10 @@ Dataset-JSON v1.1), lower-case name (a key such as ``ja/AE`` is the local-langua
 removing the files of an earlier run (a dataset the run no longer yields must not look like part of it); beside
 them ``metadata.json``, the model the datasets were built from (:mod:`cdiscmm.io.metadata`, what define, validate
 and package read); each report table as ``<name>.csv`` (UTF-8, no index). ``--format`` chooses the formats.
+
+A dataset spilled piece by piece (:mod:`cdiscmm.io.spill`, a chunked build) is written as XPT by appending its
+pieces read back one at a time (:mod:`cdiscmm.io.xpt.append`: the same bytes as the whole write), and its
+``metadata.json`` codelist values are read a piece at a time; Dataset-JSON, one JSON document, gets it joined.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import pandas as pd
 from cdiscmm.core.errors import Location, UsageError
 from cdiscmm.io.datasetjson import write_dataset_json
 from cdiscmm.io.metadata import METADATA_FILE, write_metadata
+from cdiscmm.io.spill import SpilledDataset
+from cdiscmm.io.xpt.append import write_xpt_pieces
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset
 
@@ -25,6 +31,8 @@ Writer = Callable[[Dataset, Path], Path]
 #: Format name -> (file suffix, writer).
 WRITERS: dict[str, tuple[str, Writer]] = {"xpt": (".xpt", write_xpt), "json": (".json", write_dataset_json)}
 DEFAULT_FORMATS = ("xpt",)
+#: A dataset to write: in memory, or spilled piece by piece.
+Writable = Dataset | SpilledDataset
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -51,8 +59,17 @@ def remove_stale(folder: Path, formats: Iterable[str]) -> list[Path]:
     return stale
 
 
+def write_dataset(dataset: Writable, path: Path, format_name: str) -> Path:
+    """Write one dataset to ``path`` in ``format_name``; a spilled one as XPT by appending its pieces."""
+    if isinstance(dataset, Dataset):
+        return WRITERS[format_name][1](dataset, path)
+    if format_name == "xpt":
+        return write_xpt_pieces(dataset.meta, dataset.frames(), dataset.lengths, path)
+    return WRITERS[format_name][1](dataset.joined(), path)
+
+
 def write_datasets(
-    datasets: Mapping[str, Dataset], folder: Path, formats: Iterable[str] = DEFAULT_FORMATS
+    datasets: Mapping[str, Writable], folder: Path, formats: Iterable[str] = DEFAULT_FORMATS
 ) -> list[Path]:
     """Write every dataset of ``datasets`` (key: name, or ``<lang>/<name>``) into ``folder`` in each format, after
     removing the files of an earlier run; return the paths."""
@@ -60,7 +77,7 @@ def write_datasets(
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale(folder, formats)
     return [
-        WRITERS[name][1](dataset, folder / f"{key.lower()}{WRITERS[name][0]}")
+        write_dataset(dataset, folder / f"{key.lower()}{WRITERS[name][0]}", name)
         for name in formats
         for key, dataset in datasets.items()
     ]
@@ -78,7 +95,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> list[Path]
 
 
 def write_outputs(
-    datasets: Mapping[str, Dataset],
+    datasets: Mapping[str, Writable],
     tables: Mapping[str, pd.DataFrame],
     folder: Path,
     formats: Iterable[str] = DEFAULT_FORMATS,

@@ -19,6 +19,7 @@ import pandas as pd
 from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.io.collected import read_form
+from cdiscmm.io.spill import PieceStore, SpilledDataset
 from cdiscmm.metadata import standards as cdisc_standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyRef
@@ -33,10 +34,10 @@ from cdiscmm.sdtm.assemble import (
 )
 from cdiscmm.sdtm.consistency import check_death_consistency, check_end_not_before_start
 from cdiscmm.sdtm.coverage import compute_field_coverage
-from cdiscmm.sdtm.describe import mapped_value_codelists
+from cdiscmm.sdtm.describe import mapped_value_codelists, value_level_columns
 from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu, describe_reference_dates
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
-from cdiscmm.sdtm.partition import form_subject_fields, join_chunks, subject_chunks, supp_qnam_order
+from cdiscmm.sdtm.partition import form_subject_fields, join_chunks, joined_meta, subject_chunks, supp_qnam_order
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
 from cdiscmm.sdtm.ts import build_ts
 from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, MapContext, problems_where
@@ -44,6 +45,8 @@ from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, M
 #: Files of a raw folder that are not collected forms.
 NOT_FORMS: frozenset[str] = frozenset({"data_dictionary", "codelists", "forms", "defects"})
 Reader = Callable[[Path, str], pd.DataFrame]
+#: A built dataset: in memory, or spilled piece by piece to a :class:`PieceStore` (a chunked build given one).
+Built = Dataset | SpilledDataset
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,14 @@ def default_standards() -> Standards:
 class StudyBuild:
     """Everything a build produced, before writing."""
 
-    datasets: dict[str, Dataset]
-    local: dict[str, Dataset]
+    datasets: dict[str, Built]
+    local: dict[str, Built]
     rejects: pd.DataFrame
     issues: pd.DataFrame
     reconciliation: pd.DataFrame
     fields: pd.DataFrame
 
-    def all_datasets(self) -> dict[str, Dataset]:
+    def all_datasets(self) -> dict[str, Built]:
         """The datasets, then the local-language copies (keyed ``<lang>/<name>``)."""
         return {**self.datasets, **self.local}
 
@@ -166,13 +169,15 @@ def _lineage(frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class _Finisher:
-    """Finishes mapped domain frames into datasets (and local-language copies), collected as pieces by name."""
+    """Finishes mapped domain frames into datasets (and local-language copies), collected as pieces by name: in
+    ``pieces``, or spilled to ``store`` when there is one."""
 
     study: StudyRef
     mappings: dict[str, LoadedMapping]
     standards: Standards
     dm_frame: pd.DataFrame
     pieces: dict[str, list[Dataset]]
+    store: PieceStore | None = None
 
     def finish(self, domain: str, frame: pd.DataFrame) -> None:
         """Derive, split, build SUPP-- and shape ``frame`` (:func:`finish_domain`) in each language version."""
@@ -191,12 +196,19 @@ class _Finisher:
                 dataset = describe_reference_dates(dataset, config.design)
             for item in (dataset, supp):
                 if item is not None:
-                    self.pieces.setdefault(f"{language}/{item.name}" if language else item.name, []).append(item)
+                    self._keep(f"{language}/{item.name}" if language else item.name, item)
 
-    def joined(self, domains: list[str]) -> tuple[dict[str, Dataset], dict[str, Dataset]]:
-        """The datasets and the local-language copies, each domain followed by its SUPP--, chunks joined."""
-        datasets: dict[str, Dataset] = {}
-        local: dict[str, Dataset] = {}
+    def _keep(self, key: str, item: Dataset) -> None:
+        if self.store is None:
+            self.pieces.setdefault(key, []).append(item)
+        else:  # the value-level columns' distinct rows stay, to describe the joined records
+            self.store.put(key, item, value_level_columns(item.name))
+
+    def joined(self, domains: list[str]) -> tuple[dict[str, Built], dict[str, Built]]:
+        """The datasets and the local-language copies, each domain followed by its SUPP--, chunks joined (spilled
+        ones: the pieces stay on disk, the metadata describes the joined records, :func:`joined_meta`)."""
+        datasets: dict[str, Built] = {}
+        local: dict[str, Built] = {}
         language = self.study.config.language
         for domain in domains:
             order = supp_qnam_order(self.standards.ig[domain], self.mappings[domain])
@@ -205,6 +217,14 @@ class _Finisher:
                 for key, target in ((name, datasets), (f"{language}/{name}", local)):
                     if key in self.pieces:
                         target[key] = join_chunks(self.pieces.pop(key), order, codelists)
+                    elif self.store is not None and key in self.store:
+                        metas = self.store.metas(key)
+                        meta = (
+                            metas[0]
+                            if len(metas) == 1
+                            else joined_meta(metas, self.store.distinct(key), order, codelists)
+                        )
+                        target[key] = self.store.take(key, meta)
         return datasets, local
 
 
@@ -215,13 +235,16 @@ def build_datasets(
     standards: Standards | None = None,
     reader: Reader | None = None,
     chunk_subjects: int | None = None,
+    store: PieceStore | None = None,
 ) -> StudyBuild:
     """Map every domain of ``study`` from the forms in ``raw_dir``; nothing is written.
 
     With ``chunk_subjects``, the domains other than DM are mapped that many subjects at a time
     (:mod:`cdiscmm.sdtm.partition`), so the working frames of a step hold one chunk; the datasets are the same.
     DM (one record per subject; reference dates and COUNTRY by site read across subjects) and TS are built from
-    the whole study, rejects, reconciliation and field coverage from every chunk's rows.
+    the whole study, rejects, reconciliation and field coverage from every chunk's rows. With a ``store``, each
+    finished piece is spilled to it and dropped (:mod:`cdiscmm.io.spill`): the datasets are
+    spilled datasets (:class:`SpilledDataset`), records on disk until the writer step appends them.
     """
     standards = standards or default_standards()
     config = study.config
@@ -241,7 +264,7 @@ def build_datasets(
         tally.count = len(dm_frame)
     events += [dm_mapped.events, dm_events]
     lineage = [_lineage(dm_frame), dm_frame.attrs.get(MERGED_ROWS, pd.DataFrame(columns=["FORM", "ROW"]))]
-    finisher = _Finisher(study, mappings, standards, dm_frame, {})
+    finisher = _Finisher(study, mappings, standards, dm_frame, {}, store)
     finisher.finish("DM", dm_frame)
     domains = [domain for domain in mappings if domain != "DM"]
     for chunk in subject_chunks(raws, fields, chunk_subjects):
@@ -261,7 +284,9 @@ def build_datasets(
             finisher.finish(domain, frame)
             lineage.append(_lineage(frame))
     datasets, local = finisher.joined(["DM", *domains])
-    datasets["TS"] = build_ts(config, datasets["DM"].data, standards.ct, standards.ig["TS"])
+    dm = datasets["DM"]
+    dm_data = dm.data if isinstance(dm, Dataset) else dm.joined().data
+    datasets["TS"] = build_ts(config, dm_data, standards.ct, standards.ig["TS"])
     mapped_rows = pd.concat(lineage, ignore_index=True)
     rejects, issues, reconciliation = reconcile(config.studyid, rows_read, mapped_rows, pd.concat(events))
     fields_table = compute_field_coverage(mappings, config.design, raws)

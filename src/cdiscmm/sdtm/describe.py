@@ -162,6 +162,14 @@ def compute_value_level(
     ]
 
 
+def value_level_columns(name: str) -> tuple[str, ...]:
+    """The columns :func:`with_value_level` reads of dataset ``name``: the key, its label and the units (TS:
+    TSPARMCD, TSPARM; else --TESTCD, --TEST, --ORRESU, --STRESU)."""
+    if name == "TS":
+        return TRIAL_SUMMARY_KEYS[:2]
+    return tuple(f"{name}{suffix}" for suffix in ("TESTCD", "TEST", "ORRESU", "STRESU"))
+
+
 def with_value_level(dataset: Dataset, codelists: dict[tuple[str, str], str] | None = None) -> Dataset:
     """``dataset`` whose result variables carry value-level metadata by test (Findings) or parameter (TS), with
     the codelist ``codelists`` (:func:`mapped_value_codelists`) names for a variable and test."""

@@ -91,28 +91,41 @@ def supp_qnam_order(meta: DatasetMeta, loaded: LoadedMapping) -> dict[str, int]:
     return order
 
 
-def join_chunks(
-    pieces: list[Dataset], qnam_order: dict[str, int], codelists: dict[tuple[str, str], str] | None = None
-) -> Dataset:
-    """One dataset from its chunks' pieces (in subject order): records concatenated, value-level metadata of the
-    joined records (Findings results by --TESTCD with the ``codelists`` the mapping names; SUPP-- QVAL per QNAM,
-    in ``qnam_order``). One piece is returned as it is."""
-    if len(pieces) == 1:
-        return pieces[0]
-    data = pd.concat([piece.data for piece in pieces], ignore_index=True)
-    first = pieces[0]
-    if "QNAM" not in data:
-        return with_value_level(Dataset(first.meta, data), codelists)
+def joined_meta(
+    metas: list[DatasetMeta],
+    values: pd.DataFrame,
+    qnam_order: dict[str, int],
+    codelists: dict[tuple[str, str], str] | None = None,
+) -> DatasetMeta:
+    """The metadata of the dataset several pieces (``metas``, in subject order) make up: Findings results described
+    by --TESTCD with the ``codelists`` the mapping names, recomputed on ``values`` (the joined records' value-level
+    columns, ``describe.value_level_columns``, or each piece's distinct rows of them in piece order: the first
+    appearance of a test, its label and the units seen with it are the same); SUPP-- QVAL described per QNAM, each
+    QNAM as its first piece describes it, in ``qnam_order``."""
+    first = metas[0]
+    if "QNAM" not in first.names():
+        return with_value_level(Dataset(first, values), codelists).meta
     levels = {
         level.where[0].values[0]: level
-        for piece in reversed(pieces)
-        for variable in piece.meta.variables
+        for meta in reversed(metas)
+        for variable in meta.variables
         if variable.name == "QVAL"
         for level in variable.value_level
     }
     qval = [levels[qnam] for qnam in sorted(levels, key=qnam_order.__getitem__)]
     variables = [
         variable.model_copy(update={"value_level": qval}) if variable.name == "QVAL" else variable
-        for variable in first.meta.variables
+        for variable in first.variables
     ]
-    return Dataset(first.meta.model_copy(update={"variables": variables}), data)
+    return first.model_copy(update={"variables": variables})
+
+
+def join_chunks(
+    pieces: list[Dataset], qnam_order: dict[str, int], codelists: dict[tuple[str, str], str] | None = None
+) -> Dataset:
+    """One dataset from its chunks' pieces (in subject order): records concatenated, metadata of the joined records
+    (:func:`joined_meta`). One piece is returned as it is."""
+    if len(pieces) == 1:
+        return pieces[0]
+    data = pd.concat([piece.data for piece in pieces], ignore_index=True)
+    return Dataset(joined_meta([piece.meta for piece in pieces], data, qnam_order, codelists), data)

@@ -15,6 +15,7 @@ the same folder and renamed into place, so a failed write leaves no partial file
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from cdiscmm.io.xpt.layout import (
     header_datetime,
     padding,
 )
-from cdiscmm.metadata.model import Dataset, VariableMeta
+from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 
 SAS_EPOCH = pd.Timestamp("1960-01-01")
 #: Header datetime when SOURCE_DATE_EPOCH is unset and the caller gives none: the Unix epoch, 1970-01-01T00:00:00
@@ -134,10 +135,11 @@ def _headers(name: str, label: str, variable_count: int, stamp: bytes) -> bytes:
     )
 
 
-def xpt_bytes(dataset: Dataset, path: Path, created: datetime | None = None) -> bytes:
-    """The bytes of ``dataset`` as an XPT v5 file (``path`` only names the file in messages)."""
-    meta = dataset.meta
-    missing = [name for name in meta.names() if name not in dataset.data.columns]
+def checked_variables(meta: DatasetMeta, columns: Iterable[str], path: Path) -> list[VariableMeta]:
+    """The variables of ``meta`` in file order, after checking that ``columns`` hold every one and that the
+    dataset and variable labels fit the 40 bytes of TS-140 (InputError naming the file and variable)."""
+    present = set(columns)
+    missing = [name for name in meta.names() if name not in present]
     if missing:
         raise InputError(
             f"{meta.name} has no column {missing[0]}",
@@ -146,30 +148,60 @@ def xpt_bytes(dataset: Dataset, path: Path, created: datetime | None = None) -> 
         )
     _check_label(meta.label, meta.name, path, None)
     variables = sorted(meta.variables, key=lambda variable: variable.order)
-    blocks: list[np.ndarray] = []
     for variable in variables:
         _check_label(variable.label, f"{meta.name}.{variable.name}", path, variable.name)
-        column = dataset.data[variable.name].reset_index(drop=True)
+    return variables
+
+
+def observation_blocks(
+    variables: list[VariableMeta],
+    data: pd.DataFrame,
+    name: str,
+    path: Path,
+    lengths: Mapping[str, int] | None = None,
+    row_offset: int = 0,
+) -> list[np.ndarray]:
+    """One fixed-width uint8 block per variable of ``data`` (IBM doubles, or UTF-8 blank-padded to the variable's
+    length in ``lengths``, else to its longest value here); side by side they are the observation records (TS-140:
+    each record is the variables' values at their NAMESTR npos, no separator). ``row_offset`` rows of the dataset
+    come before ``data`` (for the row named in an error)."""
+    blocks: list[np.ndarray] = []
+    for variable in variables:
+        column = data[variable.name].reset_index(drop=True)
+        what = f"{name}.{variable.name}"
         if variable.type == "Num":
             values = sas_numbers(column, variable.display_format)
-            blocks.append(numeric_block(values, f"{meta.name}.{variable.name}", path, variable.name))
+            blocks.append(numeric_block(values, what, path, variable.name, row_offset))
         else:
-            blocks.append(char_block(column, f"{meta.name}.{variable.name}", path, variable.name))
-    lengths = [block.shape[1] for block in blocks]
+            width = lengths[variable.name] if lengths is not None else None
+            blocks.append(char_block(column, what, path, variable.name, width, row_offset))
+    return blocks
+
+
+def observation_bytes(blocks: list[np.ndarray]) -> bytes:
+    """The observation records of ``blocks`` (:func:`observation_blocks`), row after row."""
+    return np.concatenate(blocks, axis=1).tobytes() if blocks else b""
+
+
+def xpt_head(meta: DatasetMeta, variables: list[VariableMeta], lengths: list[int], created: datetime | None) -> bytes:
+    """Everything of the file before the observations: library, member and descriptor headers, the NAMESTR
+    records of ``variables`` with their ``lengths`` (padded to 80 bytes) and the OBS header (TS-140)."""
     stamp = header_datetime(*header_timestamp(created).timetuple()[:6])
-    head = _headers(meta.name, meta.label, len(variables), stamp)
     namestrs = _namestrs(variables, lengths).tobytes()
-    observations = np.concatenate(blocks, axis=1).tobytes() if blocks else b""
     return b"".join(
-        [
-            head,
-            namestrs,
-            b" " * padding(len(namestrs)),
-            OBS_HEADER,
-            observations,
-            b" " * padding(len(observations)),
-        ]
+        [_headers(meta.name, meta.label, len(variables), stamp), namestrs, b" " * padding(len(namestrs)), OBS_HEADER]
     )
+
+
+def xpt_bytes(dataset: Dataset, path: Path, created: datetime | None = None) -> bytes:
+    """The bytes of ``dataset`` as an XPT v5 file (``path`` only names the file in messages): the head, the
+    observation records, blanks to the end of the last 80-byte record."""
+    meta = dataset.meta
+    variables = checked_variables(meta, dataset.data.columns, path)
+    blocks = observation_blocks(variables, dataset.data, meta.name, path)
+    observations = observation_bytes(blocks)
+    head = xpt_head(meta, variables, [block.shape[1] for block in blocks], created)
+    return b"".join([head, observations, b" " * padding(len(observations))])
 
 
 def write_xpt(dataset: Dataset, path: Path, created: datetime | None = None) -> Path:
