@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cdiscmm.adam.partition import SubjectSlice
+from cdiscmm.adam.chunk_input import SubjectSlice
 from cdiscmm.cli import main
 from tests.conftest import SMALL_STUDY
 

@@ -48,6 +48,8 @@ ENDPOINT_COLUMNS: list[str] = [
     "UNIT",
     "METHOD",
 ]
+#: The ADaM datasets the summary reads (any other is ignored).
+ENDPOINT_SOURCES: tuple[str, ...] = ("ADRS", "ADTTE")
 #: Months of the landmark KM rates (PFS and OS at 6 months).
 LANDMARK_MONTHS = 6.0
 #: Confidence level of every interval.

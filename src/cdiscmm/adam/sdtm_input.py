@@ -51,6 +51,11 @@ class SdtmData(Mapping[str, pd.DataFrame]):
         self._files = dict(files or {})
         self.folder = folder
 
+    @property
+    def files(self) -> dict[str, tuple[Path, Path | None]]:
+        """Dataset name -> (its file, its SUPP-- file or None), for the datasets given as files."""
+        return dict(self._files)
+
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._frames and name in self._files:
             self._frames[name] = _read_dataset(*self._files[name])
@@ -66,7 +71,7 @@ class SdtmData(Mapping[str, pd.DataFrame]):
         return len(set(self._frames) | set(self._files))
 
 
-def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
+def blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
     """Character columns with ``''`` become missing; other columns are left as read."""
     text = [name for name in frame.columns if pd.api.types.is_string_dtype(frame[name])]
     return frame.assign(**{name: frame[name].mask(frame[name].eq("")) for name in text})
@@ -84,13 +89,25 @@ def _supp_key_column(parent: pd.DataFrame, idvar: str, values: pd.Series) -> pd.
     return values.astype(parent[idvar].dtype)
 
 
-def combine_supp(parent: pd.DataFrame, supp: pd.DataFrame, name: str = "SUPP--") -> pd.DataFrame:
+def supp_qnams(supp: pd.DataFrame) -> list[str]:
+    """The QNAM columns :func:`combine_supp` adds for ``supp`` (IDVAR and QNAM suffice), in its order: by IDVAR in
+    order of first appearance, the QNAMs of each sorted (a pivot's columns), each QNAM once."""
+    idvars = supp["IDVAR"].fillna("")
+    found = [sorted(supp.loc[idvars.eq(idvar), "QNAM"].dropna().unique()) for idvar in idvars.unique()]
+    return list(dict.fromkeys(qnam for group in found for qnam in group))
+
+
+def combine_supp(
+    parent: pd.DataFrame, supp: pd.DataFrame, name: str = "SUPP--", qnams: Sequence[str] | None = None
+) -> pd.DataFrame:
     """``parent`` with one column per SUPP-- QNAM holding QVAL (metatools ``combine_supp``).
 
     Records are matched on USUBJID and, when IDVAR is given, on the parent's IDVAR column equal to
     IDVARVAL (numeric IDVARs compared as numbers, so ``"3"`` matches 3.0); an empty IDVAR is a
     subject-level qualifier (SUPPDM). A QNAM that is already a parent column, or a key with two values
-    for one QNAM, is an InputError naming ``name``.
+    for one QNAM, is an InputError naming ``name``. ``qnams``, when ``supp`` holds some subjects' records of a
+    SUPP-- only: the whole SUPP--'s QNAM columns (:func:`supp_qnams`), which then come out in that order, a QNAM
+    these records lack all missing, as when combining the whole SUPP-- and keeping these subjects.
     """
     missing = [key for key in SUPP_KEYS if key not in supp.columns]
     if missing:
@@ -121,7 +138,10 @@ def combine_supp(parent: pd.DataFrame, supp: pd.DataFrame, name: str = "SUPP--")
         for qnam in [column for column in wide.columns if f"{column}__supp" in merged.columns]:
             merged[qnam] = merged[qnam].fillna(merged.pop(f"{qnam}__supp"))
         result = merged
-    return result
+    if qnams is None:
+        return result
+    absent = {qnam: pd.Series(index=result.index, dtype=supp["QVAL"].dtype) for qnam in qnams if qnam not in result}
+    return result.assign(**absent)[[*parent.columns, *qnams]]
 
 
 def _read(file: Path) -> XptContent:
@@ -131,10 +151,10 @@ def _read(file: Path) -> XptContent:
 
 def _read_dataset(file: Path, supp: Path | None) -> pd.DataFrame:
     """One dataset file, blanks as missing, with its SUPP-- file (if any) merged in."""
-    frame = _blank_to_missing(_read(file).data)
+    frame = blank_to_missing(_read(file).data)
     if supp is None:
         return frame
-    return combine_supp(frame, _blank_to_missing(_read(supp).data), str(supp))
+    return combine_supp(frame, blank_to_missing(_read(supp).data), str(supp))
 
 
 def read_sdtm_folder(path: Path) -> SdtmData:

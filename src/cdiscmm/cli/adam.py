@@ -43,22 +43,26 @@ def run_adam(
     to ``<out_root>/<STUDYID>/adam/``, with ``endpoints.csv`` (the endpoint summary) and ``report/`` (the endpoint
     report read back from the written files, :func:`cdiscmm.adam.report.render.run_report`); return the paths.
     The folder is replaced only when every file is written (:func:`cdiscmm.core.outputs.staged_folder`). With
-    ``chunk_subjects``, the datasets are built that many subjects at a time (:mod:`cdiscmm.adam.partition`)."""
+    ``chunk_subjects``, the datasets are built that many subjects at a time and spilled piece by piece
+    (:mod:`cdiscmm.adam.partition`)."""
     from cdiscmm.adam.build import build_adam, read_delivery, report_tables  # the stage loads only when it runs
     from cdiscmm.adam.report.render import run_report
     from cdiscmm.core.outputs import staged_folder
+    from cdiscmm.io.spill import PieceStore
     from cdiscmm.io.write import write_outputs
 
     sdtm, found = read_delivery(sdtm_folder, studyid)
     folder = out_root / found / "adam"
     with staged_folder(folder) as staging:
         if chunk_subjects is None:
-            adam = build_adam(sdtm)
-        else:
-            from cdiscmm.adam.partition import build_adam_chunked
+            whole = build_adam(sdtm)
+            written = write_outputs(whole, report_tables(whole), staging, formats)
+        else:  # each chunk's datasets are spilled to a folder beside the staging folder, removed once written
+            from cdiscmm.adam.partition import build_adam_chunked, endpoint_datasets
 
-            adam = build_adam_chunked(sdtm, chunk_subjects)
-        written = write_outputs(adam, report_tables(adam), staging, formats)
+            with PieceStore(staging.parent) as store:
+                spilled = build_adam_chunked(sdtm, chunk_subjects, store)
+                written = write_outputs(spilled, report_tables(endpoint_datasets(spilled)), staging, formats)
         with progress.step("writing the endpoint report"):
             written += run_report(staging, sdtm_folder, staging / "report")
     paths = [folder / path.relative_to(staging) for path in written]

@@ -121,9 +121,9 @@ def _numbers(block: np.ndarray, fmt: str) -> pd.Series:
     return pd.Series(values)
 
 
-def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | None = None) -> Decoded:
+def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | slice | None = None) -> Decoded:
     """The first member of the XPT ``content``: every variable, or those of ``columns`` (file order), and every
-    observation, or the first ``rows``."""
+    observation, or the first ``rows``, or those of the slice ``rows`` (step 1; e.g. one run of subjects)."""
     count = int(content[NAMESTR_HEAD + 54 : NAMESTR_HEAD + 58])
     size = int(content[MEMBER + 75 : MEMBER + 78])  # 140, or 136 on VAX/VMS (TS-140, item 3)
     start = NAMESTR_HEAD + RECORD
@@ -143,8 +143,11 @@ def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | Non
     # last record is blank-filled); ReadStat drops it the same way.
     while total and (len(data) - (total - 1) * width) <= RECORD and not bytes(data[(total - 1) * width :]).strip():
         total -= 1
-    total = min(total, rows) if rows is not None else total
-    block = np.frombuffer(data, dtype=np.uint8, count=total * width).reshape(total, width)
+    first, stop = (
+        rows.indices(total)[:2] if isinstance(rows, slice) else (0, total if rows is None else min(total, rows))
+    )
+    count = max(0, stop - first)
+    block = np.frombuffer(data, dtype=np.uint8, count=count * width, offset=first * width).reshape(count, width)
     wanted = set(columns) if columns is not None else set(names)
     frame: dict[str, pd.Series] = {}
     formats: dict[str, str] = {}

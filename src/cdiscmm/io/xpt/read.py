@@ -43,19 +43,20 @@ def canonical_format(text: str) -> str:
 def read_xpt(
     path: Path,
     columns: list[str] | None = None,
-    rows: int | None = None,
+    rows: int | slice | None = None,
     *,
     content: bytes | None = None,
     findings: list[XptFinding] | None = None,
 ) -> XptContent:
     """Read ``path`` (or its already-read bytes, ``content``): every variable or those of ``columns`` (file order),
-        every observation or the first ``rows``. Character columns come back as str with '' for missing, numerics as
-        float, a numeric with a SAS date format as datetime64 (datetime format: ``datetime64[us]``). ``findings``: the
-    strict checker's findings on ``content`` when the caller already has them (it is then not run again).
+    every observation, the first ``rows`` or the slice ``rows`` (step 1, e.g. one run of subjects). Character
+    columns come back as str with '' for missing, numerics as float, a numeric with a SAS date format as datetime64
+    (datetime format: ``datetime64[us]``). ``findings``: the strict checker's findings on ``content`` when the
+    caller already has them (it is then not run again).
 
-        The file is read from disk once, checked for TS-140 structure (:func:`cdiscmm.io.xpt.check.require_readable`)
-        and decoded by the project's own vectorised reader (:mod:`cdiscmm.io.xpt.decode`), which the tests hold equal
-        to pyreadstat on every bundled file.
+    The file is read from disk once, checked for TS-140 structure (:func:`cdiscmm.io.xpt.check.require_readable`)
+    and decoded by the project's own vectorised reader (:mod:`cdiscmm.io.xpt.decode`), which the tests hold equal
+    to pyreadstat on every bundled file.
     """
     if content is None and path.is_file():
         content = path.read_bytes()

@@ -1,0 +1,158 @@
+"""The SDTM records of one chunk of subjects, read from the delivery's XPT files without reading the rest.
+
+SDTM datasets are sorted by their keys, STUDYID and USUBJID first (SDTMIG 3.4 §3.2.1.1; ``cdiscmm sdtm`` writes
+them so), and a chunk is a run of consecutive subjects of the sorted DM list, so a chunk's records are one run of
+rows of each file. :func:`chunk_spans` finds each chunk's run once per file, from its USUBJID column alone; a
+chunk is then read as the one slice of rows ``slice(FIRST, STOP)`` (:func:`cdiscmm.io.xpt.read.read_xpt`). When
+the run holds other records too (a file not sorted by USUBJID, or a subject that is not in DM between the chunk's
+subjects), they are dropped by USUBJID, so a chunk always gets the file's records of its subjects in file order:
+what cutting the whole dataset gives (:class:`SubjectSlice`).
+
+A SUPP-- is read the same way and merged into its parent with the whole SUPP--'s QNAM columns
+(:func:`cdiscmm.adam.sdtm_input.supp_qnams`, from its IDVAR and QNAM columns read once), so a chunk without a
+QNAM still has its column, all missing. A dataset without USUBJID (trial design: TS, TA, …) is read whole once
+and given to every chunk; a dataset given as a Dataset-JSON file or a frame is read whole and cut (SubjectSlice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cdiscmm.adam.sdtm_input import SdtmData, blank_to_missing, combine_supp, supp_qnams
+from cdiscmm.io.xpt.read import read_xpt
+
+
+class SubjectSlice(Mapping[str, pd.DataFrame]):
+    """The SDTM datasets of ``sdtm`` (frames or files read whole) restricted to the records of ``subjects``
+    (datasets without USUBJID whole), each cut on first use; ``folder`` is the delivery's (for messages)."""
+
+    def __init__(self, sdtm: Mapping[str, pd.DataFrame], subjects: pd.Index) -> None:
+        self._sdtm = sdtm
+        self._subjects = subjects
+        self._cut: dict[str, pd.DataFrame] = {}
+        self.folder = getattr(sdtm, "folder", None)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._cut:
+            frame = self._sdtm[name]
+            inside = frame["USUBJID"].isin(self._subjects) if "USUBJID" in frame else None
+            self._cut[name] = frame if inside is None else frame.loc[inside].reset_index(drop=True)
+        return self._cut[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sdtm
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sdtm)
+
+    def __len__(self) -> int:
+        return len(self._sdtm)
+
+
+#: The columns of :func:`chunk_spans`: a chunk's first row, the row after its last, and its number of records.
+SPAN_COLUMNS = ["FIRST", "STOP", "RECORDS"]
+
+
+def chunk_spans(usubjid: pd.Series, subjects: pd.Index, size: int) -> pd.DataFrame:
+    """Per chunk of ``size`` consecutive ``subjects`` (index: chunk number from 0), the rows of ``usubjid`` (a
+    dataset's USUBJID column in file order) holding its subjects: FIRST, STOP (the run ``FIRST:STOP``, which may
+    hold other subjects' rows too) and RECORDS (how many are the chunk's; 0, FIRST = STOP = 0 when none)."""
+    chunks = -(-len(subjects) // size)
+    codes = subjects.get_indexer(usubjid)
+    rows = np.flatnonzero(codes >= 0)
+    found = pd.DataFrame({"CHUNK": codes[rows] // size, "ROW": rows}).groupby("CHUNK")["ROW"]
+    spans = pd.DataFrame({"FIRST": found.min(), "STOP": found.max() + 1, "RECORDS": found.size()})
+    return spans.reindex(pd.RangeIndex(chunks), fill_value=0).astype("int64")
+
+
+def read_chunk(file: Path, spans: pd.DataFrame, number: int, subjects: pd.Index) -> pd.DataFrame:
+    """The records of chunk ``number`` (its ``subjects``) of the XPT ``file`` whose :func:`chunk_spans` are
+    ``spans``, blanks as missing: one slice of rows, less the rows of other subjects when the run holds some."""
+    first, stop, records = (int(value) for value in spans.loc[number, SPAN_COLUMNS])
+    frame = read_xpt(file, rows=slice(first, stop), findings=[]).data  # checked when its USUBJID was read
+    if stop - first != records:
+        frame = frame.loc[frame["USUBJID"].isin(subjects)].reset_index(drop=True)
+    return blank_to_missing(frame)
+
+
+class ChunkedDelivery:
+    """The SDTM delivery ``sdtm`` read ``size`` subjects (of the sorted ``subjects``) at a time (module notes).
+
+    Each file's USUBJID column (a SUPP--'s with IDVAR and QNAM) is read on the first use of its dataset and only
+    the chunk spans and QNAM order are kept; a dataset without USUBJID is kept whole."""
+
+    def __init__(self, sdtm: Mapping[str, pd.DataFrame], subjects: pd.Index, size: int) -> None:
+        self.sdtm = sdtm
+        self.subjects = subjects
+        self.size = size
+        files = sdtm.files if isinstance(sdtm, SdtmData) else {}
+        self._files = {name: pair for name, pair in files.items() if pair[0].suffix.lower() == ".xpt"}
+        self._spans: dict[Path, pd.DataFrame | None] = {}
+        self._qnams: dict[Path, list[str]] = {}
+
+    def chunks(self) -> int:
+        """The number of chunks (at least 1)."""
+        return max(1, -(-len(self.subjects) // self.size))
+
+    def chunk(self, number: int) -> Mapping[str, pd.DataFrame]:
+        """The datasets of chunk ``number`` (from 0), each read on first use."""
+        subjects = self.subjects[number * self.size : (number + 1) * self.size]
+        return ChunkData(self, number, subjects)
+
+    def spans(self, file: Path) -> pd.DataFrame | None:
+        """``file``'s :func:`chunk_spans`, None when it has no USUBJID (read once; a SUPP--'s QNAM order too)."""
+        if file not in self._spans:
+            keys = read_xpt(file, columns=["USUBJID", "IDVAR", "QNAM"]).data
+            if "USUBJID" not in keys:
+                self._spans[file] = None
+                return None
+            self._spans[file] = chunk_spans(blank_to_missing(keys)["USUBJID"], self.subjects, self.size)
+            if {"IDVAR", "QNAM"} <= set(keys.columns):
+                self._qnams[file] = supp_qnams(blank_to_missing(keys))
+        return self._spans[file]
+
+    def read(self, name: str, number: int, subjects: pd.Index) -> pd.DataFrame:
+        """Dataset ``name``'s records of chunk ``number`` (its ``subjects``), its SUPP-- merged in."""
+        if name not in self._files:
+            return SubjectSlice(self.sdtm, subjects)[name]
+        file, supp = self._files[name]
+        spans = self.spans(file)
+        if spans is None:
+            return self.sdtm[name]  # trial design: read whole once (SdtmData keeps it), the same for every chunk
+        frame = read_chunk(file, spans, number, subjects)
+        supp_spans = None if supp is None else self.spans(supp)
+        if supp is None or supp_spans is None:
+            return frame if supp is None else combine_supp(frame, blank_to_missing(read_xpt(supp).data), str(supp))
+        records = read_chunk(supp, supp_spans, number, subjects)
+        return combine_supp(frame, records, str(supp), self._qnams.get(supp))
+
+
+class ChunkData(Mapping[str, pd.DataFrame]):
+    """The SDTM datasets of one chunk of a :class:`ChunkedDelivery`, each read on first use and kept."""
+
+    def __init__(self, delivery: ChunkedDelivery, number: int, subjects: pd.Index) -> None:
+        self._delivery = delivery
+        self._number = number
+        self._subjects = subjects
+        self._read: dict[str, pd.DataFrame] = {}
+        self.folder = getattr(delivery.sdtm, "folder", None)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._read:
+            if name not in self._delivery.sdtm:
+                raise KeyError(name)
+            self._read[name] = self._delivery.read(name, self._number, self._subjects)
+        return self._read[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._delivery.sdtm
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._delivery.sdtm)
+
+    def __len__(self) -> int:
+        return len(self._delivery.sdtm)
