@@ -9,7 +9,7 @@ import pytest
 
 from cdiscmm.adam.chunk_input import ChunkedDelivery, SubjectSlice, chunk_spans
 from cdiscmm.adam.sdtm_input import read_sdtm_folder
-from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.io.xpt.read import read_xpt, read_xpt_rows
 from cdiscmm.io.xpt.write import write_xpt
 from tests.adam.test_sdtm_input import supp, xpt_dataset
 
@@ -34,7 +34,7 @@ def test_a_run_holding_other_subjects_counts_only_the_chunks_records() -> None:
     pd.testing.assert_frame_equal(chunk_spans(usubjid, SUBJECTS, 2), _spans([(0, 5, 2), (3, 4, 1), (0, 0, 0)]))
 
 
-def test_read_xpt_reads_a_slice_of_rows(tmp_path: Path) -> None:
+def test_read_xpt_reads_a_slice_of_rows_and_read_xpt_rows_the_same_from_those_bytes_alone(tmp_path: Path) -> None:
     frame = pd.DataFrame({"USUBJID": ["S1", "S2", "S3", "S4"], "AESEQ": [1.0, 2.0, 3.0, 4.0]})
     write_xpt(xpt_dataset("AE", frame), tmp_path / "ae.xpt")
     assert read_xpt(tmp_path / "ae.xpt", rows=slice(1, 3)).data.to_dict("list") == {
@@ -43,6 +43,16 @@ def test_read_xpt_reads_a_slice_of_rows(tmp_path: Path) -> None:
     }
     assert read_xpt(tmp_path / "ae.xpt", rows=slice(0, 0)).data.columns.tolist() == ["USUBJID", "AESEQ"]
     assert len(read_xpt(tmp_path / "ae.xpt", rows=2).data) == 2
+    for rows in (slice(0, 4), slice(1, 3), slice(3, 4), slice(2, 2)):
+        expected = read_xpt(tmp_path / "ae.xpt", rows=rows)
+        alone = read_xpt_rows(tmp_path / "ae.xpt", rows)
+        pd.testing.assert_frame_equal(alone.data, expected.data)
+        assert (alone.name, alone.label, alone.labels, alone.formats) == (
+            expected.name,
+            expected.label,
+            expected.labels,
+            expected.formats,
+        )
 
 
 def _delivery(folder: Path, ae_subjects: list[str]) -> None:

@@ -1,12 +1,12 @@
 """The SDTM records of one chunk of subjects, read from the delivery's XPT files without reading the rest.
 
-SDTM datasets are sorted by their keys, STUDYID and USUBJID first (SDTMIG 3.4 §3.2.1.1; ``cdiscmm sdtm`` writes
-them so), and a chunk is a run of consecutive subjects of the sorted DM list, so a chunk's records are one run of
-rows of each file. :func:`chunk_spans` finds each chunk's run once per file, from its USUBJID column alone; a
-chunk is then read as the one slice of rows ``slice(FIRST, STOP)`` (:func:`cdiscmm.io.xpt.read.read_xpt`). When
-the run holds other records too (a file not sorted by USUBJID, or a subject that is not in DM between the chunk's
-subjects), they are dropped by USUBJID, so a chunk always gets the file's records of its subjects in file order:
-what cutting the whole dataset gives (:class:`SubjectSlice`).
+SDTM datasets are sorted by their keys, STUDYID and USUBJID first (SDTMIG 3.4 lists each dataset's keys;
+``cdiscmm sdtm`` writes them so), and a chunk is a run of consecutive subjects of the sorted DM list, so a chunk's
+records are one run of rows of each file. :func:`chunk_spans` finds each chunk's run once per file, from its
+USUBJID column alone; a chunk is then read as the one slice of rows ``FIRST:STOP``, only those bytes of the file
+(:func:`cdiscmm.io.xpt.read.read_xpt_rows`). When the run holds other records too (a file not sorted by USUBJID,
+or a subject that is not in DM between the chunk's subjects), they are dropped by USUBJID, so a chunk always gets
+the file's records of its subjects in file order: what cutting the whole dataset gives (:class:`SubjectSlice`).
 
 A SUPP-- is read the same way and merged into its parent with the whole SUPP--'s QNAM columns
 (:func:`cdiscmm.adam.sdtm_input.supp_qnams`, from its IDVAR and QNAM columns read once), so a chunk without a
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.adam.sdtm_input import SdtmData, blank_to_missing, combine_supp, supp_qnams
-from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.io.xpt.read import read_xpt, read_xpt_rows
 
 
 class SubjectSlice(Mapping[str, pd.DataFrame]):
@@ -73,7 +73,7 @@ def read_chunk(file: Path, spans: pd.DataFrame, number: int, subjects: pd.Index)
     """The records of chunk ``number`` (its ``subjects``) of the XPT ``file`` whose :func:`chunk_spans` are
     ``spans``, blanks as missing: one slice of rows, less the rows of other subjects when the run holds some."""
     first, stop, records = (int(value) for value in spans.loc[number, SPAN_COLUMNS])
-    frame = read_xpt(file, rows=slice(first, stop), findings=[]).data  # checked when its USUBJID was read
+    frame = read_xpt_rows(file, slice(first, stop)).data  # read_xpt read (checked) it for its USUBJID column
     if stop - first != records:
         frame = frame.loc[frame["USUBJID"].isin(subjects)].reset_index(drop=True)
     return blank_to_missing(frame)

@@ -121,19 +121,65 @@ def _numbers(block: np.ndarray, fmt: str) -> pd.Series:
     return pd.Series(values)
 
 
-def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | slice | None = None) -> Decoded:
-    """The first member of the XPT ``content``: every variable, or those of ``columns`` (file order), and every
-    observation, or the first ``rows``, or those of the slice ``rows`` (step 1; e.g. one run of subjects)."""
-    count = int(content[NAMESTR_HEAD + 54 : NAMESTR_HEAD + 58])
-    size = int(content[MEMBER + 75 : MEMBER + 78])  # 140, or 136 on VAX/VMS (TS-140, item 3)
-    start = NAMESTR_HEAD + RECORD
-    raw = np.frombuffer(content, dtype=np.uint8, count=count * size, offset=start).reshape(count, size)
+#: Bytes of the header records before the NAMESTRs, with the NAMESTR header (enough for :func:`head_length`).
+FIXED_HEAD = NAMESTR_HEAD + RECORD
+
+
+def head_length(head: bytes) -> int:
+    """Bytes before the first observation (headers, NAMESTRs, OBS header), from the first :data:`FIXED_HEAD`."""
+    count = int(head[NAMESTR_HEAD + 54 : NAMESTR_HEAD + 58])
+    size = int(head[MEMBER + 75 : MEMBER + 78])  # 140, or 136 on VAX/VMS (TS-140, item 3)
+    return FIXED_HEAD + count * size + padding(count * size) + RECORD
+
+
+def _namestrs(head: bytes) -> tuple[np.ndarray, list[str], int]:
+    """The NAMESTR records, the variable names and the observation width in bytes."""
+    count = int(head[NAMESTR_HEAD + 54 : NAMESTR_HEAD + 58])
+    size = int(head[MEMBER + 75 : MEMBER + 78])
+    raw = np.frombuffer(head, dtype=np.uint8, count=count * size, offset=FIXED_HEAD).reshape(count, size)
     full = np.zeros((count, NAMESTR.itemsize), dtype=np.uint8)
     full[:, :size] = raw
     records = full.view(NAMESTR).reshape(count)
     names = [_text(bytes(name)) for name in records["nname"]]
-    observations = start + count * size + padding(count * size) + RECORD
-    width = int(records["nlng"].astype(np.int64).sum())
+    return records, names, int(records["nlng"].astype(np.int64).sum())
+
+
+def observation_width(head: bytes) -> int:
+    """Bytes of one observation (the variables' lengths summed) of the member whose head is ``head``."""
+    return _namestrs(head)[2]
+
+
+def _decoded(
+    head: bytes, records: np.ndarray, names: list[str], block: np.ndarray, columns: list[str] | None
+) -> Decoded:
+    """The member of header ``head`` with the (n, width) observations ``block``: the variables of ``columns``."""
+    wanted = set(columns) if columns is not None else set(names)
+    frame: dict[str, pd.Series] = {}
+    formats: dict[str, str] = {}
+    for record, name in zip(records, names, strict=True):
+        fmt = _format(record)
+        if fmt:
+            formats[name] = fmt
+        if name not in wanted:
+            continue
+        position, length = int(record["npos"]), int(record["nlng"])
+        part = block[:, position : position + length]
+        frame[name] = _characters(part) if int(record["ntype"]) == 2 else _numbers(part, fmt)
+    member = head[MEMBER_DATA : MEMBER_DATA + RECORD]
+    return Decoded(
+        data=pd.DataFrame(frame, columns=[name for name in names if name in wanted]),
+        name=_text(member[8:16]),
+        label=_text(head[MEMBER_LABEL + 32 : MEMBER_LABEL + 72]),
+        labels={name: _text(bytes(record["nlabel"])) for record, name in zip(records, names, strict=True)},
+        formats=formats,
+    )
+
+
+def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | slice | None = None) -> Decoded:
+    """The first member of the XPT ``content``: every variable, or those of ``columns`` (file order), and every
+    observation, or the first ``rows``, or those of the slice ``rows`` (step 1; e.g. one run of subjects)."""
+    records, names, width = _namestrs(content)
+    observations = head_length(content)
     end = content.find(HEADER_PREFIX + b"MEMBER  HEADER RECORD", observations)
     while end >= 0 and (end - observations) % RECORD:
         end = content.find(HEADER_PREFIX + b"MEMBER  HEADER RECORD", end + 1)
@@ -148,23 +194,13 @@ def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | sli
     )
     count = max(0, stop - first)
     block = np.frombuffer(data, dtype=np.uint8, count=count * width, offset=first * width).reshape(count, width)
-    wanted = set(columns) if columns is not None else set(names)
-    frame: dict[str, pd.Series] = {}
-    formats: dict[str, str] = {}
-    for record, name in zip(records, names, strict=True):
-        fmt = _format(record)
-        if fmt:
-            formats[name] = fmt
-        if name not in wanted:
-            continue
-        position, length = int(record["npos"]), int(record["nlng"])
-        part = block[:, position : position + length]
-        frame[name] = _characters(part) if int(record["ntype"]) == 2 else _numbers(part, fmt)
-    member = content[MEMBER_DATA : MEMBER_DATA + RECORD]
-    return Decoded(
-        data=pd.DataFrame(frame, columns=[name for name in names if name in wanted]),
-        name=_text(member[8:16]),
-        label=_text(content[MEMBER_LABEL + 32 : MEMBER_LABEL + 72]),
-        labels={name: _text(bytes(record["nlabel"])) for record, name in zip(records, names, strict=True)},
-        formats=formats,
-    )
+    return _decoded(content, records, names, block, columns)
+
+
+def decode_rows(head: bytes, data: bytes, columns: list[str] | None = None) -> Decoded:
+    """The member whose first :func:`head_length` bytes are ``head``, with the whole observations ``data`` (a run
+    of its records read on its own; none is taken for padding): every variable, or those of ``columns``."""
+    records, names, width = _namestrs(head)
+    count = len(data) // width if width else 0
+    block = np.frombuffer(data, dtype=np.uint8, count=count * width).reshape(count, width)
+    return _decoded(head, records, names, block, columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pyarrow as pa
 
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.xpt.check import XptFinding, require_readable
-from cdiscmm.io.xpt.decode import decode_xpt
+from cdiscmm.io.xpt.decode import FIXED_HEAD, Decoded, decode_rows, decode_xpt, head_length, observation_width
 
 
 @dataclass
@@ -62,8 +63,27 @@ def read_xpt(
         content = path.read_bytes()
     require_readable(path, content=content, findings=findings)
     assert content is not None  # require_readable raised for a missing file
+    whole: bytes = content
+    return _content(path, lambda: decode_xpt(whole, columns, rows))
+
+
+def read_xpt_rows(path: Path, rows: slice, columns: list[str] | None = None) -> XptContent:
+    """What ``read_xpt(path, columns, rows)`` gives for a file :func:`read_xpt` has read (so checked) before and
+    observations ``rows`` (``start:stop``, within the file's observations), reading from disk only the head and
+    those observations' bytes (fixed width, TS-140), not the file: for one run of records of a large file."""
+    with path.open("rb") as stream:
+        head = stream.read(FIXED_HEAD)
+        head += stream.read(head_length(head) - len(head))
+        width = observation_width(head)
+        stream.seek(len(head) + rows.start * width)
+        data = stream.read(max(0, rows.stop - rows.start) * width)
+    return _content(path, lambda: decode_rows(head, data, columns))
+
+
+def _content(path: Path, decode: Callable[[], Decoded]) -> XptContent:
+    """``decode()``'s member as XptContent (formats in canonical spelling); a decoding error is an InputError."""
     try:
-        decoded = decode_xpt(content, columns, rows)
+        decoded = decode()
     except (ValueError, pa.ArrowInvalid) as exc:  # e.g. a character value that is not UTF-8
         raise InputError(f"not a readable SAS XPORT file ({exc})", Location(file=str(path))) from None
     return XptContent(
