@@ -165,15 +165,15 @@ def _check_variables(records: np.ndarray, found: _Findings) -> bool:
 def _check_observations(content: bytes, start: int, records: np.ndarray, found: _Findings, ascii_only: bool) -> None:
     """The data after the OBS header: whole observations, blank padding, one member, ASCII where required."""
     width = int(records["nlng"].astype(np.int64).sum())
-    data = content[start:]
-    next_member = data.find(HEADER_PREFIX + b"MEMBER  HEADER RECORD")
+    data = memoryview(content)[start:]  # a view: the observations are not copied
+    next_member = content.find(HEADER_PREFIX + b"MEMBER  HEADER RECORD", start) - start
     if next_member >= 0 and next_member % RECORD == 0:
         found.add("XPT010", "the file holds more than one member (dataset)")
         data = data[:next_member]
     if width == 0:
         return
     rows, rest = divmod(len(data), width)
-    tail = data[rows * width :]
+    tail = bytes(data[rows * width :])
     if tail.strip(b" ") or rest >= RECORD:
         found.add("XPT001", f"file ends inside observation {rows + 1} (truncated)", kind="structure", row=rows + 1)
         return
