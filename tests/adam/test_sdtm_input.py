@@ -114,3 +114,12 @@ def test_optional_gives_none_and_a_note(capsys: pytest.CaptureFixture[str], monk
     err = capsys.readouterr().err
     assert "note: SDTM RS not in the input; ISS left missing" in err
     assert "note: SDTM CM.CMCAT not in the input; PRIORLN left missing" in err
+
+
+def test_columns_reads_only_the_named_variables_the_dataset_has(tmp_path: Path) -> None:
+    dm = pd.DataFrame({"STUDYID": ["ST", "ST"], "USUBJID": ["S1", "S2"], "DTHFL": ["Y", ""], "AGE": [50.0, 60.0]})
+    write_xpt(xpt_dataset("DM", dm), tmp_path / "dm.xpt")
+    data = read_sdtm_folder(tmp_path)
+    assert data.columns("DM", ["DTHFL", "USUBJID", "NOPE"]).columns.tolist() == ["USUBJID", "DTHFL"]
+    assert list(data.columns("DM", ["DTHFL"])["DTHFL"].isna()) == [False, True]
+    pd.testing.assert_frame_equal(data.columns("DM", ["AGE"]), data["DM"][["AGE"]])  # read whole once kept: cut

@@ -61,6 +61,15 @@ class SdtmData(Mapping[str, pd.DataFrame]):
             self._frames[name] = _read_dataset(*self._files[name])
         return self._frames[name]
 
+    def columns(self, name: str, columns: Sequence[str]) -> pd.DataFrame:
+        """Dataset ``name`` with only those of ``columns`` it has (file order), blanks as missing: an XPT file
+        without a SUPP-- is decoded for those columns alone and not kept; otherwise the dataset is cut."""
+        file, supp = self._files.get(name, (None, None))
+        if name in self._frames or file is None or supp is not None or file.suffix.lower() != ".xpt":
+            frame = self[name]
+            return frame[[column for column in frame.columns if column in columns]]
+        return blank_to_missing(read_xpt(file, columns=list(columns)).data)
+
     def __contains__(self, name: object) -> bool:
         return name in self._frames or name in self._files
 

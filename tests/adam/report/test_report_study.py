@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from cdiscmm.adam.report.build import build_report, read_report_inputs
+from cdiscmm.adam.sdtm_input import read_sdtm_folder
 from cdiscmm.io.xpt.read import read_xpt
 from tests.adam.report.test_report_small import plain_km, plain_rate
 from tests.conftest import SMALL_STUDY
@@ -92,3 +94,15 @@ def test_report_page_opens_with_every_section(small_study_out: Path) -> None:
     ]:
         assert title in page
     assert page.count("data:image/png;base64,") >= 7
+
+
+def test_the_report_columns_read_back_give_the_tables_of_the_whole_datasets(small_study_out: Path) -> None:
+    folder = small_study_out / SMALL_STUDY / "adam"
+    whole = build_report(dict(read_sdtm_folder(folder)))
+    read_back, _ = read_report_inputs(folder, None)
+    assert len(read_back["ADQS"].columns) < len(read_sdtm_folder(folder)["ADQS"].columns)
+    cut = build_report(read_back)
+    assert [section.name for section in cut.sections] == [section.name for section in whole.sections]
+    assert (cut.studyid, cut.missing) == (whole.studyid, whole.missing)
+    for ours, theirs in zip(cut.sections, whole.sections, strict=True):
+        pd.testing.assert_frame_equal(ours.table, theirs.table)

@@ -18,6 +18,20 @@ from cdiscmm.adam.sdtm_input import combine_supp, read_sdtm_folder
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 
+#: The variables the report reads of each ADaM dataset (the tables of :mod:`.efficacy`, :mod:`.safety`,
+#: :mod:`.pro` and :func:`~cdiscmm.adam.endpoints.summarise_endpoints`; STUDYID names the study): only these are
+#: read back, so the report holds a few columns of the study's records, not its datasets.
+REPORT_COLUMNS: dict[str, list[str]] = {
+    "ADSL": ["STUDYID", "USUBJID", "SAFFL"],
+    "ADAE": [
+        *("STUDYID", "USUBJID", "TRTEMFL", "CRSFL", "ICANSFL", "AETOXGRN", "ONSLDDY", "ADURN"),
+        *("AETOCI", "AECORT", "AEOUT", "ADRFL", "SADRFL", "AEBODSYS", "AEDECOD"),
+    ],
+    "ADRS": ["STUDYID", "USUBJID", "PARAMCD", "AVALC"],
+    "ADTTE": ["STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVAL", "AVALU", "CNSR"],
+    "ADQS": ["STUDYID", "PARCAT1", "PARAMCD", "PARAM", "PARAMN", "AVISIT", "ADY", "ABLFL", "AVAL", "BASE", "CHG"],
+}
+
 
 @dataclass
 class Section:
@@ -170,8 +184,10 @@ def _studyid(adam: Mapping[str, pd.DataFrame]) -> str:
 def read_report_inputs(
     adam_folder: Path, sdtm_folder: Path | None
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
-    """The ADaM frames of ``adam_folder`` and SDTM HO (SUPPHO merged) of ``sdtm_folder`` when it has ``ho.xpt``."""
-    adam = dict(read_sdtm_folder(adam_folder))
+    """The ADaM frames of ``adam_folder``, each with only the variables of :data:`REPORT_COLUMNS` (another dataset
+    with STUDYID alone), and SDTM HO (SUPPHO merged) of ``sdtm_folder`` when it has ``ho.xpt``."""
+    found = read_sdtm_folder(adam_folder)
+    adam = {name: found.columns(name, REPORT_COLUMNS.get(name, ["STUDYID"])) for name in found}
     if sdtm_folder is None or not (sdtm_folder / "ho.xpt").is_file():
         return adam, None
     ho = read_xpt(sdtm_folder / "ho.xpt").data.replace({"": None})
