@@ -9,6 +9,7 @@ import pytest
 
 from cdiscmm.adam.chunk_input import ChunkedDelivery, SubjectSlice, chunk_spans
 from cdiscmm.adam.sdtm_input import read_sdtm_folder
+from cdiscmm.core.errors import InputError
 from cdiscmm.io.xpt.read import read_xpt, read_xpt_rows
 from cdiscmm.io.xpt.write import write_xpt
 from tests.adam.test_sdtm_input import supp, xpt_dataset
@@ -85,3 +86,11 @@ def test_chunks_read_as_slices_equal_the_whole_datasets_cut_by_subject(tmp_path:
     assert delivery.chunk(1)["AE"]["AETRTEM"].isna().all()
     assert delivery.chunk(0)["TS"] is delivery.chunk(2)["TS"]
     assert sorted(delivery.chunk(0)) == ["AE", "DM", "TS"]
+
+
+def test_a_supp_without_usubjid_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    _delivery(tmp_path, ["S1", "S2"])
+    bad = supp([("S1", "AESEQ", "1", "AETRTEM", "Y")]).drop(columns="USUBJID")
+    write_xpt(xpt_dataset("SUPPAE", bad), tmp_path / "suppae.xpt")
+    with pytest.raises(InputError, match=r"suppae\.xpt has no variable USUBJID"):
+        ChunkedDelivery(read_sdtm_folder(tmp_path), SUBJECTS, 2).chunk(0)["AE"]

@@ -61,7 +61,7 @@ def chunk_spans(usubjid: pd.Series, subjects: pd.Index, size: int) -> pd.DataFra
     """Per chunk of ``size`` consecutive ``subjects`` (index: chunk number from 0), the rows of ``usubjid`` (a
     dataset's USUBJID column in file order) holding its subjects: FIRST, STOP (the run ``FIRST:STOP``, which may
     hold other subjects' rows too) and RECORDS (how many are the chunk's; 0, FIRST = STOP = 0 when none)."""
-    chunks = -(-len(subjects) // size)
+    chunks = max(1, -(-len(subjects) // size))
     codes = subjects.get_indexer(usubjid)
     rows = np.flatnonzero(codes >= 0)
     found = pd.DataFrame({"CHUNK": codes[rows] // size, "ROW": rows}).groupby("CHUNK")["ROW"]
@@ -95,7 +95,7 @@ class ChunkedDelivery:
         self._qnams: dict[Path, list[str]] = {}
 
     def chunks(self) -> int:
-        """The number of chunks (at least 1)."""
+        """The number of chunks (at least 1, as :func:`chunk_spans` counts them)."""
         return max(1, -(-len(self.subjects) // self.size))
 
     def chunk(self, number: int) -> Mapping[str, pd.DataFrame]:
@@ -124,9 +124,11 @@ class ChunkedDelivery:
         if spans is None:
             return self.sdtm[name]  # trial design: read whole once (SdtmData keeps it), the same for every chunk
         frame = read_chunk(file, spans, number, subjects)
-        supp_spans = None if supp is None else self.spans(supp)
-        if supp is None or supp_spans is None:
-            return frame if supp is None else combine_supp(frame, blank_to_missing(read_xpt(supp).data), str(supp))
+        if supp is None:
+            return frame
+        supp_spans = self.spans(supp)
+        if supp_spans is None:  # a SUPP-- without USUBJID: combine_supp says so
+            return combine_supp(frame, blank_to_missing(read_xpt(supp).data), str(supp))
         records = read_chunk(supp, supp_spans, number, subjects)
         return combine_supp(frame, records, str(supp), self._qnams.get(supp))
 
