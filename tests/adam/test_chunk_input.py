@@ -10,7 +10,7 @@ import pytest
 from cdiscmm.adam.chunk_input import ChunkedDelivery, SubjectSlice, chunk_spans
 from cdiscmm.adam.sdtm_input import read_sdtm_folder
 from cdiscmm.core.errors import InputError
-from cdiscmm.io.xpt.read import read_xpt, read_xpt_rows
+from cdiscmm.io.xpt.read import read_xpt, read_xpt_columns, read_xpt_rows
 from cdiscmm.io.xpt.write import write_xpt
 from tests.adam.test_sdtm_input import supp, xpt_dataset
 
@@ -94,3 +94,17 @@ def test_a_supp_without_usubjid_is_an_input_error_naming_it(tmp_path: Path) -> N
     write_xpt(xpt_dataset("SUPPAE", bad), tmp_path / "suppae.xpt")
     with pytest.raises(InputError, match=r"suppae\.xpt has no variable USUBJID"):
         ChunkedDelivery(read_sdtm_folder(tmp_path), SUBJECTS, 2).chunk(0)["AE"]
+
+
+@pytest.mark.parametrize("block_bytes", [1, 80, 200, 1 << 20])
+def test_read_xpt_columns_by_blocks_gives_what_read_xpt_gives(tmp_path: Path, block_bytes: int) -> None:
+    ids = [f"S{number:03d}" for number in range(301)]  # 13-byte observations: blocks of 1,040 bytes or more
+    frame = pd.DataFrame({"USUBJID": ids, "AESEQ": [float(n) for n in range(301)], "QNAM": ["Q"] * 300 + [""]})
+    write_xpt(xpt_dataset("AE", frame), tmp_path / "ae.xpt")
+    # one character variable, the last value blank: an observation of blanks in the final record is padding
+    write_xpt(xpt_dataset("XX", frame[["QNAM"]]), tmp_path / "xx.xpt")
+    for name, columns in (("ae", ["USUBJID", "QNAM"]), ("ae", ["NOPE"]), ("xx", ["QNAM"])):
+        expected = read_xpt(tmp_path / f"{name}.xpt", columns=columns).data
+        got = read_xpt_columns(tmp_path / f"{name}.xpt", columns, block_bytes)
+        pd.testing.assert_frame_equal(got, expected)
+    assert len(read_xpt(tmp_path / "xx.xpt").data) == 300

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.adam.sdtm_input import SdtmData, blank_to_missing, combine_supp, supp_qnams
-from cdiscmm.io.xpt.read import read_xpt, read_xpt_rows
+from cdiscmm.io.xpt.read import read_xpt, read_xpt_columns, read_xpt_rows
 
 
 class SubjectSlice(Mapping[str, pd.DataFrame]):
@@ -82,8 +82,9 @@ def read_chunk(file: Path, spans: pd.DataFrame, number: int, subjects: pd.Index)
 class ChunkedDelivery:
     """The SDTM delivery ``sdtm`` read ``size`` subjects (of the sorted ``subjects``) at a time (module notes).
 
-    Each file's USUBJID column (a SUPP--'s with IDVAR and QNAM) is read on the first use of its dataset and only
-    the chunk spans and QNAM order are kept; a dataset without USUBJID is kept whole."""
+    Each file's USUBJID column (a SUPP--'s with IDVAR and QNAM) is read on the first use of its dataset, a block
+    of the file at a time (:func:`cdiscmm.io.xpt.read.read_xpt_columns`), and only the chunk spans and QNAM order
+    are kept; a dataset without USUBJID is kept whole."""
 
     def __init__(self, sdtm: Mapping[str, pd.DataFrame], subjects: pd.Index, size: int) -> None:
         self.sdtm = sdtm
@@ -106,7 +107,7 @@ class ChunkedDelivery:
     def spans(self, file: Path) -> pd.DataFrame | None:
         """``file``'s :func:`chunk_spans`, None when it has no USUBJID (read once; a SUPP--'s QNAM order too)."""
         if file not in self._spans:
-            keys = read_xpt(file, columns=["USUBJID", "IDVAR", "QNAM"]).data
+            keys = read_xpt_columns(file, ["USUBJID", "IDVAR", "QNAM"])
             if "USUBJID" not in keys:
                 self._spans[file] = None
                 return None

@@ -175,14 +175,21 @@ def _decoded(
     )
 
 
+def member_header_at(content: bytes, start: int = 0) -> int:
+    """Where the first member header record after ``start`` begins (a record boundary counted from ``start``),
+    -1 when none: the end of a member's observations when a file holds another."""
+    end = content.find(HEADER_PREFIX + b"MEMBER  HEADER RECORD", start)
+    while end >= 0 and (end - start) % RECORD:
+        end = content.find(HEADER_PREFIX + b"MEMBER  HEADER RECORD", end + 1)
+    return end
+
+
 def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | slice | None = None) -> Decoded:
     """The first member of the XPT ``content``: every variable, or those of ``columns`` (file order), and every
     observation, or the first ``rows``, or those of the slice ``rows`` (step 1; e.g. one run of subjects)."""
     records, names, width = _namestrs(content)
     observations = head_length(content)
-    end = content.find(HEADER_PREFIX + b"MEMBER  HEADER RECORD", observations)
-    while end >= 0 and (end - observations) % RECORD:
-        end = content.find(HEADER_PREFIX + b"MEMBER  HEADER RECORD", end + 1)
+    end = member_header_at(content, observations)
     data = memoryview(content)[observations : len(content) if end < 0 else end]
     total = len(data) // width if width else 0
     # A last observation of only blanks inside the final record's padding is padding, not data (TS-140: the

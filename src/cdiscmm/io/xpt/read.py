@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,16 @@ import pyarrow as pa
 
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.xpt.check import XptFinding, require_readable
-from cdiscmm.io.xpt.decode import FIXED_HEAD, Decoded, decode_rows, decode_xpt, head_length, observation_width
+from cdiscmm.io.xpt.decode import (
+    FIXED_HEAD,
+    Decoded,
+    decode_rows,
+    decode_xpt,
+    head_length,
+    member_header_at,
+    observation_width,
+)
+from cdiscmm.io.xpt.layout import RECORD
 
 
 @dataclass
@@ -26,6 +36,8 @@ class XptContent:
     formats: dict[str, str]
 
 
+#: Bytes of observations :func:`read_xpt_columns` reads at a time (rounded to whole records and observations).
+BLOCK_BYTES = 1 << 26
 #: A SAS format as SAS writes it: name, width, '.', decimals (SAS 9.4 Formats and Informats, "Syntax").
 _SAS_FORMAT = re.compile(r"^\$?([A-Z_][A-Z0-9_]*?)(\d*)\.?(\d*)$")
 
@@ -78,6 +90,33 @@ def read_xpt_rows(path: Path, rows: slice, columns: list[str] | None = None) -> 
         stream.seek(len(head) + rows.start * width)
         data = stream.read(max(0, rows.stop - rows.start) * width)
     return _content(path, lambda: decode_rows(head, data, columns))
+
+
+def read_xpt_columns(path: Path, columns: list[str], block_bytes: int = BLOCK_BYTES) -> pd.DataFrame:
+    """``read_xpt(path, columns).data`` holding about ``block_bytes`` of the file at a time, not the file: the
+    observations are read and decoded block by block (whole records and observations, so no member header record
+    is cut); the last block, with the head, is checked and decoded by :func:`read_xpt` (the structure, the end of
+    the file and its blank padding). A file whose head cannot be read, or with a second member header inside, is
+    read whole by :func:`read_xpt`, which says what is wrong or stops at that header."""
+    if not path.is_file():
+        return read_xpt(path, columns).data  # the error naming the file
+    size = path.stat().st_size
+    with path.open("rb") as stream:
+        head = stream.read(FIXED_HEAD)
+        try:
+            head += stream.read(max(0, head_length(head) - len(head)))
+            width = observation_width(head)
+        except (ValueError, IndexError):  # not a readable head: read_xpt says why
+            width = 0
+        step = math.lcm(width, RECORD) * max(1, block_bytes // math.lcm(width, RECORD)) if width else size
+        frames: list[pd.DataFrame] = []
+        while len(head) + (len(frames) + 1) * step < size:
+            block = stream.read(step)
+            if member_header_at(block) >= 0:
+                return read_xpt(path, columns).data
+            frames.append(decode_rows(head, block, columns).data)
+        last = read_xpt(path, columns, content=head + stream.read()) if width else read_xpt(path, columns)
+    return pd.concat([*frames, last.data], ignore_index=True)
 
 
 def _content(path: Path, decode: Callable[[], Decoded]) -> XptContent:
