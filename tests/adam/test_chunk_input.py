@@ -10,7 +10,7 @@ import pytest
 from cdiscmm.adam.chunk_input import ChunkedDelivery, SubjectSlice, chunk_spans
 from cdiscmm.adam.sdtm_input import read_sdtm_folder
 from cdiscmm.core.errors import InputError
-from cdiscmm.io.xpt.read import read_xpt, read_xpt_columns, read_xpt_rows
+from cdiscmm.io.xpt.read import read_xpt, read_xpt_blocks, read_xpt_rows
 from cdiscmm.io.xpt.write import write_xpt
 from tests.adam.test_sdtm_input import supp, xpt_dataset
 
@@ -25,14 +25,15 @@ def test_spans_give_each_chunk_its_run_of_rows_and_zero_for_a_chunk_without_reco
     # S3 has no record; X9 is not a DM subject; chunks of 2: (S1, S2), (S3, S4), (S5,)
     usubjid = pd.Series(["S1", "S1", "S2", "S4", "S4", "X9", "S5"])
     expected = _spans([(0, 3, 3), (3, 5, 2), (6, 7, 1)])
-    pd.testing.assert_frame_equal(chunk_spans(usubjid, SUBJECTS, 2), expected)
+    pd.testing.assert_frame_equal(chunk_spans([usubjid], SUBJECTS, 2), expected)
+    pd.testing.assert_frame_equal(chunk_spans([usubjid[:2], usubjid[2:4], usubjid[4:]], SUBJECTS, 2), expected)
     expected = _spans([(0, 1, 1), (0, 0, 0), (0, 0, 0)])
-    pd.testing.assert_frame_equal(chunk_spans(pd.Series(["S1"]), SUBJECTS, 2), expected)
+    pd.testing.assert_frame_equal(chunk_spans([pd.Series(["S1"])], SUBJECTS, 2), expected)
 
 
 def test_a_run_holding_other_subjects_counts_only_the_chunks_records() -> None:
     usubjid = pd.Series(["S1", "X0", None, "S3", "S2"])  # not sorted, a subject not in DM, a missing USUBJID
-    pd.testing.assert_frame_equal(chunk_spans(usubjid, SUBJECTS, 2), _spans([(0, 5, 2), (3, 4, 1), (0, 0, 0)]))
+    pd.testing.assert_frame_equal(chunk_spans([usubjid], SUBJECTS, 2), _spans([(0, 5, 2), (3, 4, 1), (0, 0, 0)]))
 
 
 def test_read_xpt_reads_a_slice_of_rows_and_read_xpt_rows_the_same_from_those_bytes_alone(tmp_path: Path) -> None:
@@ -97,7 +98,7 @@ def test_a_supp_without_usubjid_is_an_input_error_naming_it(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("block_bytes", [1, 80, 200, 1 << 20])
-def test_read_xpt_columns_by_blocks_gives_what_read_xpt_gives(tmp_path: Path, block_bytes: int) -> None:
+def test_read_xpt_blocks_concatenated_give_what_read_xpt_gives(tmp_path: Path, block_bytes: int) -> None:
     ids = [f"S{number:03d}" for number in range(301)]  # 13-byte observations: blocks of 1,040 bytes or more
     frame = pd.DataFrame({"USUBJID": ids, "AESEQ": [float(n) for n in range(301)], "QNAM": ["Q"] * 300 + [""]})
     write_xpt(xpt_dataset("AE", frame), tmp_path / "ae.xpt")
@@ -105,6 +106,6 @@ def test_read_xpt_columns_by_blocks_gives_what_read_xpt_gives(tmp_path: Path, bl
     write_xpt(xpt_dataset("XX", frame[["QNAM"]]), tmp_path / "xx.xpt")
     for name, columns in (("ae", ["USUBJID", "QNAM"]), ("ae", ["NOPE"]), ("xx", ["QNAM"])):
         expected = read_xpt(tmp_path / f"{name}.xpt", columns=columns).data
-        got = read_xpt_columns(tmp_path / f"{name}.xpt", columns, block_bytes)
+        got = pd.concat(list(read_xpt_blocks(tmp_path / f"{name}.xpt", columns, block_bytes)), ignore_index=True)
         pd.testing.assert_frame_equal(got, expected)
     assert len(read_xpt(tmp_path / "xx.xpt").data) == 300

@@ -16,14 +16,15 @@ and given to every chunk; a dataset given as a Dataset-JSON file or a frame is r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cdiscmm.adam.sdtm_input import SdtmData, blank_to_missing, combine_supp, supp_qnams
-from cdiscmm.io.xpt.read import read_xpt, read_xpt_columns, read_xpt_rows
+from cdiscmm.io.xpt.read import read_xpt, read_xpt_blocks, read_xpt_rows
 
 
 class SubjectSlice(Mapping[str, pd.DataFrame]):
@@ -57,16 +58,30 @@ class SubjectSlice(Mapping[str, pd.DataFrame]):
 SPAN_COLUMNS = ["FIRST", "STOP", "RECORDS"]
 
 
-def chunk_spans(usubjid: pd.Series, subjects: pd.Index, size: int) -> pd.DataFrame:
-    """Per chunk of ``size`` consecutive ``subjects`` (index: chunk number from 0), the rows of ``usubjid`` (a
-    dataset's USUBJID column in file order) holding its subjects: FIRST, STOP (the run ``FIRST:STOP``, which may
-    hold other subjects' rows too) and RECORDS (how many are the chunk's; 0, FIRST = STOP = 0 when none)."""
+def chunk_spans(blocks: Iterable[pd.Series], subjects: pd.Index, size: int) -> pd.DataFrame:
+    """Per chunk of ``size`` consecutive ``subjects`` (index: chunk number from 0), the rows of a dataset's USUBJID
+    column (given in consecutive ``blocks``, in file order) holding its subjects: FIRST, STOP (the run
+    ``FIRST:STOP``, which may hold other subjects' rows too) and RECORDS (how many are the chunk's; 0, FIRST =
+    STOP = 0 when none). Each block is reduced on its own, so the column is never whole."""
+    parts = []
+    offset = 0
+    for usubjid in blocks:
+        codes = subjects.get_indexer(usubjid)
+        rows = np.flatnonzero(codes >= 0)
+        found = pd.DataFrame({"CHUNK": codes[rows] // size, "ROW": rows + offset}).groupby("CHUNK")["ROW"]
+        parts.append(pd.DataFrame({"FIRST": found.min(), "STOP": found.max() + 1, "RECORDS": found.size()}))
+        offset += len(usubjid)
+    joined = pd.concat(parts).groupby(level=0).agg({"FIRST": "min", "STOP": "max", "RECORDS": "sum"})
     chunks = max(1, -(-len(subjects) // size))
-    codes = subjects.get_indexer(usubjid)
-    rows = np.flatnonzero(codes >= 0)
-    found = pd.DataFrame({"CHUNK": codes[rows] // size, "ROW": rows}).groupby("CHUNK")["ROW"]
-    spans = pd.DataFrame({"FIRST": found.min(), "STOP": found.max() + 1, "RECORDS": found.size()})
-    return spans.reindex(pd.RangeIndex(chunks), fill_value=0).astype("int64")
+    return joined.reindex(pd.RangeIndex(chunks), fill_value=0).astype("int64")
+
+
+def _usubjids(blocks: Iterable[pd.DataFrame], pairs: list[pd.DataFrame]) -> Iterator[pd.Series]:
+    """Each block's USUBJID; a SUPP--'s distinct (IDVAR, QNAM) rows, blanks missing, are added to ``pairs``."""
+    for block in blocks:
+        if {"IDVAR", "QNAM"} <= set(block.columns):
+            pairs.append(blank_to_missing(block[["IDVAR", "QNAM"]]).drop_duplicates())
+        yield block["USUBJID"]
 
 
 def read_chunk(file: Path, spans: pd.DataFrame, number: int, subjects: pd.Index) -> pd.DataFrame:
@@ -83,7 +98,7 @@ class ChunkedDelivery:
     """The SDTM delivery ``sdtm`` read ``size`` subjects (of the sorted ``subjects``) at a time (module notes).
 
     Each file's USUBJID column (a SUPP--'s with IDVAR and QNAM) is read on the first use of its dataset, a block
-    of the file at a time (:func:`cdiscmm.io.xpt.read.read_xpt_columns`), and only the chunk spans and QNAM order
+    of the file at a time (:func:`cdiscmm.io.xpt.read.read_xpt_blocks`), and only the chunk spans and QNAM order
     are kept; a dataset without USUBJID is kept whole."""
 
     def __init__(self, sdtm: Mapping[str, pd.DataFrame], subjects: pd.Index, size: int) -> None:
@@ -107,13 +122,16 @@ class ChunkedDelivery:
     def spans(self, file: Path) -> pd.DataFrame | None:
         """``file``'s :func:`chunk_spans`, None when it has no USUBJID (read once; a SUPP--'s QNAM order too)."""
         if file not in self._spans:
-            keys = read_xpt_columns(file, ["USUBJID", "IDVAR", "QNAM"])
-            if "USUBJID" not in keys:
+            blocks = read_xpt_blocks(file, ["USUBJID", "IDVAR", "QNAM"])
+            first = next(blocks)
+            if "USUBJID" not in first:
+                blocks.close()
                 self._spans[file] = None
                 return None
-            self._spans[file] = chunk_spans(blank_to_missing(keys)["USUBJID"], self.subjects, self.size)
-            if {"IDVAR", "QNAM"} <= set(keys.columns):
-                self._qnams[file] = supp_qnams(blank_to_missing(keys))
+            pairs: list[pd.DataFrame] = []
+            self._spans[file] = chunk_spans(_usubjids(chain([first], blocks), pairs), self.subjects, self.size)
+            if pairs:  # distinct pairs in order of first appearance: the QNAM order of the whole SUPP--
+                self._qnams[file] = supp_qnams(pd.concat(pairs, ignore_index=True))
         return self._spans[file]
 
     def read(self, name: str, number: int, subjects: pd.Index) -> pd.DataFrame:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +37,7 @@ class XptContent:
     formats: dict[str, str]
 
 
-#: Bytes of observations :func:`read_xpt_columns` reads at a time (rounded to whole records and observations).
+#: Bytes of observations :func:`read_xpt_blocks` reads at a time (rounded to whole records and observations).
 BLOCK_BYTES = 1 << 26
 #: A SAS format as SAS writes it: name, width, '.', decimals (SAS 9.4 Formats and Informats, "Syntax").
 _SAS_FORMAT = re.compile(r"^\$?([A-Z_][A-Z0-9_]*?)(\d*)\.?(\d*)$")
@@ -92,14 +93,16 @@ def read_xpt_rows(path: Path, rows: slice, columns: list[str] | None = None) -> 
     return _content(path, lambda: decode_rows(head, data, columns))
 
 
-def read_xpt_columns(path: Path, columns: list[str], block_bytes: int = BLOCK_BYTES) -> pd.DataFrame:
-    """``read_xpt(path, columns).data`` holding about ``block_bytes`` of the file at a time, not the file: the
-    observations are read and decoded block by block (whole records and observations, so no member header record
-    is cut); the last block, with the head, is checked and decoded by :func:`read_xpt` (the structure, the end of
-    the file and its blank padding). A file whose head cannot be read, or with a second member header inside, is
-    read whole by :func:`read_xpt`, which says what is wrong or stops at that header."""
+def read_xpt_blocks(path: Path, columns: list[str], block_bytes: int = BLOCK_BYTES) -> Iterator[pd.DataFrame]:
+    """The records of ``read_xpt(path, columns).data`` in consecutive frames (concatenated, they are it), holding
+    about ``block_bytes`` of the file at a time, not the file. The head is checked first
+    (:func:`cdiscmm.io.xpt.check.require_readable`); the observations are read block by block, whole records
+    and observations, so no member header record is cut; the last block (the file's end, or up to a second
+    member's header) is checked and decoded with the head by :func:`read_xpt`: its structure, its blank padding.
+    A file whose head cannot be read is read whole by :func:`read_xpt`, which says what is wrong."""
     if not path.is_file():
-        return read_xpt(path, columns).data  # the error naming the file
+        yield read_xpt(path, columns).data  # the error naming the file
+        return
     size = path.stat().st_size
     with path.open("rb") as stream:
         head = stream.read(FIXED_HEAD)
@@ -108,15 +111,21 @@ def read_xpt_columns(path: Path, columns: list[str], block_bytes: int = BLOCK_BY
             width = observation_width(head)
         except (ValueError, IndexError):  # not a readable head: read_xpt says why
             width = 0
-        step = math.lcm(width, RECORD) * max(1, block_bytes // math.lcm(width, RECORD)) if width else size
-        frames: list[pd.DataFrame] = []
-        while len(head) + (len(frames) + 1) * step < size:
+        if not width:
+            yield read_xpt(path, columns).data
+            return
+        require_readable(path, content=head)
+        step = math.lcm(width, RECORD) * max(1, block_bytes // math.lcm(width, RECORD))
+        done = len(head)
+        while done + step < size:
             block = stream.read(step)
-            if member_header_at(block) >= 0:
-                return read_xpt(path, columns).data
-            frames.append(decode_rows(head, block, columns).data)
-        last = read_xpt(path, columns, content=head + stream.read()) if width else read_xpt(path, columns)
-    return pd.concat([*frames, last.data], ignore_index=True)
+            done += step
+            end = member_header_at(block)
+            if end >= 0:
+                yield read_xpt(path, columns, content=head + block[:end]).data
+                return
+            yield _content(path, partial(decode_rows, head, block, columns)).data
+        yield read_xpt(path, columns, content=head + stream.read()).data
 
 
 def _content(path: Path, decode: Callable[[], Decoded]) -> XptContent:
