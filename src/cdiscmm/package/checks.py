@@ -79,8 +79,8 @@ def check_dataset(file: PackageFile, root: Path, profile: RegionProfile) -> list
     """PKG-ASCII and PKG-SIZE findings of one written dataset of the package (module rules)."""
     findings: list[Finding] = []
     rules = profile.datasets
-    if len(file.content) > rules.max_dataset_bytes:
-        message = f"{len(file.content)} bytes (above {rules.max_dataset_bytes})"
+    if file.size > rules.max_dataset_bytes:
+        message = f"{file.size} bytes (above {rules.max_dataset_bytes})"
         findings.append(Finding("PKG-SIZE", "Warning", file.path, "", message))
     for problem in check_xpt(root / file.path):
         severity = "Reject" if problem.kind == "structure" else "Error"
