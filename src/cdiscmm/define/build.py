@@ -8,6 +8,8 @@ ADaM, the Analysis Results Metadata (Define-XML 2.1 specification §5; ARM v1.0)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,10 +73,21 @@ def _leaf(document: Document) -> etree._Element:
     return leaf
 
 
+#: The TS variables the study title is read from.
+_TITLE_COLUMNS = ("TSPARMCD", "TSVAL")
+
+
+def _read_later(results: AnalysisResults | None) -> set[str]:
+    """The columns read after the datasets are described: the title's and the analysis results' where-clauses'."""
+    displays = results.displays if results is not None else []
+    where = {c.variable for d in displays for r in d.results for used in r.datasets for c in used.where}
+    return {*_TITLE_COLUMNS, *where}
+
+
 def _study_title(metadata: SubmissionMetadata, written: list[WrittenDataset]) -> str:
     """TS TITLE when the folder has TS (SDTMIG 3.4 TS parameter TITLE), else the study id."""
     for dataset in written:
-        if dataset.meta.name == "TS" and {"TSPARMCD", "TSVAL"} <= set(dataset.data.columns):
+        if dataset.meta.name == "TS" and set(_TITLE_COLUMNS) <= set(dataset.data.columns):
             titles = dataset.data.loc[dataset.data["TSPARMCD"].eq("TITLE"), "TSVAL"]
             if not titles.empty:
                 return str(titles.iloc[0])
@@ -128,12 +141,15 @@ def _codelists(metadata: SubmissionMetadata, spec: DefineSpec, parts: Parts) -> 
 
 def build_define(
     metadata: SubmissionMetadata,
-    written: list[WrittenDataset],
+    written: Iterable[WrittenDataset],
     spec: DefineSpec,
     results: AnalysisResults | None,
     created: datetime,
 ) -> etree._Element:
-    """The ODM root of the define of ``written`` (in metadata order); ``results`` adds ARM (ADaM only)."""
+    """The ODM root of the define of ``written`` (in metadata order); ``results`` adds ARM (ADaM only).
+
+    ``written`` is walked once: each dataset is described, then only the columns read later are kept (TS title,
+    the analysis results' where-clause variables), so one dataset's data is in memory at a time."""
     standards, ig_oid = _standards(metadata)
     documents = _documents(spec, metadata)
     annotated = [document for document in documents if document.kind == "annotated-crf"]
@@ -149,8 +165,12 @@ def build_define(
         standard_oid=ig_oid,
     )
     parts = Parts()
+    later = _read_later(results)
+    kept = []
     for dataset in written:
         add_dataset(parts, dataset, context)
+        kept.append(replace(dataset, data=dataset.data[[name for name in dataset.data.columns if name in later]]))
+    written = kept
     arm = None
     if results is not None:
         by_name = {dataset.meta.name: dataset for dataset in written}

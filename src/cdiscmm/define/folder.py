@@ -12,7 +12,7 @@ TranslatedText per language beside the English descriptions (:mod:`cdiscmm.defin
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,21 +45,20 @@ class DefineOutput:
     untranslated: tuple[str, ...] = ()
 
 
-def read_written(folder: Path, metadata: SubmissionMetadata) -> list[WrittenDataset]:
-    """Each dataset of ``metadata`` with the data of its file ``<name>.xpt``; InputError when a file or a
-    declared column is missing."""
-    written: list[WrittenDataset] = []
+def read_written(folder: Path, metadata: SubmissionMetadata) -> Iterator[WrittenDataset]:
+    """Each dataset of ``metadata`` with the data of its file ``<name>.xpt``, one file at a time and only the
+    variables the metadata declare (the define describes those); InputError when a file or a declared column
+    is missing."""
     for meta in metadata.datasets:
         path = folder / f"{meta.name.lower()}.xpt"
-        content = read_xpt(path)
+        content = read_xpt(path, columns=meta.names())
         missing = [name for name in meta.names() if name not in content.data.columns]
         if missing:
             raise InputError(
                 f"{path.name} has no variable {missing[0]} that {METADATA_FILE} declares",
                 Location(file=str(path), field=missing[0]),
             )
-        written.append(WrittenDataset(meta, content.data, path.name))
-    return written
+        yield WrittenDataset(meta, content.data, path.name)
 
 
 def with_versions(spec: DefineSpec, versions: Mapping[str, str], where: Path | None = None) -> DefineSpec:
@@ -118,12 +117,11 @@ def define_folder(
     sources = list(metadata_folders) or [folder]
     from_specs = not (sources[0] / METADATA_FILE).is_file()
     metadata = metadata_from_specs(folder) if from_specs else merged_metadata(sources)
-    written = read_written(folder, metadata)
     results = analysis_results() if metadata.standard.upper().startswith("ADAM") else None
-    dated = [
-        next((source / item.file for source in sources if (source / item.file).is_file()), folder / item.file)
-        for item in written
-    ]
+    files = [f"{meta.name.lower()}.xpt" for meta in metadata.datasets]
+    dated = [next((source / file for source in sources if (source / file).is_file()), folder / file) for file in files]
+    dated = [path for path in dated if path.is_file()]  # a missing file is read_written's InputError
+    written = read_written(folder, metadata)
     spec = with_versions(define_spec(), dictionary_versions or {}, study_file)
     root = build_define(metadata, written, spec, results, creation_time(dated))
     relocate_documents(root, documents_prefix)

@@ -42,11 +42,27 @@ ENDPOINT_PROGRAMS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class PackageFile:
-    """One file of the package: its path from the package root (``m5/...``), its bytes, what it is."""
+    """One file of the package: its path from the package root (``m5/...``), its bytes, what it is.
+
+    A file copied unchanged (a dataset, a local-language copy) names its ``source`` instead of holding its bytes
+    (``body`` None): a package of 10,000 subjects then never holds its datasets in memory all at once."""
 
     path: str
-    content: bytes
+    body: bytes | None
     kind: str
+    source: Path | None = None
+
+    @property
+    def content(self) -> bytes:
+        """The file's bytes (read from ``source`` when the file is a copy)."""
+        if self.body is not None:
+            return self.body
+        return self.source.read_bytes() if self.source is not None else b""
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return len(self.body) if self.body is not None else self.source.stat().st_size if self.source else 0
 
 
 @dataclass(frozen=True)
@@ -106,16 +122,17 @@ def _datasets(
         source = path
         if replace and local_folder and (local_folder / path.name).is_file():
             source = local_folder / path.name
-        content = source.read_bytes()
         where = f"{target}/{path.name}"
         if profile.datasets.labels != "en" and translations is not None:
-            content, problems = translate_labels(content, translations, where)
+            content, problems = translate_labels(source.read_bytes(), translations, where)
             findings += problems
-        files.append(PackageFile(where, content, "dataset"))
+            files.append(PackageFile(where, content, "dataset"))
+        else:
+            files.append(PackageFile(where, None, "dataset", source))
     if language and profile.datasets.local_folder and local_folder and local_folder.is_dir():
         local_target = f"{target}/{profile.datasets.local_folder}"
         for path in _xpt_files(local_folder):
-            files.append(PackageFile(f"{local_target}/{path.name}", path.read_bytes(), "local-dataset"))
+            files.append(PackageFile(f"{local_target}/{path.name}", None, "local-dataset", path))
         if _xpt_files(local_folder):
             defines, missing = _define_files(local_folder, local_target)
             files += defines
@@ -149,6 +166,15 @@ def program_files(target: str, extension: str) -> list[PackageFile]:
     return files
 
 
+def guide_files(profile: RegionProfile, inputs: StudyInputs, guides: dict[str, bytes]) -> list[PackageFile]:
+    """The guides (``csdrg.pdf`` / ``adrg.pdf`` -> bytes) placed beside the SDTM / ADaM datasets."""
+    tree = study_tree(profile, inputs)
+    return [
+        PackageFile(f"{tree['sdtm' if name.startswith('csdrg') else 'adam']}/{name}", content, "guide")
+        for name, content in guides.items()
+    ]
+
+
 def plan_package(
     profile: RegionProfile,
     inputs: StudyInputs,
@@ -167,8 +193,6 @@ def plan_package(
         defines, missing = _define_files(folder, tree[key])
         files += datasets + defines
         findings += problems + missing
-    for name, content in guides.items():
-        key = "sdtm" if name.startswith("csdrg") else "adam"
-        files.append(PackageFile(f"{tree[key]}/{name}", content, "guide"))
+    files += guide_files(profile, inputs, guides)
     files += program_files(tree["programs"], profile.programs.extension)
     return sorted(files, key=lambda file: file.path), findings

@@ -31,13 +31,13 @@ from cdiscmm.metadata.explanations import load_explanations
 from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.acrf import ACRF_FILE, study_forms
 from cdiscmm.package.acrf_pdf import render_acrf
-from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package, study_tree
+from cdiscmm.package.assemble import PackageFile, StudyInputs, guide_files, plan_package, study_tree
 from cdiscmm.package.checks import Judged, check_tree, judge
 from cdiscmm.package.define_check import check_define
 from cdiscmm.package.findings import Finding
 from cdiscmm.package.guides.content import GuideInputs, build_adrg, build_csdrg
 from cdiscmm.package.guides.render import render_html, render_pdf
-from cdiscmm.package.manifest import MANIFEST_FILE, build_manifest, dump_manifest, hash_files
+from cdiscmm.package.manifest import MANIFEST_FILE, build_manifest, describe_files, dump_manifest, hash_files
 from cdiscmm.package.profile import RegionProfile, load_profile
 from cdiscmm.package.relabel import created
 from cdiscmm.package.versions import ct_versions, rule_catalogue_version, standard_versions
@@ -68,7 +68,10 @@ def _write(root: Path, files: list[PackageFile]) -> None:
     for file in files:
         path = root / file.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(file.content)
+        if file.body is None and file.source is not None:
+            shutil.copyfile(file.source, path)  # a copy: its bytes stream, never all in memory
+        else:
+            path.write_bytes(file.content)
 
 
 def _specs(studyid: str, region: str) -> dict[str, str]:
@@ -147,7 +150,7 @@ def _local_defines(
             message = f"no {language} description for {text!r} (English only)"
             findings.append(Finding("PKG-LABEL", "Warning", f"{folder}/define.xml", "", message))
     rewritten = [
-        replace(file, content=(root / file.path).read_bytes()) if file.kind == "define" else file for file in files
+        replace(file, body=(root / file.path).read_bytes()) if file.kind == "define" else file for file in files
     ]
     return rewritten, findings
 
@@ -201,8 +204,7 @@ def build_package(
         with progress.step("writing the reviewer's guides"):
             guides = {"csdrg": build_csdrg(guide_inputs), "adrg": build_adrg(guide_inputs)}
             pdfs = {f"{name}.pdf": render_pdf(guide, dated) for name, guide in guides.items()}
-        files, _ = plan_package(profile, inputs, pdfs, translations)
-        _write(root, [file for file in files if file.kind == "guide"])
+        _write(root, guide_files(profile, inputs, pdfs))
         _review(root, {f"{name}.html": render_html(guide) for name, guide in guides.items()}, inputs.adam / "report")
         refused = any(item.refuses for item in judged)
         header = {
@@ -217,9 +219,6 @@ def build_package(
                 {**vars(item.finding), "explanation": item.explanation, "refuses": item.refuses} for item in judged
             ],
         }
-        written = {
-            path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()
-        }
-        manifest = build_manifest(header, written, _inputs(inputs), _specs(inputs.studyid, region))
+        manifest = build_manifest(header, describe_files(root), _inputs(inputs), _specs(inputs.studyid, region))
         (root / MANIFEST_FILE).write_bytes(dump_manifest(manifest))
     return PackageResult(target, judged, summaries)

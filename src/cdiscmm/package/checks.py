@@ -28,8 +28,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import pandas as pd
-
 from cdiscmm.io.xpt.check import check_xpt
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.explanations import Explanations
@@ -40,6 +38,8 @@ from cdiscmm.package.profile import RegionProfile
 from cdiscmm.package.relabel import read_labels, variable_names, variable_types
 
 _NON_ASCII = r"[^\x00-\x7f]"
+#: NAMESTR ntype of a character variable (SAS TS-140).
+_CHARACTER = 2
 
 
 def check_names(files: list[PackageFile], profile: RegionProfile) -> list[Finding]:
@@ -79,23 +79,25 @@ def check_dataset(file: PackageFile, root: Path, profile: RegionProfile) -> list
     """PKG-ASCII and PKG-SIZE findings of one written dataset of the package (module rules)."""
     findings: list[Finding] = []
     rules = profile.datasets
-    if len(file.content) > rules.max_dataset_bytes:
-        message = f"{len(file.content)} bytes (above {rules.max_dataset_bytes})"
+    if file.size > rules.max_dataset_bytes:
+        message = f"{file.size} bytes (above {rules.max_dataset_bytes})"
         findings.append(Finding("PKG-SIZE", "Warning", file.path, "", message))
-    for problem in check_xpt(root / file.path):
+    content = file.content  # read once: for the strict checker, the labels and the values
+    problems = check_xpt(root / file.path, content=content)
+    for problem in problems:
         severity = "Reject" if problem.kind == "structure" else "Error"
         findings.append(Finding(problem.rule, severity, file.path, problem.location.field or "", problem.message))
     if file.kind != "dataset":
         return findings
     if profile.datasets.labels == "en":
-        dataset_label, labels = read_labels(file.content, file.path)
+        dataset_label, labels = read_labels(content, file.path)
         texts = {"": dataset_label, **labels}
         for variable in [name for name, text in texts.items() if not text.isascii()]:
             findings.append(Finding("PKG-ASCII", "Reject", file.path, variable, f"non-ASCII label {texts[variable]!r}"))
     if not (rules.ascii_only_values or rules.ascii_variables):
         return findings
-    data = read_xpt(root / file.path).data
-    text = [name for name in data.columns if pd.api.types.is_string_dtype(data[name])]
+    text = [name for name, kind in variable_types(content, file.path) if kind == _CHARACTER]
+    data = read_xpt(root / file.path, text, content=content, findings=problems).data  # character values only
     for name in text:
         wrong = data[name].str.contains(_NON_ASCII, regex=True, na=False)
         if not wrong.any():

@@ -24,15 +24,29 @@ MANIFEST_FORMAT = "cdiscmm-package-manifest/1"
 EXCLUDED = ("timestamps",)
 
 
-def sha256(content: bytes) -> str:
-    """Hex SHA-256 of ``content``."""
-    return hashlib.sha256(content).hexdigest()
+#: Bytes read at a time when hashing a file (a dataset of 10,000 subjects is never held whole).
+_CHUNK = 1 << 22
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of the file at ``path``, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def hash_files(paths: Iterable[Path], root: Path) -> dict[str, str]:
     """``{path relative to root (POSIX): sha256}`` of each existing file, sorted by path."""
     found = sorted((path.relative_to(root).as_posix(), path) for path in paths if path.is_file())
-    return {name: sha256(path.read_bytes()) for name, path in found}
+    return {name: file_sha256(path) for name, path in found}
+
+
+def describe_files(root: Path) -> dict[str, dict[str, object]]:
+    """``{path relative to root (POSIX): {"sha256", "bytes"}}`` of every file under ``root``, one file at a time."""
+    found = sorted((path.relative_to(root).as_posix(), path) for path in root.rglob("*") if path.is_file())
+    return {name: {"sha256": file_sha256(path), "bytes": path.stat().st_size} for name, path in found}
 
 
 def code_version() -> dict[str, str]:
@@ -45,14 +59,15 @@ def code_version() -> dict[str, str]:
 
 
 def build_manifest(
-    header: dict[str, object], files: dict[str, bytes], inputs: dict[str, str], specs: dict[str, str]
+    header: dict[str, object], files: dict[str, dict[str, object]], inputs: dict[str, str], specs: dict[str, str]
 ) -> dict[str, object]:
-    """The manifest: ``header`` (study, region, versions, verdict) plus file, input and spec hashes."""
+    """The manifest: ``header`` (study, region, versions, verdict) plus file (:func:`describe_files`), input and
+    spec hashes."""
     return {
         "format": MANIFEST_FORMAT,
         **header,
         "code": code_version(),
-        "files": {path: {"sha256": sha256(content), "bytes": len(content)} for path, content in sorted(files.items())},
+        "files": dict(sorted(files.items())),
         "inputs": inputs,
         "specs": specs,
         "timestamps": {"built": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")},
@@ -97,7 +112,6 @@ def verify_package(root: Path) -> list[str]:
     problems = [f"{name}: missing" for name in sorted(set(listed) - set(present))]
     problems += [f"{name}: not in the manifest" for name in sorted(set(present) - set(listed))]
     for name in sorted(set(listed) & set(present)):
-        content = present[name].read_bytes()
-        if sha256(content) != listed[name]["sha256"]:
+        if file_sha256(present[name]) != listed[name]["sha256"]:
             problems.append(f"{name}: SHA-256 differs from the manifest (changed since the build)")
     return problems

@@ -41,6 +41,7 @@ class Collected:
     codelists: pd.DataFrame
     folder: Path
     _by_form: dict[str, pd.DataFrame] | None = dataclasses.field(default=None, init=False, repr=False)
+    _iso: dict[tuple[str, str], pd.Series] = dataclasses.field(default_factory=dict, init=False, repr=False)
 
     def in_scope(self, rule) -> list[str]:
         names = sorted(self.forms)
@@ -62,6 +63,12 @@ class Collected:
             self._by_form = {str(name): rows for name, rows in self.dictionary.groupby("FORM", sort=False)}
         rows = self._by_form.get(form, self.dictionary.iloc[:0])
         return rows if field_type == "*" else rows.loc[rows["TYPE"] == field_type]
+
+    def iso_dates(self, form: str, field: str) -> pd.Series:
+        """:func:`iso_dates` of a date field, converted once for every rule that reads it."""
+        if (form, field) not in self._iso:
+            self._iso[form, field] = iso_dates(self.forms[form][field])
+        return self._iso[form, field]
 
 
 def load_collected(folder: Path, encoding: str = "utf-8") -> Collected:
@@ -161,7 +168,7 @@ def check_collected_date(run: CheckRun) -> pd.DataFrame:
     partial = run.rule.params.get("partial", False)
 
     def test(values: pd.Series, row) -> tuple[pd.Series, str]:
-        iso = iso_dates(values)
+        iso = run.delivery.iso_dates(row.FORM, row.FIELD)
         if partial:
             return _given(values) & iso.ne("") & iso.str.len().lt(10), "partial date"
         return _given(values) & iso.eq(""), "not DD MON YYYY"
@@ -244,7 +251,7 @@ def check_collected_end_before_start(run: CheckRun) -> pd.DataFrame:
             continue
         run.ran_on.append(form)
         for start, end in pairs:
-            before = later_than(iso_dates(frame[start]), iso_dates(frame[end]))
+            before = later_than(run.delivery.iso_dates(form, start), run.delivery.iso_dates(form, end))
             parts.append(form_findings(form, frame, before, end, start + " " + frame[start]))
     return _concat(parts)
 

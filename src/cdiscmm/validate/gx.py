@@ -105,7 +105,7 @@ def export_suites(plan: Plan, folder: Path) -> list[Path]:
 def views(frame: pd.DataFrame, names: set[str]) -> dict[str, pd.DataFrame]:
     """The frames a dataset's suites run on: ``data`` (character columns as ``str``, '' as null) and the derived
     views of ``names`` (``bytes``, ``text``: :mod:`cdiscmm.validate.views`)."""
-    data = frame.copy()
+    data = frame.copy(deep=False)  # the character columns are replaced, the numeric ones shared (copy-on-write)
     for column in (c for c in frame.columns if frame[c].dtype.kind not in NUMERIC_KINDS):
         text = pa.chunked_array([pa.array(frame[column].astype(CHARACTER_TYPE), type=pa.large_string())])
         blank = pc.equal(text, "")  # '' (SAS missing) as null, in one Arrow kernel

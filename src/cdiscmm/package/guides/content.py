@@ -109,11 +109,12 @@ def inventory(files: list[PackageFile], folder: Path, text: dict[str, str], inpu
         path = PurePosixPath(file.path)
         local = f"{path.parent.name}/" if file.kind == "local-dataset" else ""
         name = f"{local}{path.stem.upper()}"
-        label, _ = read_labels(file.content, file.path)
-        variables = len(variable_names(file.content, file.path))
-        records = count_records(file.content, file.path)
+        content = file.content  # read once: a copy's bytes come from its source file
+        label, _ = read_labels(content, file.path)
+        variables = len(variable_names(content, file.path))
+        records = count_records(content, file.path)
         kind = classes.get(path.stem.upper(), "")
-        rows.append([name, label, kind, str(records), str(variables), str(len(file.content))])
+        rows.append([name, label, kind, str(records), str(variables), str(len(content))])
     columns = [text[key] for key in ("h_dataset", "h_label", "h_class", "h_records", "h_variables", "h_bytes")]
     return Table(columns, rows)
 
