@@ -48,6 +48,14 @@ def test_chunks_cut_the_sorted_subjects_and_blank_subjects_go_first() -> None:
     assert len(whole) == 1 and whole[0].raws is raws and whole[0].label() == ""
 
 
+def test_a_chunk_keeps_the_form_rows_in_order_with_their_labels() -> None:
+    raws = {"ae": pd.DataFrame({"SUBJID": ["b", "a", "c", "a", "b", "c", "a"], "X": range(7)}, index=range(10, 17))}
+    chunks = list(subject_chunks(raws, {"ae": "SUBJID"}, 1))
+    assert [chunk.raws["ae"].index.tolist() for chunk in chunks] == [[11, 13, 16], [10, 14], [12, 15]]
+    assert [chunk.raws["ae"]["X"].tolist() for chunk in chunks] == [[1, 3, 6], [0, 4], [2, 5]]
+    assert [len(chunk.raws) for chunk in subject_chunks({}, {}, 3)] == [0]
+
+
 def test_a_form_read_with_two_subject_fields_cannot_be_chunked() -> None:
     from cdiscmm.sdtm.loader import LoadedMapping
 

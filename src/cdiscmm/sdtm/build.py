@@ -10,7 +10,7 @@ The result (:class:`StudyBuild`) holds the datasets, their local-language copies
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -132,10 +132,11 @@ def _read_forms(
 
 
 def _drop_unknown_subjects(
-    frame: pd.DataFrame, subjects: pd.Series, studyid: str, domain: str
+    frame: pd.DataFrame, subjects: pd.Index, studyid: str, domain: str
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """Records of subjects without a DM record are rejected (SDTMIG: every USUBJID is in DM)."""
-    unknown = ~frame["USUBJID"].isin(subjects)
+    """Records of subjects without a DM record are rejected (SDTMIG: every USUBJID is in DM). ``subjects``: DM's
+    USUBJIDs, an index built once, so that a chunk's lookup costs its records, not the study's subjects."""
+    unknown = pd.Series(subjects.get_indexer(frame["USUBJID"]) < 0, index=frame.index)
     problems = problems_where(
         unknown,
         "SUBJID",
@@ -178,13 +179,16 @@ class _Finisher:
     dm_frame: pd.DataFrame
     pieces: dict[str, list[Dataset]]
     store: PieceStore | None = None
+    #: DM columns by USUBJID as the domain verbs looked them up, shared by every domain and chunk
+    #: (:meth:`DomainContext.subject_values`)
+    by_subject: dict[tuple[str, str], pd.Series] = field(default_factory=dict)
 
     def finish(self, domain: str, frame: pd.DataFrame) -> None:
         """Derive, split, build SUPP-- and shape ``frame`` (:func:`finish_domain`) in each language version."""
         config, loaded, meta = self.study.config, self.mappings[domain], self.standards.ig[domain]
         epochs = [EpochStart(epoch.epoch, epoch.start, epoch.offset_days) for epoch in config.design.epochs]
         context = DomainContext(
-            domain, self.dm_frame, epochs, config.design.epochs_end, list(meta.keys), self.standards.ct
+            domain, self.dm_frame, epochs, config.design.epochs_end, list(meta.keys), self.standards.ct, self.by_subject
         )
         post = derive_ageu if domain == "DM" else None
         local_copy = config.language != "en" and has_local_text(frame)
@@ -267,6 +271,7 @@ def build_datasets(
     finisher = _Finisher(study, mappings, standards, dm_frame, {}, store)
     finisher.finish("DM", dm_frame)
     domains = [domain for domain in mappings if domain != "DM"]
+    dm_subjects = pd.Index(dm_frame["USUBJID"])
     for chunk in subject_chunks(raws, fields, chunk_subjects):
         frames: dict[str, pd.DataFrame] = {}
         for domain in domains:
@@ -274,9 +279,7 @@ def build_datasets(
                 mapped = map_domain(
                     mappings[domain], chunk.raws, _meta(standards, domain, mappings[domain].files[-1]), context
                 )
-                frames[domain], unknown = _drop_unknown_subjects(
-                    mapped.frame, dm_frame["USUBJID"], config.studyid, domain
-                )
+                frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_subjects, config.studyid, domain)
                 tally.count = len(frames[domain])
             events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
         events.append(check_death_consistency(frames, config.studyid))

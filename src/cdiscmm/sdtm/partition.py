@@ -70,11 +70,19 @@ def subject_chunks(raws: dict[str, pd.DataFrame], fields: dict[str, str], size: 
         yield Chunk(1, 1, raws)
         return
     keys = {form: clean_text(raws[form][field]) for form, field in fields.items()}
-    subjects = pd.Index(sorted(set().union(*(set(key.dropna()) for key in keys.values()))))
+    every = pd.concat(list(keys.values())) if keys else pd.Series(dtype="string")
+    subjects = pd.Index(np.sort(every.dropna().unique().to_numpy(dtype=object)))
     count = max(1, -(-len(subjects) // size))
-    chunk_of = {form: np.maximum(subjects.get_indexer(key), 0) // size for form, key in keys.items()}
+    rows = {form: _rows_by_chunk(np.maximum(subjects.get_indexer(key), 0) // size, count) for form, key in keys.items()}
     for number in range(count):
-        yield Chunk(number + 1, count, {form: raws[form].loc[chunk_of[form] == number] for form in fields})
+        yield Chunk(number + 1, count, {form: raws[form].iloc[rows[form][number]] for form in fields})
+
+
+def _rows_by_chunk(chunk_of: np.ndarray, count: int) -> list[np.ndarray]:
+    """The positions of each chunk's rows (chunk numbers from 0, ``chunk_of`` per row), in row order: one stable
+    sort of the whole form, so cutting a form costs its rows once, not once per chunk."""
+    order = np.argsort(chunk_of, kind="stable")
+    return np.split(order, np.searchsorted(chunk_of[order], np.arange(1, count)))
 
 
 def supp_qnam_order(meta: DatasetMeta, loaded: LoadedMapping) -> dict[str, int]:
