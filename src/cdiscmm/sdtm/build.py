@@ -37,7 +37,14 @@ from cdiscmm.sdtm.coverage import compute_field_coverage
 from cdiscmm.sdtm.describe import mapped_value_codelists, value_level_columns
 from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu, describe_reference_dates
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
-from cdiscmm.sdtm.partition import form_subject_fields, join_chunks, joined_meta, subject_chunks, supp_qnam_order
+from cdiscmm.sdtm.partition import (
+    form_subject_fields,
+    join_chunks,
+    joined_meta,
+    spill_chunks,
+    subject_chunks,
+    supp_qnam_order,
+)
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
 from cdiscmm.sdtm.ts import build_ts
 from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, MapContext, problems_where
@@ -248,7 +255,9 @@ def build_datasets(
     DM (one record per subject; reference dates and COUNTRY by site read across subjects) and TS are built from
     the whole study, rejects, reconciliation and field coverage from every chunk's rows. With a ``store``, each
     finished piece is spilled to it and dropped (:mod:`cdiscmm.io.spill`): the datasets are
-    spilled datasets (:class:`SpilledDataset`), records on disk until the writer step appends them.
+    spilled datasets (:class:`SpilledDataset`), records on disk until the writer step appends them; and once DM is
+    built, the forms are cut by chunk into the store's folder and dropped (:func:`spill_chunks`), so the chunks
+    do not run beside the whole forms.
     """
     standards = standards or default_standards()
     config = study.config
@@ -272,7 +281,11 @@ def build_datasets(
     finisher.finish("DM", dm_frame)
     domains = [domain for domain in mappings if domain != "DM"]
     dm_subjects = pd.Index(dm_frame["USUBJID"])
-    for chunk in subject_chunks(raws, fields, chunk_subjects):
+    chunks = subject_chunks(raws, fields, chunk_subjects)
+    if store is not None and chunk_subjects is not None:  # the forms cut by chunk to disk, then dropped
+        chunks = spill_chunks(chunks, store.folder / "raw")
+        raws = {form: raw.iloc[:0] for form, raw in raws.items()}  # field coverage reads the columns only
+    for chunk in chunks:
         frames: dict[str, pd.DataFrame] = {}
         for domain in domains:
             with progress.counted(f"{config.studyid}: {domain}{chunk.label()}") as tally:
