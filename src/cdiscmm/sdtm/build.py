@@ -298,7 +298,9 @@ def build_datasets(
         events.append(check_death_consistency(frames, config.studyid))
         for domain, frame in frames.items():
             finisher.finish(domain, frame)
-            lineage.append(_lineage(frame))
+        # each raw row once a chunk (an unpivoted row makes many records): reconcile asks only whether it was mapped
+        if frames:
+            lineage.append(pd.concat([_lineage(frame) for frame in frames.values()]).drop_duplicates())
     datasets, local = finisher.joined(["DM", *domains])
     dm = datasets["DM"]
     dm_data = dm.data if isinstance(dm, Dataset) else dm.joined().data
