@@ -10,7 +10,7 @@ import pytest
 from cdiscmm.cli import main
 from cdiscmm.core.errors import SpecError
 from cdiscmm.metadata.model import Dataset, DatasetMeta, ValueLevelMeta, VariableMeta, WhereCondition
-from cdiscmm.sdtm.partition import form_subject_fields, join_chunks, subject_chunks
+from cdiscmm.sdtm.partition import form_subject_fields, join_chunks, spill_chunks, subject_chunks
 from cdiscmm.sdtm.spec import DomainMapping
 from tests.conftest import SMALL_STUDY
 
@@ -46,6 +46,31 @@ def test_chunks_cut_the_sorted_subjects_and_blank_subjects_go_first() -> None:
     assert chunks[1].raws["cm"]["X"].tolist() == ["f"]
     whole = list(subject_chunks(raws, {}, None))
     assert len(whole) == 1 and whole[0].raws is raws and whole[0].label() == ""
+
+
+def test_a_chunk_keeps_the_form_rows_in_order_with_their_labels() -> None:
+    raws = {"ae": pd.DataFrame({"SUBJID": ["b", "a", "c", "a", "b", "c", "a"], "X": range(7)}, index=range(10, 17))}
+    chunks = list(subject_chunks(raws, {"ae": "SUBJID"}, 1))
+    assert [chunk.raws["ae"].index.tolist() for chunk in chunks] == [[11, 13, 16], [10, 14], [12, 15]]
+    assert [chunk.raws["ae"]["X"].tolist() for chunk in chunks] == [[1, 3, 6], [0, 4], [2, 5]]
+    assert [len(chunk.raws) for chunk in subject_chunks({}, {}, 3)] == [0]
+
+
+def test_spilled_chunks_read_back_equal(tmp_path: Path) -> None:
+    raws = {
+        "ae": pd.DataFrame({"SUBJID": ["b", "", "a", "b"], "X": ["é", "", "x", "y"]}, dtype=str).assign(
+            RAWROW=[1, 2, 3, 4]
+        ),
+        "cm": pd.DataFrame({"PT": ["a"], "Y": ["z"]}, dtype=str).assign(RAWROW=[1]),
+    }
+    fields = {"ae": "SUBJID", "cm": "PT"}
+    spilled = list(spill_chunks(subject_chunks(raws, fields, 1), tmp_path))
+    assert [chunk.label() for chunk in spilled] == [" (subjects chunk 1/2)", " (subjects chunk 2/2)"]
+    for chunk, kept in zip(spilled, subject_chunks(raws, fields, 1), strict=True):
+        assert list(chunk.raws) == list(kept.raws)
+        for form, rows in kept.raws.items():
+            pd.testing.assert_frame_equal(chunk.raws[form], rows, check_exact=True)
+            assert chunk.raws[form].columns.equals(rows.columns) and chunk.raws[form].index.equals(rows.index)
 
 
 def test_a_form_read_with_two_subject_fields_cannot_be_chunked() -> None:

@@ -10,7 +10,7 @@ The result (:class:`StudyBuild`) holds the datasets, their local-language copies
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -37,7 +37,14 @@ from cdiscmm.sdtm.coverage import compute_field_coverage
 from cdiscmm.sdtm.describe import mapped_value_codelists, value_level_columns
 from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu, describe_reference_dates
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
-from cdiscmm.sdtm.partition import form_subject_fields, join_chunks, joined_meta, subject_chunks, supp_qnam_order
+from cdiscmm.sdtm.partition import (
+    form_subject_fields,
+    join_chunks,
+    joined_meta,
+    spill_chunks,
+    subject_chunks,
+    supp_qnam_order,
+)
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
 from cdiscmm.sdtm.ts import build_ts
 from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, MapContext, problems_where
@@ -132,10 +139,11 @@ def _read_forms(
 
 
 def _drop_unknown_subjects(
-    frame: pd.DataFrame, subjects: pd.Series, studyid: str, domain: str
+    frame: pd.DataFrame, subjects: pd.Index, studyid: str, domain: str
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """Records of subjects without a DM record are rejected (SDTMIG: every USUBJID is in DM)."""
-    unknown = ~frame["USUBJID"].isin(subjects)
+    """Records of subjects without a DM record are rejected (SDTMIG: every USUBJID is in DM). ``subjects``: DM's
+    USUBJIDs, an index built once, so that a chunk's lookup costs its records, not the study's subjects."""
+    unknown = pd.Series(subjects.get_indexer(frame["USUBJID"]) < 0, index=frame.index)
     problems = problems_where(
         unknown,
         "SUBJID",
@@ -178,13 +186,16 @@ class _Finisher:
     dm_frame: pd.DataFrame
     pieces: dict[str, list[Dataset]]
     store: PieceStore | None = None
+    #: DM columns by USUBJID as the domain verbs looked them up, shared by every domain and chunk
+    #: (:meth:`DomainContext.subject_values`)
+    by_subject: dict[tuple[str, str], pd.Series] = field(default_factory=dict)
 
     def finish(self, domain: str, frame: pd.DataFrame) -> None:
         """Derive, split, build SUPP-- and shape ``frame`` (:func:`finish_domain`) in each language version."""
         config, loaded, meta = self.study.config, self.mappings[domain], self.standards.ig[domain]
         epochs = [EpochStart(epoch.epoch, epoch.start, epoch.offset_days) for epoch in config.design.epochs]
         context = DomainContext(
-            domain, self.dm_frame, epochs, config.design.epochs_end, list(meta.keys), self.standards.ct
+            domain, self.dm_frame, epochs, config.design.epochs_end, list(meta.keys), self.standards.ct, self.by_subject
         )
         post = derive_ageu if domain == "DM" else None
         local_copy = config.language != "en" and has_local_text(frame)
@@ -244,7 +255,9 @@ def build_datasets(
     DM (one record per subject; reference dates and COUNTRY by site read across subjects) and TS are built from
     the whole study, rejects, reconciliation and field coverage from every chunk's rows. With a ``store``, each
     finished piece is spilled to it and dropped (:mod:`cdiscmm.io.spill`): the datasets are
-    spilled datasets (:class:`SpilledDataset`), records on disk until the writer step appends them.
+    spilled datasets (:class:`SpilledDataset`), records on disk until the writer step appends them; and once DM is
+    built, the forms are cut by chunk into the store's folder and dropped (:func:`spill_chunks`), so the chunks
+    do not run beside the whole forms.
     """
     standards = standards or default_standards()
     config = study.config
@@ -267,22 +280,27 @@ def build_datasets(
     finisher = _Finisher(study, mappings, standards, dm_frame, {}, store)
     finisher.finish("DM", dm_frame)
     domains = [domain for domain in mappings if domain != "DM"]
-    for chunk in subject_chunks(raws, fields, chunk_subjects):
+    dm_subjects = pd.Index(dm_frame["USUBJID"])
+    chunks = subject_chunks(raws, fields, chunk_subjects)
+    if store is not None and chunk_subjects is not None:  # the forms cut by chunk to disk, then dropped
+        chunks = spill_chunks(chunks, store.folder / "raw")
+        raws = {form: raw.iloc[:0] for form, raw in raws.items()}  # field coverage reads the columns only
+    for chunk in chunks:
         frames: dict[str, pd.DataFrame] = {}
         for domain in domains:
             with progress.counted(f"{config.studyid}: {domain}{chunk.label()}") as tally:
                 mapped = map_domain(
                     mappings[domain], chunk.raws, _meta(standards, domain, mappings[domain].files[-1]), context
                 )
-                frames[domain], unknown = _drop_unknown_subjects(
-                    mapped.frame, dm_frame["USUBJID"], config.studyid, domain
-                )
+                frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_subjects, config.studyid, domain)
                 tally.count = len(frames[domain])
             events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
         events.append(check_death_consistency(frames, config.studyid))
         for domain, frame in frames.items():
             finisher.finish(domain, frame)
-            lineage.append(_lineage(frame))
+        # each raw row once a chunk (an unpivoted row makes many records): reconcile asks only whether it was mapped
+        if frames:
+            lineage.append(pd.concat([_lineage(frame) for frame in frames.values()]).drop_duplicates())
     datasets, local = finisher.joined(["DM", *domains])
     dm = datasets["DM"]
     dm_data = dm.data if isinstance(dm, Dataset) else dm.joined().data

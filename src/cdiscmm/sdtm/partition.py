@@ -11,8 +11,9 @@ from the site's other subjects), TS, rejects, reconciliation and field coverage 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -70,11 +71,36 @@ def subject_chunks(raws: dict[str, pd.DataFrame], fields: dict[str, str], size: 
         yield Chunk(1, 1, raws)
         return
     keys = {form: clean_text(raws[form][field]) for form, field in fields.items()}
-    subjects = pd.Index(sorted(set().union(*(set(key.dropna()) for key in keys.values()))))
+    every = pd.concat(list(keys.values())) if keys else pd.Series(dtype="string")
+    subjects = pd.Index(np.sort(every.dropna().unique().to_numpy(dtype=object)))
     count = max(1, -(-len(subjects) // size))
-    chunk_of = {form: np.maximum(subjects.get_indexer(key), 0) // size for form, key in keys.items()}
+    rows = {form: _rows_by_chunk(np.maximum(subjects.get_indexer(key), 0) // size, count) for form, key in keys.items()}
     for number in range(count):
-        yield Chunk(number + 1, count, {form: raws[form].loc[chunk_of[form] == number] for form in fields})
+        yield Chunk(number + 1, count, {form: raws[form].iloc[rows[form][number]] for form in fields})
+
+
+def spill_chunks(chunks: Iterable[Chunk], folder: Path) -> Iterator[Chunk]:
+    """``chunks`` written to ``folder`` at once, one Parquet file per chunk and form (text, RAWROW and the row
+    labels as they are), so that the caller can drop the whole forms; then read back one chunk at a time, each
+    equal to the chunk written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[int, int, dict[str, Path]]] = []
+    for chunk in chunks:
+        paths = {form: folder / f"{chunk.number:05d}-{number:03d}.parquet" for number, form in enumerate(chunk.raws)}
+        for form, rows in chunk.raws.items():
+            rows.to_parquet(paths[form])
+        written.append((chunk.number, chunk.count, paths))
+    return (
+        Chunk(number, count, {form: pd.read_parquet(path) for form, path in paths.items()})
+        for number, count, paths in written
+    )
+
+
+def _rows_by_chunk(chunk_of: np.ndarray, count: int) -> list[np.ndarray]:
+    """The positions of each chunk's rows (chunk numbers from 0, ``chunk_of`` per row), in row order: one stable
+    sort of the whole form, so cutting a form costs its rows once, not once per chunk."""
+    order = np.argsort(chunk_of, kind="stable")
+    return np.split(order, np.searchsorted(chunk_of[order], np.arange(1, count)))
 
 
 def supp_qnam_order(meta: DatasetMeta, loaded: LoadedMapping) -> dict[str, int]:

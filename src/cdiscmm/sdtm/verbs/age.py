@@ -23,7 +23,7 @@ def derive_age(frame: pd.DataFrame, args: DeriveAgeArgs, context: DomainContext)
     BRTHDTC"); null unless both dates are complete. AGEU is set to YEARS where AGE is known (DM rules).
     """
     birth = compute_dtc_date(frame[args.birth])
-    reference = compute_subject_date(frame["USUBJID"], context.dm, args.reference)
+    reference = compute_subject_date(frame["USUBJID"], context, args.reference)
     before_birthday = (reference.dt.month < birth.dt.month) | (
         (reference.dt.month == birth.dt.month) & (reference.dt.day < birth.dt.day)
     )

@@ -134,7 +134,12 @@ class EpochStart:
 
 @dataclass
 class DomainContext:
-    """What domain verbs may consult: the domain code, DM (USUBJID and reference dates), epochs, sort keys, CT."""
+    """What domain verbs may consult: the domain code, DM (USUBJID and reference dates), epochs, sort keys, CT.
+
+    ``by_subject`` keeps each DM column a verb looked up (:meth:`subject_values`), indexed by USUBJID; a build
+    gives every domain and chunk the same dict for the same DM, so DM is converted once per column and a lookup
+    costs the records looked up, not the study's subjects (``--chunk-subjects``).
+    """
 
     domain: str
     dm: pd.DataFrame
@@ -142,3 +147,15 @@ class DomainContext:
     epochs_end: str | None = None
     keys: list[str] = field(default_factory=list)
     ct: CodelistLookup | None = None
+    by_subject: dict[tuple[str, str], pd.Series] = field(default_factory=dict)
+
+    def subject_values(
+        self, usubjid: pd.Series, variable: str, convert: Callable[[pd.Series], pd.Series] | None = None
+    ) -> pd.Series:
+        """DM's ``variable`` of each record's subject (``usubjid``), converted by ``convert`` (e.g. to complete
+        dates) once per DM column; null for a subject without a DM record."""
+        key = (variable, convert.__qualname__ if convert else "")
+        if key not in self.by_subject:
+            column = self.dm[variable]
+            self.by_subject[key] = (column if convert is None else convert(column)).set_axis(self.dm["USUBJID"])
+        return usubjid.map(self.by_subject[key])

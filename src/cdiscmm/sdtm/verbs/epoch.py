@@ -31,12 +31,12 @@ def _epoch_on(date: pd.Series, usubjid: pd.Series, context: DomainContext) -> pd
         if step.reference is None:
             started = date.notna()
         else:
-            start = compute_subject_date(usubjid, context.dm, step.reference)
+            start = compute_subject_date(usubjid, context, step.reference)
             start = start + pd.Timedelta(days=step.offset_days)
             started = start.notna() & date.notna() & (start <= date)
         epoch = epoch.mask(started, step.epoch)
     if context.epochs_end:
-        end = compute_subject_date(usubjid, context.dm, context.epochs_end)
+        end = compute_subject_date(usubjid, context, context.epochs_end)
         epoch = epoch.mask(end.notna() & (date > end))
     return epoch
 

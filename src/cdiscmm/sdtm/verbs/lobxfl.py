@@ -82,7 +82,7 @@ def derive_lobxfl(frame: pd.DataFrame, args: DeriveLobxflArgs, context: DomainCo
     result = clean_text(frame[args.result or f"{domain}ORRES"])
     stat_name = args.stat or f"{domain}STAT"
     not_done = frame[stat_name].astype("string").str.strip().eq(_NOT_DONE) if stat_name in frame else False
-    reference = frame["USUBJID"].map(context.dm.set_index("USUBJID")[args.reference])
+    reference = context.subject_values(frame["USUBJID"], args.reference)
     candidate = result.notna() & ~pd.Series(not_done, index=frame.index).fillna(False).astype(bool)
     candidate &= compute_on_distinct(compute_on_or_before, frame[args.dtc], reference)
     seq = next((name for name in (f"{domain}SEQ", ORDER_COLUMN) if name in frame), None)

@@ -17,9 +17,10 @@ class DeriveStudyDayArgs(VerbArgs):
     reference: str = Field("RFSTDTC", description="DM reference date variable")
 
 
-def compute_subject_date(usubjid: pd.Series, dm: pd.DataFrame, variable: str) -> pd.Series:
-    """DM's complete ``variable`` date of each record's subject: parsed once per subject, joined as a date."""
-    return usubjid.map(compute_dtc_date(dm[variable]).set_axis(dm["USUBJID"]))
+def compute_subject_date(usubjid: pd.Series, context: DomainContext, variable: str) -> pd.Series:
+    """DM's complete ``variable`` date of each record's subject: DM's column parsed once
+    (:meth:`DomainContext.subject_values`), joined as a date."""
+    return context.subject_values(usubjid, variable, compute_dtc_date)
 
 
 def compute_study_day(date: pd.Series, reference: pd.Series) -> pd.Series:
@@ -34,5 +35,5 @@ def derive_study_day(frame: pd.DataFrame, args: DeriveStudyDayArgs, context: Dom
 
     Both dates must be complete; a partial date on either side gives null, never an imputed day.
     """
-    reference = compute_subject_date(frame["USUBJID"], context.dm, args.reference)
+    reference = compute_subject_date(frame["USUBJID"], context, args.reference)
     return compute_study_day(compute_dtc_date(frame[args.dtc]), reference)
