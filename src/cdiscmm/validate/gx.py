@@ -91,7 +91,7 @@ def build_suites(plan: Plan) -> dict[str, Any]:
 
 def export_suites(plan: Plan, folder: Path) -> list[Path]:
     """Write every suite as GX JSON (``<suite>.json``) for a user's own GX setup; the frames they expect are
-    those of :func:`views` (character columns as pandas ``str`` with nulls for empty values; ``<dataset>.bytes``
+    those of :func:`view` (character columns as pandas ``str`` with nulls for empty values; ``<dataset>.bytes``
     and ``<dataset>.text`` the per-record frames of :mod:`cdiscmm.validate.views`)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -102,16 +102,18 @@ def export_suites(plan: Plan, folder: Path) -> list[Path]:
     return paths
 
 
-def views(frame: pd.DataFrame, names: set[str]) -> dict[str, pd.DataFrame]:
-    """The frames a dataset's suites run on: ``data`` (character columns as ``str``, '' as null) and the derived
-    views of ``names`` (``bytes``, ``text``: :mod:`cdiscmm.validate.views`)."""
+def view(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The frame a suite of a dataset runs on: ``data`` (character columns as ``str``, '' as null) or the derived
+    view ``name`` (``bytes``, ``text``: :mod:`cdiscmm.validate.views`)."""
+    if name in VIEWS:
+        return VIEWS[name](frame)
     data = frame.copy(deep=False)  # the character columns are replaced, the numeric ones shared (copy-on-write)
     for column in (c for c in frame.columns if frame[c].dtype.kind not in NUMERIC_KINDS):
         text = pa.chunked_array([pa.array(frame[column].astype(CHARACTER_TYPE), type=pa.large_string())])
         blank = pc.equal(text, "")  # '' (SAS missing) as null, in one Arrow kernel
         nulls = pc.if_else(blank, pa.scalar(None, pa.large_string()), text)
         data[column] = pd.Series(pd.array(nulls, dtype=CHARACTER_TYPE), index=frame.index)
-    return {"data": data, **{name: VIEWS[name](frame) for name in names if name in VIEWS}}
+    return data
 
 
 def _to_findings(result: Any, frame: pd.DataFrame, derived: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -141,6 +143,27 @@ def _to_findings(result: Any, frame: pd.DataFrame, derived: dict[str, pd.DataFra
     return record_findings(dataset, frame, mask, value_column if value_column in frame.columns else variable, detail)
 
 
+def _run_suite(
+    definition: Any, name: str, items: list[Planned], datasets: dict[str, pd.DataFrame]
+) -> list[tuple[str, pd.DataFrame]]:
+    """One suite (``AE``, ``AE.bytes``) on its view, built here and dropped on return, so one view is in memory
+    at a time: (rule, findings) of each failing expectation."""
+    dataset, _, name_of_view = name.partition(".")
+    frame = view(datasets[dataset], name_of_view or "data")
+    batch = definition.get_batch(batch_parameters={"dataframe": frame})
+    outcome = batch.validate(_suite(name, items), result_format={"result_format": "BOOLEAN_ONLY"})
+    failed = [result.expectation_config.to_domain_obj() for result in outcome.results if not result.success]
+    if not failed:
+        return []
+    suite = _gx().ExpectationSuite(name=f"{name}.failed", expectations=failed)
+    outcome = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    derived = {name_of_view or "data": frame}
+    return [
+        (result.expectation_config.meta["rule"], _to_findings(result, datasets[dataset], derived))
+        for result in outcome.results
+    ]
+
+
 def run_plan(plan: Plan, datasets: dict[str, pd.DataFrame]) -> tuple[Findings, dict[str, float]]:
     """Validate every dataset's suites; findings per rule id, and the seconds spent (import, validation)."""
     started = time.perf_counter()
@@ -152,24 +175,9 @@ def run_plan(plan: Plan, datasets: dict[str, pd.DataFrame]) -> tuple[Findings, d
     batches = context.data_sources.add_pandas("delivery").add_dataframe_asset("datasets")
     definition = batches.add_batch_definition_whole_dataframe("dataset")
     findings: Findings = {}
-    wanted: dict[str, set[str]] = {}
-    for item in plan.expectations:
-        wanted.setdefault(item.dataset, set()).add(item.view)
-    current, frames = "", {}
-    for name, items in _groups(plan).items():  # sorted: a dataset's views follow it, so one dataset's are kept
-        dataset, _, view = name.partition(".")
-        if dataset != current:
-            current, frames = dataset, views(datasets[dataset], wanted[dataset])
-        batch = definition.get_batch(batch_parameters={"dataframe": frames[view or "data"]})
-        outcome = batch.validate(_suite(name, items), result_format={"result_format": "BOOLEAN_ONLY"})
-        failed = [result.expectation_config.to_domain_obj() for result in outcome.results if not result.success]
-        if not failed:
-            continue
-        suite = _gx().ExpectationSuite(name=f"{name}.failed", expectations=failed)
-        outcome = batch.validate(suite, result_format={"result_format": "COMPLETE"})
-        for result in outcome.results:
-            found = _to_findings(result, datasets[dataset], frames)
-            findings.setdefault(result.expectation_config.meta["rule"], []).append(found)
+    for name, items in _groups(plan).items():
+        for rule, found in _run_suite(definition, name, items, datasets):
+            findings.setdefault(rule, []).append(found)
     timings["gx_validation"] = time.perf_counter() - started
     return findings, timings
 

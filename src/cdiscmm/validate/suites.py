@@ -79,7 +79,7 @@ NUMERIC_TYPES = [
     "datetime64[ms]",
     "datetime64[s]",
 ]
-#: The pandas dtype every character column has in the frame GX sees (:func:`cdiscmm.validate.gx.views`).
+#: The pandas dtype every character column has in the frame GX sees (:func:`cdiscmm.validate.gx.view`).
 CHARACTER_TYPE = "str"
 #: The column of the ``bytes`` view: the longest UTF-8 value of each record, and the variable holding it.
 MAX_BYTES, LONGEST = "MAXBYTES", "LONGEST"
