@@ -9,7 +9,7 @@ The result (:class:`StudyBuild`) holds the datasets, their local-language copies
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,7 @@ import pandas as pd
 from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.io.collected import read_form
-from cdiscmm.io.spill import PieceStore, SpilledDataset
+from cdiscmm.io.spill import ChunkPieces, PieceStore, SpilledDataset
 from cdiscmm.metadata import standards as cdisc_standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyRef
@@ -37,7 +37,14 @@ from cdiscmm.sdtm.coverage import compute_field_coverage
 from cdiscmm.sdtm.describe import mapped_value_codelists, value_level_columns
 from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu, describe_reference_dates
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
-from cdiscmm.sdtm.partition import form_subject_fields, join_chunks, joined_meta, subject_chunks, supp_qnam_order
+from cdiscmm.sdtm.partition import (
+    Chunk,
+    form_subject_fields,
+    join_chunks,
+    joined_meta,
+    subject_chunks,
+    supp_qnam_order,
+)
 from cdiscmm.sdtm.rejects import make_events, reconcile, reject_duplicates, reject_form
 from cdiscmm.sdtm.ts import build_ts
 from cdiscmm.sdtm.verbs.base import CodelistLookup, DomainContext, EpochStart, MapContext, problems_where
@@ -47,6 +54,9 @@ NOT_FORMS: frozenset[str] = frozenset({"data_dictionary", "codelists", "forms", 
 Reader = Callable[[Path, str], pd.DataFrame]
 #: A built dataset: in memory, or spilled piece by piece to a :class:`PieceStore` (a chunked build given one).
 Built = Dataset | SpilledDataset
+#: What mapping one chunk leaves besides its pieces: its events (rejects and findings) and the lineage of its
+#: mapped raw rows (FORM, ROW), gathered by the global steps.
+ChunkOutput = tuple[list[pd.DataFrame], list[pd.DataFrame]]
 
 
 @dataclass(frozen=True)
@@ -168,16 +178,39 @@ def _lineage(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
-class _Finisher:
+class Finisher:
     """Finishes mapped domain frames into datasets (and local-language copies), collected as pieces by name: in
-    ``pieces``, or spilled to ``store`` when there is one."""
+    ``pieces``, or spilled to ``store`` when there is one (a :class:`ChunkPieces` in a worker process)."""
 
     study: StudyRef
     mappings: dict[str, LoadedMapping]
     standards: Standards
     dm_frame: pd.DataFrame
     pieces: dict[str, list[Dataset]]
-    store: PieceStore | None = None
+    store: PieceStore | ChunkPieces | None = None
+
+    def map_chunk(self, chunk: Chunk, domains: Sequence[str]) -> ChunkOutput:
+        """Map ``domains`` (all but DM) from one chunk's raw rows, reject records of subjects not in DM, check
+        them (end before start, death consistency) and finish them into pieces; the chunk's events and lineage."""
+        studyid = self.study.config.studyid
+        context = MapContext(studyid, self.standards.ct)
+        frames: dict[str, pd.DataFrame] = {}
+        events: list[pd.DataFrame] = []
+        for domain in domains:
+            with progress.counted(f"{studyid}: {domain}{chunk.label()}") as tally:
+                loaded = self.mappings[domain]
+                mapped = map_domain(loaded, chunk.raws, _meta(self.standards, domain, loaded.files[-1]), context)
+                frames[domain], unknown = _drop_unknown_subjects(
+                    mapped.frame, self.dm_frame["USUBJID"], studyid, domain
+                )
+                tally.count = len(frames[domain])
+            events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, studyid)]
+        events.append(check_death_consistency(frames, studyid))
+        lineage = []
+        for domain, frame in frames.items():
+            self.finish(domain, frame)
+            lineage.append(_lineage(frame))
+        return events, lineage
 
     def finish(self, domain: str, frame: pd.DataFrame) -> None:
         """Derive, split, build SUPP-- and shape ``frame`` (:func:`finish_domain`) in each language version."""
@@ -217,7 +250,7 @@ class _Finisher:
                 for key, target in ((name, datasets), (f"{language}/{name}", local)):
                     if key in self.pieces:
                         target[key] = join_chunks(self.pieces.pop(key), order, codelists)
-                    elif self.store is not None and key in self.store:
+                    elif isinstance(self.store, PieceStore) and key in self.store:
                         metas = self.store.metas(key)
                         meta = (
                             metas[0]
@@ -228,6 +261,18 @@ class _Finisher:
         return datasets, local
 
 
+#: Maps each chunk (``Finisher.map_chunk``) and gives the outputs in chunk order; the pieces end in the finisher's
+#: ``pieces`` or ``store`` in that order. Default: one chunk after another in this process;
+#: :func:`cdiscmm.sdtm.distributed.dask_runner` maps them on a Dask cluster.
+ChunkRunner = Callable[[Finisher, Iterable[Chunk], Sequence[str]], Iterator[ChunkOutput]]
+
+
+def in_process(finisher: Finisher, chunks: Iterable[Chunk], domains: Sequence[str]) -> Iterator[ChunkOutput]:
+    """Each chunk mapped in this process, one after another (its working frames dropped before the next)."""
+    for chunk in chunks:
+        yield finisher.map_chunk(chunk, domains)
+
+
 def build_datasets(
     study: StudyRef,
     raw_dir: Path,
@@ -236,6 +281,7 @@ def build_datasets(
     reader: Reader | None = None,
     chunk_subjects: int | None = None,
     store: PieceStore | None = None,
+    runner: ChunkRunner = in_process,
 ) -> StudyBuild:
     """Map every domain of ``study`` from the forms in ``raw_dir``; nothing is written.
 
@@ -244,7 +290,8 @@ def build_datasets(
     DM (one record per subject; reference dates and COUNTRY by site read across subjects) and TS are built from
     the whole study, rejects, reconciliation and field coverage from every chunk's rows. With a ``store``, each
     finished piece is spilled to it and dropped (:mod:`cdiscmm.io.spill`): the datasets are
-    spilled datasets (:class:`SpilledDataset`), records on disk until the writer step appends them.
+    spilled datasets (:class:`SpilledDataset`), records on disk until the writer step appends them. ``runner``
+    maps the chunks (:data:`ChunkRunner`; the outputs are the same whichever maps them).
     """
     standards = standards or default_standards()
     config = study.config
@@ -264,25 +311,12 @@ def build_datasets(
         tally.count = len(dm_frame)
     events += [dm_mapped.events, dm_events]
     lineage = [_lineage(dm_frame), dm_frame.attrs.get(MERGED_ROWS, pd.DataFrame(columns=["FORM", "ROW"]))]
-    finisher = _Finisher(study, mappings, standards, dm_frame, {}, store)
+    finisher = Finisher(study, mappings, standards, dm_frame, {}, store)
     finisher.finish("DM", dm_frame)
     domains = [domain for domain in mappings if domain != "DM"]
-    for chunk in subject_chunks(raws, fields, chunk_subjects):
-        frames: dict[str, pd.DataFrame] = {}
-        for domain in domains:
-            with progress.counted(f"{config.studyid}: {domain}{chunk.label()}") as tally:
-                mapped = map_domain(
-                    mappings[domain], chunk.raws, _meta(standards, domain, mappings[domain].files[-1]), context
-                )
-                frames[domain], unknown = _drop_unknown_subjects(
-                    mapped.frame, dm_frame["USUBJID"], config.studyid, domain
-                )
-                tally.count = len(frames[domain])
-            events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
-        events.append(check_death_consistency(frames, config.studyid))
-        for domain, frame in frames.items():
-            finisher.finish(domain, frame)
-            lineage.append(_lineage(frame))
+    for chunk_events, chunk_lineage in runner(finisher, subject_chunks(raws, fields, chunk_subjects), domains):
+        events += chunk_events
+        lineage += chunk_lineage
     datasets, local = finisher.joined(["DM", *domains])
     dm = datasets["DM"]
     dm_data = dm.data if isinstance(dm, Dataset) else dm.joined().data
