@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import psutil
 import pytest
 
 from cdiscmm.cli import main
-from cdiscmm.core.errors import UsageError
-from cdiscmm.sdtm.build import in_process
-from cdiscmm.sdtm.distributed import chunk_runner
+from cdiscmm.core.errors import Location, SpecError, UsageError
+from cdiscmm.io.spill import ChunkPieces, PieceStore
+from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
+from cdiscmm.sdtm.build import ChunkOutput, in_process
+from cdiscmm.sdtm.distributed import chunk_runner, dask_runner
+from cdiscmm.sdtm.partition import Chunk
 from tests.conftest import SMALL_STUDY
 from tests.sdtm.conftest import assert_same_sdtm
 
@@ -58,3 +64,83 @@ def test_the_command_line_starts_without_dask() -> None:
     code = "import sys; from cdiscmm import cli; cli.build_parser(); print({'dask', 'distributed'} & {*sys.modules})"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "set()"
+
+
+class Done:
+    """A finished task (the part of ``distributed.Future`` the runner uses)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def result(self) -> object:
+        return self.value
+
+    def release(self) -> None:
+        """Nothing to free."""
+
+
+@dataclass
+class InlineClient:
+    """The part of ``distributed.Client`` the runner uses, each task run at once in this process; ``order`` records
+    the chunks submitted and the results taken."""
+
+    order: list[str] = field(default_factory=list)
+
+    def scheduler_info(self) -> dict[str, dict[str, object]]:
+        return {"workers": {"tcp://one": {}}}
+
+    def scatter(self, value: object, broadcast: bool, hash: bool) -> object:
+        return value
+
+    def submit(self, function: Callable[..., object], *args: object, pure: bool) -> Done:
+        self.order.append(f"submit {args[-1].number}")  # the chunk
+        return Done(function(*args))
+
+
+@dataclass
+class OnePieceEach:
+    """A finisher whose chunk ``n`` puts one piece of ``n`` records in AE, and a SpecError for chunk ``failing``."""
+
+    failing: int | None = None
+    pieces: dict[str, list[Dataset]] = field(default_factory=dict)
+    store: PieceStore | ChunkPieces | None = None
+
+    def map_chunk(self, chunk: Chunk, domains: Sequence[str]) -> ChunkOutput:
+        if chunk.number == self.failing:
+            raise SpecError("form ae has no field AETERM", Location(file="ae.yaml", line=4))
+        meta = DatasetMeta.model_validate(
+            {
+                "name": "AE",
+                "label": "Adverse Events",
+                "class": "EVENTS",
+                "standard": "SDTMIG 3.4",
+                "variables": [VariableMeta(name="USUBJID", label="Subject", type="Char", order=1)],
+            }
+        )
+        data = pd.DataFrame({"USUBJID": [f"S{chunk.number}"] * chunk.number}, dtype="string")
+        assert self.store is not None
+        self.store.put("AE", Dataset(meta, data))
+        return [pd.DataFrame({"CHUNK": [chunk.number]})], []
+
+
+def test_the_runner_adds_the_workers_pieces_in_chunk_order_and_raises_their_problems(tmp_path: Path) -> None:
+    chunks = [Chunk(number, 5, {}) for number in range(1, 6)]
+    client = InlineClient()
+    with PieceStore(tmp_path) as store:
+        run = dask_runner(client)
+        outputs = []
+        for output in run(OnePieceEach(store=store), chunks, ["AE"]):
+            client.order.append("take")
+            outputs.append(output)
+        assert [events[0]["CHUNK"].item() for events, _lineage in outputs] == [1, 2, 3, 4, 5]
+        assert client.order[:4] == [
+            "submit 1",
+            "submit 2",
+            "submit 3",
+            "take",
+        ]  # one worker: two chunks ahead of the one taken
+        spilled = store.take("AE", store.metas("AE")[0])
+        assert spilled.rows == 15
+        assert spilled.joined().data["USUBJID"].tolist() == [f"S{n}" for n in range(1, 6) for _ in range(n)]
+        with pytest.raises(SpecError, match=r"ae\.yaml:4: form ae has no field AETERM"):
+            list(run(OnePieceEach(failing=2, store=store), chunks, ["AE"]))

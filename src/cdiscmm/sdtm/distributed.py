@@ -15,6 +15,7 @@ message (exit 2).
 
 from __future__ import annotations
 
+import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdiscmm.core import progress
-from cdiscmm.core.errors import Location, UsageError
+from cdiscmm.core.errors import CdiscmmError, Location, UsageError
 from cdiscmm.io.spill import ChunkPieces, Piece, PieceStore
 from cdiscmm.sdtm.build import ChunkOutput, ChunkRunner, Finisher, in_process
 from cdiscmm.sdtm.partition import Chunk
@@ -38,11 +39,16 @@ AHEAD_PER_WORKER = 2
 
 def map_on_worker(
     finisher: Finisher, domains: Sequence[str], folder: Path, quiet: bool, chunk: Chunk
-) -> tuple[ChunkOutput, list[tuple[str, Piece]]]:
-    """In a worker: map ``chunk``, spill its pieces into ``folder``; the chunk's output and its pieces' summaries."""
+) -> tuple[ChunkOutput, list[tuple[str, Piece]]] | CdiscmmError:
+    """In a worker: map ``chunk``, spill its pieces into ``folder``; the chunk's output and its pieces' summaries.
+    A problem the user can fix is returned, to be raised by the client as one message (a raised one would also be
+    logged by the worker with its traceback)."""
     progress.set_quiet(quiet)
     pieces = ChunkPieces(folder, chunk.number)
-    output = replace(finisher, pieces={}, store=pieces).map_chunk(chunk, domains)
+    try:
+        output = replace(finisher, pieces={}, store=pieces).map_chunk(chunk, domains)
+    except CdiscmmError as error:
+        return error
     return output, pieces.written
 
 
@@ -60,8 +66,11 @@ def dask_runner(client: Client, quiet: bool = False) -> ChunkRunner:
 
         def collect() -> ChunkOutput:
             future = pending.popleft()
-            output, written = future.result()
+            result = future.result()
             future.release()
+            if isinstance(result, CdiscmmError):
+                raise result
+            output, written = result
             for key, piece in written:
                 store.add(key, piece)
             return output
@@ -92,7 +101,14 @@ def chunk_runner(workers: int | None, quiet: bool = False) -> Iterator[ChunkRunn
             expected="pip install 'cdiscmm[dask]', or no --workers (one process)",
         ) from None
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        tempfile.TemporaryDirectory(prefix="cdiscmm-dask-") as scratch,  # the workers' scratch space, removed after
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            local_directory=scratch,
+        ) as cluster,
         Client(cluster) as client,
     ):
         yield dask_runner(client, quiet)
