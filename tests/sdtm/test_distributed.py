@@ -89,7 +89,7 @@ class InlineClient:
     def scheduler_info(self) -> dict[str, dict[str, object]]:
         return {"workers": {"tcp://one": {}}}
 
-    def scatter(self, value: object, broadcast: bool, hash: bool) -> object:
+    def scatter(self, value: object, hash: bool, broadcast: bool = False) -> object:
         return value
 
     def submit(self, function: Callable[..., object], *args: object, pure: bool) -> Done:
