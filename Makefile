@@ -59,10 +59,10 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m tools.build_docs
 
-# Refresh the lock after changing dependencies in pyproject.toml (newest versions that satisfy it, for every
-# Python >= 3.11); commit both files together. tests/test_lock.py fails when they disagree.
+# Refresh the lock after changing dependencies in pyproject.toml (newest versions that satisfy it, with the dev and
+# dask extras, for every Python >= 3.11); commit both files together. tests/test_lock.py fails when they disagree.
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra dask --universal --python-version 3.11 \
 		--custom-compile-command "make lock" --quiet --output-file requirements.lock
 
 clean:

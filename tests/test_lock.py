@@ -32,7 +32,8 @@ def locked() -> dict[str, list[tuple[Version, Marker | None]]]:
 
 def declared() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return [Requirement(text) for text in [*project["dependencies"], *project["optional-dependencies"]["dev"]]]
+    extras = project["optional-dependencies"]
+    return [Requirement(text) for text in [*project["dependencies"], *extras["dev"], *extras["dask"]]]
 
 
 def test_every_declared_dependency_is_pinned_within_its_range() -> None:

@@ -1,4 +1,5 @@
-"""Fixtures shared by the SDTM tests: hand-built metadata and CT, a CSV form reader, a tiny study on disk."""
+"""Fixtures shared by the SDTM tests: hand-built metadata and CT, a CSV form reader, a tiny study on disk, the small
+study built in chunks and the comparison of two SDTM output folders."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cdiscmm.cli import main
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.metadata.model import Codelist, DatasetMeta, Term, VariableMeta
 from cdiscmm.sdtm.verbs.base import MapContext
+from tests.conftest import SMALL_STUDY
 
 
 class Registry:
@@ -95,3 +98,31 @@ def ae_meta() -> DatasetMeta:
             ("AESTDY", "Num", "Perm"),
         ),
     )
+
+
+@pytest.fixture(scope="session")
+def chunked_sdtm_out(small_study_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``EQUE-CN-RWS/sdtm`` of the small study built in one process in chunks of 7 subjects (``--chunk-subjects``)."""
+    out = tmp_path_factory.mktemp("chunked-sdtm")
+    raw = small_study_out / SMALL_STUDY / "raw"
+    assert (
+        main(["sdtm", "--study", SMALL_STUDY, "--raw", str(raw), "--out", str(out), "--chunk-subjects", "7", "-q"]) == 0
+    )
+    return out / SMALL_STUDY / "sdtm"
+
+
+def assert_same_sdtm(whole: Path, chunked: Path) -> list[Path]:
+    """Every file of a chunked build's folder is byte for byte the whole build's, but ``issues.csv``, which holds
+    the same lines (listed chunk after chunk); the files compared."""
+    files = sorted(path.relative_to(chunked) for path in chunked.rglob("*") if path.is_file())
+    written = {path.relative_to(whole) for path in whole.rglob("*") if path.is_file()}
+    assert set(files) <= written and {"metadata.json", "rejects.csv", "reconciliation.csv"} <= {f.name for f in files}
+    xpts = [name for name in files if name.suffix == ".xpt"]
+    assert len(xpts) > 20 and any(len(name.parts) == 2 for name in xpts)  # the zh/ copies are compared too
+    for name in files:
+        if name.name == "issues.csv":
+            rows = [sorted((root / name).read_text(encoding="utf-8").splitlines()) for root in (whole, chunked)]
+            assert rows[0] == rows[1]
+        else:
+            assert (whole / name).read_bytes() == (chunked / name).read_bytes(), name
+    return files

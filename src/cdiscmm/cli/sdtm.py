@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cdiscmm.cli.options import add_chunk_option, add_format_option
+from cdiscmm.cli.options import add_chunk_option, add_format_option, positive_int
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.core.paths import mappings_dir
 from cdiscmm.metadata.project import ProjectConfig
-from cdiscmm.metadata.study import select_studies
+from cdiscmm.metadata.study import StudyRef, select_studies
+
+if TYPE_CHECKING:
+    from cdiscmm.sdtm.build import ChunkRunner
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -30,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--raw", type=Path, metavar="DIR", help="folder of collected CSV forms (one study)")
     add_format_option(parser)
     add_chunk_option(parser)
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="K",
+        help="map the chunks of --chunk-subjects on a local Dask cluster of K processes (same files; needs the "
+        "dask extra)",
+    )
     parser.set_defaults(func=run)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     schema = actions.add_parser(
@@ -42,42 +53,60 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the SDTM datasets of the chosen studies; the writer step makes the files."""
-    from cdiscmm.core.outputs import staged_folder
-    from cdiscmm.io.spill import PieceStore
-    from cdiscmm.io.write import parse_formats, write_outputs
-    from cdiscmm.sdtm.build import build_datasets  # the stage loads only when it runs
+    """Build the SDTM datasets of the chosen studies (with --workers, the chunks on one Dask cluster for all)."""
+    from cdiscmm.io.write import parse_formats
+    from cdiscmm.sdtm.distributed import chunk_runner  # imports Dask only for --workers
 
     formats = parse_formats(args.format)
-
+    if args.workers is not None and args.chunk_subjects is None:
+        raise UsageError(
+            "--workers maps chunks of subjects on a cluster", Location(field="--workers"), expected="--chunk-subjects N"
+        )
     studies = select_studies(args.study, getattr(args, "mappings", None))
     if args.raw is not None and len(studies) != 1:
         raise UsageError("--raw takes exactly one --study", Location(field="--raw"))
     project = getattr(args, "project", None) or ProjectConfig()
-    for study in studies:
-        raw_dir = args.raw or project.raw_for(study.studyid) or args.out / study.studyid / "raw"
-        if not raw_dir.is_dir():
-            raise InputError(
-                "raw folder not found",
-                Location(file=str(raw_dir), field="--raw" if args.raw is not None else "--out"),
-                expected="the output of `cdiscmm raw` for this study, --raw DIR, or studies: {ID: {raw: DIR}} in "
-                "cdiscmm.yaml",
-            )
-        out_dir = args.out / study.studyid / "sdtm"
-        # The staging folder replaces out_dir only when every file is written; a chunked build spills each chunk's
-        # finished pieces to a folder beside it (removed at the end).
-        chunked = args.chunk_subjects is not None
-        with (
-            staged_folder(out_dir) as staging,
-            PieceStore(staging.parent) if chunked else nullcontext() as store,
-        ):
-            with progress.step(f"{study.studyid}: mapping SDTM"):
-                build = build_datasets(study, raw_dir, chunk_subjects=args.chunk_subjects, store=store)
-            with progress.step(f"{study.studyid}: writing SDTM"):
-                written = write_outputs(build.all_datasets(), build.tables(), staging, formats)
-        for line in build.summary(study.studyid, out_dir, len(written)):
-            progress.info(line)
+    with chunk_runner(args.workers, args.quiet) as runner:
+        for study in studies:
+            _build_study(args, study, project.raw_for(study.studyid), formats, runner)
     return 0
+
+
+def _build_study(
+    args: argparse.Namespace,
+    study: StudyRef,
+    configured_raw: Path | None,
+    formats: tuple[str, ...],
+    runner: ChunkRunner,
+) -> None:
+    """One study's SDTM build; the writer step makes the files."""
+    from cdiscmm.core.outputs import staged_folder
+    from cdiscmm.io.spill import PieceStore
+    from cdiscmm.io.write import write_outputs
+    from cdiscmm.sdtm.build import build_datasets  # the stage loads only when it runs
+
+    raw_dir = args.raw or configured_raw or args.out / study.studyid / "raw"
+    if not raw_dir.is_dir():
+        raise InputError(
+            "raw folder not found",
+            Location(file=str(raw_dir), field="--raw" if args.raw is not None else "--out"),
+            expected="the output of `cdiscmm raw` for this study, --raw DIR, or studies: {ID: {raw: DIR}} in "
+            "cdiscmm.yaml",
+        )
+    out_dir = args.out / study.studyid / "sdtm"
+    # The staging folder replaces out_dir only when every file is written; a chunked build spills each chunk's
+    # finished pieces to a folder beside it (removed at the end).
+    chunked = args.chunk_subjects is not None
+    with (
+        staged_folder(out_dir) as staging,
+        PieceStore(staging.parent) if chunked else nullcontext() as store,
+    ):
+        with progress.step(f"{study.studyid}: mapping SDTM"):
+            build = build_datasets(study, raw_dir, chunk_subjects=args.chunk_subjects, store=store, runner=runner)
+        with progress.step(f"{study.studyid}: writing SDTM"):
+            written = write_outputs(build.all_datasets(), build.tables(), staging, formats)
+    for line in build.summary(study.studyid, out_dir, len(written)):
+        progress.info(line)
 
 
 def run_schema(args: argparse.Namespace) -> int:

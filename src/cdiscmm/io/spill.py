@@ -6,7 +6,9 @@ text, ``Float64`` numbers) and keeps only what the global steps need, all small:
 count, its per-variable character maxima in bytes (phase 1 of :mod:`cdiscmm.io.xpt.append`) and the distinct rows
 of the columns the caller names (e.g. the value-level keys). :meth:`PieceStore.take` gives a
 :class:`SpilledDataset`: the final metadata and the piece files in order, which the writer step reads back one at a
-time. The folder is removed when the store is closed.
+time. The folder is removed when the store is closed. A worker process of a distributed run
+(:mod:`cdiscmm.sdtm.distributed`) writes one chunk's pieces into the same folder with :class:`ChunkPieces` and sends
+back only their summaries (:class:`Piece`), which the store adds in chunk order (:meth:`PieceStore.add`).
 """
 
 from __future__ import annotations
@@ -51,13 +53,45 @@ class SpilledDataset:
         return Dataset(self.meta, pd.concat(list(self.frames()), ignore_index=True))
 
 
+@dataclass(frozen=True)
+class Piece:
+    """One spilled piece: its Parquet file, metadata, character maxima in bytes, distinct rows of the value-level
+    columns and row count (all small but the file)."""
+
+    file: Path
+    meta: DatasetMeta
+    lengths: dict[str, int]
+    distinct: pd.DataFrame
+    rows: int
+
+
+def spill_piece(path: Path, dataset: Dataset, distinct: Sequence[str] = ()) -> Piece:
+    """Write ``dataset``'s records to the Parquet file ``path``; its summary, with the distinct rows of the
+    ``distinct`` columns it has (in order of first appearance)."""
+    dataset.data.to_parquet(path, index=False)
+    lengths = piece_lengths(dataset.meta, dataset.data, path, checked=False)
+    columns = [name for name in distinct if name in dataset.data.columns]
+    return Piece(path, dataset.meta, lengths, dataset.data[columns].drop_duplicates(), len(dataset.data))
+
+
+def _stem(key: str) -> str:
+    """A file name part for a dataset key (``zh/AE`` -> ``zh-ae``)."""
+    return key.replace("/", "-").lower()
+
+
 @dataclass
-class _Pieces:
-    files: list[Path] = field(default_factory=list)
-    metas: list[DatasetMeta] = field(default_factory=list)
-    lengths: list[dict[str, int]] = field(default_factory=list)
-    distinct: list[pd.DataFrame] = field(default_factory=list)
-    rows: int = 0
+class ChunkPieces:
+    """One chunk's pieces, written by a worker process into a store's ``folder`` (file names carry the chunk
+    ``number``, so workers never collide); ``written`` keeps each key and piece summary in the order put."""
+
+    folder: Path
+    number: int
+    written: list[tuple[str, Piece]] = field(default_factory=list)
+
+    def put(self, key: str, dataset: Dataset, distinct: Sequence[str] = ()) -> None:
+        """Spill ``dataset`` as this chunk's piece of ``key`` (:func:`spill_piece`)."""
+        path = self.folder / f"chunk{self.number:05d}-{len(self.written):03d}-{_stem(key)}.parquet"
+        self.written.append((key, spill_piece(path, dataset, distinct)))
 
 
 class PieceStore:
@@ -66,7 +100,7 @@ class PieceStore:
 
     def __init__(self, parent: Path | None = None) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))
-        self._pieces: dict[str, _Pieces] = {}
+        self._pieces: dict[str, list[Piece]] = {}
 
     def __enter__(self) -> PieceStore:
         return self
@@ -82,17 +116,13 @@ class PieceStore:
         self._pieces.clear()
 
     def put(self, key: str, dataset: Dataset, distinct: Sequence[str] = ()) -> None:
-        """Spill ``dataset`` as the next piece of ``key``; keep its metadata, row count, character maxima and the
-        distinct rows of the ``distinct`` columns it has (in order of first appearance)."""
-        pieces = self._pieces.setdefault(key, _Pieces())
-        path = self.folder / f"{key.replace('/', '-').lower()}-{len(pieces.files):05d}.parquet"
-        dataset.data.to_parquet(path, index=False)
-        pieces.files.append(path)
-        pieces.metas.append(dataset.meta)
-        pieces.lengths.append(piece_lengths(dataset.meta, dataset.data, path, checked=False))
-        columns = [name for name in distinct if name in dataset.data.columns]
-        pieces.distinct.append(dataset.data[columns].drop_duplicates())
-        pieces.rows += len(dataset.data)
+        """Spill ``dataset`` as the next piece of ``key``; keep its summary (:func:`spill_piece`)."""
+        path = self.folder / f"{_stem(key)}-{len(self._pieces.get(key, [])):05d}.parquet"
+        self.add(key, spill_piece(path, dataset, distinct))
+
+    def add(self, key: str, piece: Piece) -> None:
+        """Keep ``piece`` (already written in :attr:`folder`, e.g. by :class:`ChunkPieces`) as the next of ``key``."""
+        self._pieces.setdefault(key, []).append(piece)
 
     def __iter__(self) -> Iterator[str]:
         """The keys in the order their first piece was put."""
@@ -103,14 +133,17 @@ class PieceStore:
 
     def metas(self, key: str) -> list[DatasetMeta]:
         """The metadata of each piece of ``key``, in order."""
-        return list(self._pieces[key].metas)
+        return [piece.meta for piece in self._pieces[key]]
 
     def distinct(self, key: str) -> pd.DataFrame:
         """The pieces' distinct rows of the ``distinct`` columns, piece after piece: the first appearance of a value
         and the set of values seen with it are those of the concatenated records."""
-        return pd.concat(self._pieces[key].distinct, ignore_index=True)
+        return pd.concat([piece.distinct for piece in self._pieces[key]], ignore_index=True)
 
     def take(self, key: str, meta: DatasetMeta) -> SpilledDataset:
         """``key``'s pieces as one dataset with the final ``meta`` (the pieces stay on disk until :meth:`close`)."""
         pieces = self._pieces[key]
-        return SpilledDataset(meta, tuple(pieces.files), merge_lengths(pieces.lengths), pieces.rows)
+        files = tuple(piece.file for piece in pieces)
+        return SpilledDataset(
+            meta, files, merge_lengths([piece.lengths for piece in pieces]), sum(p.rows for p in pieces)
+        )

@@ -9,7 +9,7 @@ The result (:class:`StudyBuild`) holds the datasets, their local-language copies
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,7 @@ import pandas as pd
 from cdiscmm.core import progress
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.io.collected import read_form
-from cdiscmm.io.spill import PieceStore, SpilledDataset
+from cdiscmm.io.spill import ChunkPieces, PieceStore, SpilledDataset
 from cdiscmm.metadata import standards as cdisc_standards
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.metadata.study import StudyRef
@@ -38,6 +38,7 @@ from cdiscmm.sdtm.describe import mapped_value_codelists, value_level_columns
 from cdiscmm.sdtm.dm import MERGED_ROWS, apply_dm_rules, derive_ageu, describe_reference_dates
 from cdiscmm.sdtm.loader import LoadedMapping, load_domain_mappings
 from cdiscmm.sdtm.partition import (
+    Chunk,
     form_subject_fields,
     join_chunks,
     joined_meta,
@@ -54,6 +55,9 @@ NOT_FORMS: frozenset[str] = frozenset({"data_dictionary", "codelists", "forms", 
 Reader = Callable[[Path, str], pd.DataFrame]
 #: A built dataset: in memory, or spilled piece by piece to a :class:`PieceStore` (a chunked build given one).
 Built = Dataset | SpilledDataset
+#: What mapping one chunk leaves besides its pieces: its events (rejects and findings) and the lineage of its
+#: mapped raw rows (FORM, ROW), gathered by the global steps.
+ChunkOutput = tuple[list[pd.DataFrame], list[pd.DataFrame]]
 
 
 @dataclass(frozen=True)
@@ -176,19 +180,45 @@ def _lineage(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
-class _Finisher:
+class Finisher:
     """Finishes mapped domain frames into datasets (and local-language copies), collected as pieces by name: in
-    ``pieces``, or spilled to ``store`` when there is one."""
+    ``pieces``, or spilled to ``store`` when there is one (a :class:`ChunkPieces` in a worker process)."""
 
     study: StudyRef
     mappings: dict[str, LoadedMapping]
     standards: Standards
     dm_frame: pd.DataFrame
     pieces: dict[str, list[Dataset]]
-    store: PieceStore | None = None
+    store: PieceStore | ChunkPieces | None = None
     #: DM columns by USUBJID as the domain verbs looked them up, shared by every domain and chunk
     #: (:meth:`DomainContext.subject_values`)
     by_subject: dict[tuple[str, str], pd.Series] = field(default_factory=dict)
+    #: DM's USUBJIDs, an index built once, so that a chunk's unknown-subject check costs its records only
+    dm_subjects: pd.Index = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.dm_subjects = pd.Index(self.dm_frame["USUBJID"])
+
+    def map_chunk(self, chunk: Chunk, domains: Sequence[str]) -> ChunkOutput:
+        """Map ``domains`` (all but DM) from one chunk's raw rows, reject records of subjects not in DM, check
+        them (end before start, death consistency) and finish them into pieces; the chunk's events and lineage."""
+        studyid = self.study.config.studyid
+        context = MapContext(studyid, self.standards.ct)
+        frames: dict[str, pd.DataFrame] = {}
+        events: list[pd.DataFrame] = []
+        for domain in domains:
+            with progress.counted(f"{studyid}: {domain}{chunk.label()}") as tally:
+                loaded = self.mappings[domain]
+                mapped = map_domain(loaded, chunk.raws, _meta(self.standards, domain, loaded.files[-1]), context)
+                frames[domain], unknown = _drop_unknown_subjects(mapped.frame, self.dm_subjects, studyid, domain)
+                tally.count = len(frames[domain])
+            events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, studyid)]
+        events.append(check_death_consistency(frames, studyid))
+        for domain, frame in frames.items():
+            self.finish(domain, frame)
+        # each raw row once a chunk (an unpivoted row makes many records): reconcile asks only whether it was mapped
+        lineage = [pd.concat([_lineage(frame) for frame in frames.values()]).drop_duplicates()] if frames else []
+        return events, lineage
 
     def finish(self, domain: str, frame: pd.DataFrame) -> None:
         """Derive, split, build SUPP-- and shape ``frame`` (:func:`finish_domain`) in each language version."""
@@ -228,7 +258,7 @@ class _Finisher:
                 for key, target in ((name, datasets), (f"{language}/{name}", local)):
                     if key in self.pieces:
                         target[key] = join_chunks(self.pieces.pop(key), order, codelists)
-                    elif self.store is not None and key in self.store:
+                    elif isinstance(self.store, PieceStore) and key in self.store:
                         metas = self.store.metas(key)
                         meta = (
                             metas[0]
@@ -239,6 +269,18 @@ class _Finisher:
         return datasets, local
 
 
+#: Maps each chunk (``Finisher.map_chunk``) and gives the outputs in chunk order; the pieces end in the finisher's
+#: ``pieces`` or ``store`` in that order. Default: one chunk after another in this process;
+#: :func:`cdiscmm.sdtm.distributed.dask_runner` maps them on a Dask cluster.
+ChunkRunner = Callable[[Finisher, Iterable[Chunk], Sequence[str]], Iterator[ChunkOutput]]
+
+
+def in_process(finisher: Finisher, chunks: Iterable[Chunk], domains: Sequence[str]) -> Iterator[ChunkOutput]:
+    """Each chunk mapped in this process, one after another (its working frames dropped before the next)."""
+    for chunk in chunks:
+        yield finisher.map_chunk(chunk, domains)
+
+
 def build_datasets(
     study: StudyRef,
     raw_dir: Path,
@@ -247,6 +289,7 @@ def build_datasets(
     reader: Reader | None = None,
     chunk_subjects: int | None = None,
     store: PieceStore | None = None,
+    runner: ChunkRunner = in_process,
 ) -> StudyBuild:
     """Map every domain of ``study`` from the forms in ``raw_dir``; nothing is written.
 
@@ -257,7 +300,8 @@ def build_datasets(
     finished piece is spilled to it and dropped (:mod:`cdiscmm.io.spill`): the datasets are
     spilled datasets (:class:`SpilledDataset`), records on disk until the writer step appends them; and once DM is
     built, the forms are cut by chunk into the store's folder and dropped (:func:`spill_chunks`), so the chunks
-    do not run beside the whole forms.
+    do not run beside the whole forms. ``runner`` maps the chunks
+    (:data:`ChunkRunner`; the outputs are the same whichever maps them).
     """
     standards = standards or default_standards()
     config = study.config
@@ -277,30 +321,16 @@ def build_datasets(
         tally.count = len(dm_frame)
     events += [dm_mapped.events, dm_events]
     lineage = [_lineage(dm_frame), dm_frame.attrs.get(MERGED_ROWS, pd.DataFrame(columns=["FORM", "ROW"]))]
-    finisher = _Finisher(study, mappings, standards, dm_frame, {}, store)
+    finisher = Finisher(study, mappings, standards, dm_frame, {}, store)
     finisher.finish("DM", dm_frame)
     domains = [domain for domain in mappings if domain != "DM"]
-    dm_subjects = pd.Index(dm_frame["USUBJID"])
     chunks = subject_chunks(raws, fields, chunk_subjects)
     if store is not None and chunk_subjects is not None:  # the forms cut by chunk to disk, then dropped
         chunks = spill_chunks(chunks, store.folder / "raw")
         raws = {form: raw.iloc[:0] for form, raw in raws.items()}  # field coverage reads the columns only
-    for chunk in chunks:
-        frames: dict[str, pd.DataFrame] = {}
-        for domain in domains:
-            with progress.counted(f"{config.studyid}: {domain}{chunk.label()}") as tally:
-                mapped = map_domain(
-                    mappings[domain], chunk.raws, _meta(standards, domain, mappings[domain].files[-1]), context
-                )
-                frames[domain], unknown = _drop_unknown_subjects(mapped.frame, dm_subjects, config.studyid, domain)
-                tally.count = len(frames[domain])
-            events += [mapped.events, *unknown, check_end_not_before_start(frames[domain], domain, config.studyid)]
-        events.append(check_death_consistency(frames, config.studyid))
-        for domain, frame in frames.items():
-            finisher.finish(domain, frame)
-        # each raw row once a chunk (an unpivoted row makes many records): reconcile asks only whether it was mapped
-        if frames:
-            lineage.append(pd.concat([_lineage(frame) for frame in frames.values()]).drop_duplicates())
+    for chunk_events, chunk_lineage in runner(finisher, chunks, domains):
+        events += chunk_events
+        lineage += chunk_lineage
     datasets, local = finisher.joined(["DM", *domains])
     dm = datasets["DM"]
     dm_data = dm.data if isinstance(dm, Dataset) else dm.joined().data
