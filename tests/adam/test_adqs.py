@@ -107,9 +107,24 @@ def test_scores_baseline_and_change(adqs: pd.DataFrame) -> None:
 
 def test_sequence_and_keys(adqs: pd.DataFrame) -> None:
     assert list(adqs.loc[adqs["USUBJID"].eq("Q1"), "ASEQ"]) == list(range(1, 11))
-    assert not adqs.duplicated(["USUBJID", "PARAMCD", "ADT"]).any()
+    assert not adqs.duplicated(["USUBJID", "PARAMCD", "AVISIT", "ADT"]).any()
     assert adqs.groupby(["USUBJID", "PARAMCD"])["ABLFL"].apply(lambda flags: flags.eq("Y").sum()).eq(1).all()
     assert list(adqs.loc[adqs["USUBJID"].eq("Q1"), "ADY"]) == [-5, 29] * 5  # 01-05 - 01-10; 02-07 day 22 + 7
+
+
+def test_partial_dates_at_two_visits_are_two_records() -> None:
+    """Regression (30,000-subject cohort, 2026-12-05): two questionnaires of one subject with partial QSDTC (ADT
+    missing, not imputed) at two visits are two records per parameter, not a key failure."""
+    qs = qs_frame()
+    qs = qs.loc[qs["USUBJID"].eq("Q1")].assign(
+        QSDTC=lambda frame: frame["VISIT"].map({"BASELINE": "2024", "WEEK 4": "2024-02"})
+    )
+    dataset = build_dataset("ADQS", {"QS": qs}, {"ADSL": adsl_frame()})
+    assert dataset is not None
+    vas = dataset.data.loc[dataset.data["PARAMCD"].eq("EQ5D0206"), ["AVISIT", "ADT", "AVAL"]]
+    assert list(vas["AVISIT"]) == ["BASELINE", "WEEK 4"]
+    assert vas["ADT"].isna().all()
+    assert list(vas["AVAL"]) == [70.0, 80.0]
 
 
 def test_variables_in_spec_order_with_spec_labels() -> None:
