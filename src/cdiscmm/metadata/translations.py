@@ -14,7 +14,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cdiscmm.core.paths import specs_dir
-from cdiscmm.metadata.origins import COLLECTED_TEXT
 from cdiscmm.metadata.yamlio import load_model
 
 Language = Literal["en", "ja", "zh"]
@@ -100,6 +99,8 @@ class Translations(BaseModel):
     def origin(self, english: str) -> str | None:
         """The translation of a def:Origin text: from ``origins``, else a collected text (the form and fields read,
         after a declared description ``origins`` translates) written with ``collected``; None when neither has it."""
+        from cdiscmm.metadata.origins import COLLECTED_TEXT  # imports the model (pandas): not at CLI start-up
+
         if english in self.origins:
             return self.origins[english]
         match = COLLECTED_TEXT.fullmatch(english)
