@@ -54,6 +54,11 @@ class SubjectSlice(Mapping[str, pd.DataFrame]):
         return len(self._sdtm)
 
 
+def chunk_count(subjects: pd.Index, size: int) -> int:
+    """How many chunks of ``size`` the sorted ``subjects`` make: at least 1 (an empty study is one empty chunk)."""
+    return max(1, -(-len(subjects) // size))
+
+
 #: The columns of :func:`chunk_spans`: a chunk's first row, the row after its last, and its number of records.
 SPAN_COLUMNS = ["FIRST", "STOP", "RECORDS"]
 
@@ -72,8 +77,7 @@ def chunk_spans(blocks: Iterable[pd.Series], subjects: pd.Index, size: int) -> p
         parts.append(pd.DataFrame({"FIRST": found.min(), "STOP": found.max() + 1, "RECORDS": found.size()}))
         offset += len(usubjid)
     joined = pd.concat(parts).groupby(level=0).agg({"FIRST": "min", "STOP": "max", "RECORDS": "sum"})
-    chunks = max(1, -(-len(subjects) // size))
-    return joined.reindex(pd.RangeIndex(chunks), fill_value=0).astype("int64")
+    return joined.reindex(pd.RangeIndex(chunk_count(subjects, size)), fill_value=0).astype("int64")
 
 
 def _usubjids(blocks: Iterable[pd.DataFrame], pairs: list[pd.DataFrame]) -> Iterator[pd.Series]:
@@ -111,8 +115,8 @@ class ChunkedDelivery:
         self._qnams: dict[Path, list[str]] = {}
 
     def chunks(self) -> int:
-        """The number of chunks (at least 1, as :func:`chunk_spans` counts them)."""
-        return max(1, -(-len(self.subjects) // self.size))
+        """The number of chunks (:func:`chunk_count`, as :func:`chunk_spans` counts them)."""
+        return chunk_count(self.subjects, self.size)
 
     def chunk(self, number: int) -> Mapping[str, pd.DataFrame]:
         """The datasets of chunk ``number`` (from 0), each read on first use."""
