@@ -28,7 +28,7 @@ from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.datasetjson import read_dataset_json
 from cdiscmm.io.metadata import METADATA_FILE
-from cdiscmm.io.xpt.read import XptContent, read_xpt
+from cdiscmm.io.xpt.read import XptContent, read_xpt, read_xpt_blocks
 
 SUPP_PREFIX = "SUPP"
 SUPP_KEYS: tuple[str, ...] = ("USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL")
@@ -63,12 +63,13 @@ class SdtmData(Mapping[str, pd.DataFrame]):
 
     def columns(self, name: str, columns: Sequence[str]) -> pd.DataFrame:
         """Dataset ``name`` with only those of ``columns`` it has (file order), blanks as missing: an XPT file
-        without a SUPP-- is decoded for those columns alone and not kept; otherwise the dataset is cut."""
+        without a SUPP-- is decoded for those columns alone, block by block (so the file's bytes are never held
+        whole, :func:`cdiscmm.io.xpt.read.read_xpt_blocks`), and not kept; otherwise the dataset is cut."""
         file, supp = self._files.get(name, (None, None))
         if name in self._frames or file is None or supp is not None or file.suffix.lower() != ".xpt":
             frame = self[name]
             return frame[[column for column in frame.columns if column in columns]]
-        return blank_to_missing(read_xpt(file, columns=list(columns)).data)
+        return blank_to_missing(pd.concat(read_xpt_blocks(file, list(columns)), ignore_index=True))
 
     def __contains__(self, name: object) -> bool:
         return name in self._frames or name in self._files
