@@ -5,21 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 from lxml import etree
 
 from cdiscmm.define.crosscheck import check_define
 from cdiscmm.define.folder import define_folder
 from cdiscmm.define.xmlkit import PREFIXES
 from cdiscmm.io.xpt.read import read_xpt_blocks
-from cdiscmm.metadata.model import Dataset
-from tests.define.study import adam_datasets, sdtm_datasets, write_study
-
-
-def _longer(datasets: list[Dataset]) -> list[Dataset]:
-    """The hand-built records between many copies of the first one: the first and last blocks hold only its
-    values, the other values (longer ones, ones outside a codelist) are in the middle blocks only."""
-    return [Dataset(d.meta, pd.concat([d.data.iloc[[0] * 100], d.data, d.data.iloc[[0] * 100]])) for d in datasets]
+from tests.define.study import adam_datasets, sdtm_datasets, spread, write_study
 
 
 def _without_first_terms(define: Path) -> Path:
@@ -38,7 +30,7 @@ def _without_first_terms(define: Path) -> Path:
 def test_blocks_of_a_record_or_so_give_the_problems_of_whole_files(tmp_path: Path) -> None:
     found = []
     for kind, datasets in (("sdtm", sdtm_datasets()), ("adam", adam_datasets())):
-        output = define_folder(write_study(tmp_path / kind, _longer(datasets)))
+        output = define_folder(write_study(tmp_path / kind, spread(datasets)))
         assert check_define(output.define, block_bytes=1) == []
         define = _without_first_terms(output.define)
         assert max(len(list(read_xpt_blocks(path, None, 1))) for path in define.parent.glob("*.xpt")) >= 5
