@@ -355,3 +355,12 @@ def write_study(folder: Path, datasets: list[Dataset], *, metadata: bool = True)
     if metadata:
         write_metadata(datasets, folder)
     return folder
+
+
+def spread(datasets: list[Dataset], copies: int = 100) -> list[Dataset]:
+    """``datasets`` with each one's records between ``copies`` copies of its first record: read in small blocks,
+    the first and last blocks hold only that record's values, the others (longer values, other dates, values
+    outside a codelist) are in the middle blocks only."""
+    return [
+        Dataset(d.meta, pd.concat([d.data.iloc[[0] * copies], d.data, d.data.iloc[[0] * copies]])) for d in datasets
+    ]

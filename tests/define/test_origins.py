@@ -13,6 +13,7 @@ from cdiscmm.core.errors import SpecError
 from cdiscmm.define.crosscheck import check_define, check_origins
 from cdiscmm.define.folder import DefineOutput, define_folder, with_versions
 from cdiscmm.define.items import Context, Parts, WrittenDataset, add_dataset
+from cdiscmm.define.scan import scan_block
 from cdiscmm.define.spec import define_spec
 from cdiscmm.define.xmlkit import PREFIXES
 from cdiscmm.metadata.model import DatasetMeta, ValueLevelMeta, VariableMeta, WhereCondition
@@ -78,7 +79,9 @@ def test_a_variable_described_per_value_level_lists_each_distinct_origin_of_its_
     )
     data = pd.DataFrame({"QNAM": ["AETOCI", "AEPRO", "AECORT", "AEGRDER"], "QVAL": ["Y", "N", "Y", "3"]})
     parts = Parts()
-    add_dataset(parts, WrittenDataset(meta, data, "suppae.xpt"), Context({}, {}, None, "STD.SDTMIG.3.4"))
+    add_dataset(
+        parts, WrittenDataset(meta, scan_block(data, meta), "suppae.xpt"), Context({}, {}, None, "STD.SDTMIG.3.4")
+    )
     items = {item.get("OID"): item for item in parts.items}
     origins = [(node.get("Type"), node.get("Source")) for node in items["IT.SUPPAE.QVAL"].iter(ORIGIN)]
     assert origins == [("Collected", "Investigator"), ("Collected", "Subject"), ("Derived", "Sponsor")]

@@ -1,4 +1,5 @@
-"""The define reads one dataset at a time, only the declared variables, and writes what it wrote from a list."""
+"""The define reads one dataset at a time, only the declared variables, block by block, and writes what it wrote
+from a list; tiny blocks give the define of one block per file."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from cdiscmm.define.build import build_define
 from cdiscmm.define.folder import read_written
 from cdiscmm.define.spec import analysis_results, define_spec
 from cdiscmm.io.metadata import read_metadata
-from tests.define.study import adam_datasets, sdtm_datasets, write_study
+from cdiscmm.io.xpt.read import BLOCK_BYTES, read_xpt_blocks
+from tests.define.study import adam_datasets, sdtm_datasets, spread, write_study
 
 CREATED = datetime(2024, 1, 2, 3, 4, 5)
 
 
-def _define(folder: Path, one_pass: bool) -> bytes:
+def _define(folder: Path, one_pass: bool, block_bytes: int = BLOCK_BYTES) -> bytes:
     metadata = read_metadata(folder)
-    written = read_written(folder, metadata)
     results = analysis_results() if metadata.standard.upper().startswith("ADAM") else None
+    written = read_written(folder, metadata, results, block_bytes)
     root = build_define(metadata, written if one_pass else list(written), define_spec(), results, CREATED)
     return etree.tostring(root)
 
@@ -39,4 +41,12 @@ def test_only_the_declared_variables_are_read(tmp_path: Path) -> None:
         update={"datasets": [dm.model_copy(update={"variables": [v for v in dm.variables if v.name != "AGE"]})]}
     )
     (written,) = list(read_written(folder, trimmed))
-    assert "AGE" not in written.data.columns and list(written.data.columns) == trimmed.datasets[0].names()
+    assert "AGE" not in written.scan.variables and list(written.scan.variables) == trimmed.datasets[0].names()
+
+
+def test_blocks_of_one_record_give_the_define_of_whole_files(tmp_path: Path) -> None:
+    """Each file read a record or so at a time (many blocks per dataset) is described as when read whole."""
+    for kind, datasets in (("sdtm", sdtm_datasets()), ("adam", adam_datasets())):
+        folder = write_study(tmp_path / kind, spread(datasets))
+        assert max(len(list(read_xpt_blocks(path, None, 1))) for path in folder.glob("*.xpt")) >= 5
+        assert _define(folder, one_pass=True, block_bytes=1) == _define(folder, one_pass=True, block_bytes=1 << 40)

@@ -12,7 +12,6 @@ from lxml import etree
 from cdiscmm.define.items import Parts, WrittenDataset, where_clause
 from cdiscmm.define.spec import AnalysisResult, AnalysisResults
 from cdiscmm.define.xmlkit import describe, element, item_group_oid, item_oid, sub
-from cdiscmm.io.metadata import where_mask
 
 
 def _available(result: AnalysisResult, datasets: dict[str, WrittenDataset]) -> bool:
@@ -23,7 +22,7 @@ def _available(result: AnalysisResult, datasets: dict[str, WrittenDataset]) -> b
         names = set(written.meta.names())
         if not {*used.variables, *(condition.variable for condition in used.where)} <= names:
             return False
-        if used.where and not where_mask(written.data, used.where).any():
+        if used.where and not written.scan.hits[tuple(used.where)]:
             return False
     return True
 

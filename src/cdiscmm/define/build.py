@@ -9,7 +9,6 @@ ADaM, the Analysis Results Metadata (Define-XML 2.1 specification §5; ARM v1.0)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,9 +18,10 @@ from cdiscmm import __version__
 from cdiscmm.define.arm import analysis_result_displays
 from cdiscmm.define.codelists import codelist_element, dictionary_element, standard_oid
 from cdiscmm.define.items import Context, Parts, WrittenDataset, add_dataset
+from cdiscmm.define.scan import Questions, Where
 from cdiscmm.define.spec import AnalysisResults, DefineSpec, Document
 from cdiscmm.define.xmlkit import codelist_oid, element, sub
-from cdiscmm.metadata.model import SubmissionMetadata
+from cdiscmm.metadata.model import SubmissionMetadata, WhereCondition
 
 DEFINE_FILE = "define.xml"
 DEFINE_VERSION = "2.1.0"
@@ -73,24 +73,27 @@ def _leaf(document: Document) -> etree._Element:
     return leaf
 
 
-#: The TS variables the study title is read from.
-_TITLE_COLUMNS = ("TSPARMCD", "TSVAL")
+#: The study title: TSVAL of the first TS record with TSPARMCD TITLE (SDTMIG 3.4 TS parameter TITLE).
+_TITLE: tuple[Where, str] = ((WhereCondition(variable="TSPARMCD", comparator="EQ", values=("TITLE",)),), "TSVAL")
 
 
-def _read_later(results: AnalysisResults | None) -> set[str]:
-    """The columns read after the datasets are described: the title's and the analysis results' where-clauses'."""
-    displays = results.displays if results is not None else []
-    where = {c.variable for d in displays for r in d.results for used in r.datasets for c in used.where}
-    return {*_TITLE_COLUMNS, *where}
+def asked(results: AnalysisResults | None) -> dict[str, Questions]:
+    """What :func:`build_define` asks of each dataset's records besides its measures, by dataset name: TS its
+    title, each analysis dataset whether some record meets each of the results' where-clauses on it."""
+    hits: dict[str, dict[Where, None]] = {"TS": {}}
+    for display in results.displays if results is not None else []:
+        for used in (used for result in display.results for used in result.datasets if used.where):
+            hits.setdefault(used.dataset, {})[tuple(used.where)] = None
+    return {
+        name: Questions(hits=tuple(wheres), firsts=(_TITLE,) if name == "TS" else ()) for name, wheres in hits.items()
+    }
 
 
 def _study_title(metadata: SubmissionMetadata, written: list[WrittenDataset]) -> str:
-    """TS TITLE when the folder has TS (SDTMIG 3.4 TS parameter TITLE), else the study id."""
+    """TS TITLE when the folder has TS, else the study id."""
     for dataset in written:
-        if dataset.meta.name == "TS" and set(_TITLE_COLUMNS) <= set(dataset.data.columns):
-            titles = dataset.data.loc[dataset.data["TSPARMCD"].eq("TITLE"), "TSVAL"]
-            if not titles.empty:
-                return str(titles.iloc[0])
+        if dataset.meta.name == "TS" and _TITLE in dataset.scan.firsts:
+            return str(dataset.scan.firsts[_TITLE])
     return metadata.studyid
 
 
@@ -146,10 +149,8 @@ def build_define(
     results: AnalysisResults | None,
     created: datetime,
 ) -> etree._Element:
-    """The ODM root of the define of ``written`` (in metadata order); ``results`` adds ARM (ADaM only).
-
-    ``written`` is walked once: each dataset is described, then only the columns read later are kept (TS title,
-    the analysis results' where-clause variables), so one dataset's data is in memory at a time."""
+    """The ODM root of the define of ``written`` (in metadata order, each scanned with the questions
+    :func:`asked` of ``results``); ``results`` adds ARM (ADaM only). ``written`` is walked once."""
     standards, ig_oid = _standards(metadata)
     documents = _documents(spec, metadata)
     annotated = [document for document in documents if document.kind == "annotated-crf"]
@@ -165,12 +166,9 @@ def build_define(
         standard_oid=ig_oid,
     )
     parts = Parts()
-    later = _read_later(results)
-    kept = []
+    written = list(written)
     for dataset in written:
         add_dataset(parts, dataset, context)
-        kept.append(replace(dataset, data=dataset.data[[name for name in dataset.data.columns if name in later]]))
-    written = kept
     arm = None
     if results is not None:
         by_name = {dataset.meta.name: dataset for dataset in written}

@@ -10,19 +10,24 @@
 - Origins: every ItemDef (variable and value level) carries def:Origin.
 - References: every OID reference resolves (ItemRef, CodeListRef, MethodOID, CommentOID, WhereClauseRef,
   ValueListRef, RangeCheck def:ItemOID, DocumentRef and ArchiveLocationID leaf ids, def:StandardOID, ARM).
+
+A file's records are read a block at a time (:func:`cdiscmm.io.xpt.read.read_xpt_blocks`): what the checks need
+of a column (its :class:`~cdiscmm.define.shapes.Measure`, the first values in sort order outside its codelists)
+is gathered per block and merged, so a file of any size is checked in the memory of a block.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from lxml import etree
 
-from cdiscmm.define.shapes import Shape, shape_of
+from cdiscmm.define.shapes import Measure, measure
 from cdiscmm.define.xmlkit import PREFIXES, qname
 from cdiscmm.io.metadata import text_values, where_mask
-from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.io.xpt.read import BLOCK_BYTES, read_xpt_blocks, read_xpt_rows
 from cdiscmm.metadata.model import VariableMeta, WhereCondition
 
 #: (referencing element, attribute) -> the element kind whose OID (or ID) it names.
@@ -93,96 +98,157 @@ def _where(root: etree._Element, oid: str, items: dict[str, etree._Element]) -> 
     ]
 
 
-def _coded(codelist: etree._Element) -> set[str] | None:
-    """The coded values of an enumerated CodeList; None for an external dictionary."""
-    if codelist.find("odm:ExternalCodeList", PREFIXES) is not None:
-        return None
-    return {item.get("CodedValue") for item in codelist if item.get("CodedValue") is not None}
-
-
-def _check_values(
-    name: str, column: pd.Series, item: etree._Element, codelists: dict[str, etree._Element]
-) -> list[str]:
+def _codes(item: etree._Element, codelists: dict[str, etree._Element]) -> tuple[str, frozenset[str]] | None:
+    """The OID and coded values of the enumerated CodeList ``item`` references; None for none or an external
+    dictionary."""
     reference = item.find("odm:CodeListRef", PREFIXES)
     if reference is None:
-        return []
-    coded = _coded(codelists[reference.get("CodeListOID")])
-    if coded is None:
-        return []
+        return None
+    codelist = codelists[reference.get("CodeListOID")]
+    if codelist.find("odm:ExternalCodeList", PREFIXES) is not None:
+        return None
+    coded = frozenset(item.get("CodedValue") for item in codelist if item.get("CodedValue") is not None)
+    return reference.get("CodeListOID"), coded
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What is checked of one column's values: its name, the display format its shape is measured with, the
+    codelist its values must be in, and each value level's where-clause (by WhereClauseDef OID) with its codelist."""
+
+    name: str
+    display_format: str | None
+    codes: tuple[str, frozenset[str]] | None
+    levels: tuple[tuple[str, list[WhereCondition], tuple[str, frozenset[str]] | None], ...]
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What some records of one column showed: whether it is numeric, the measure of its values, the first
+    :data:`SHOWN` values (sorted) outside its codelist and outside each value level's."""
+
+    numeric: bool
+    measure: Measure
+    outside: tuple[str, ...]
+    levels: tuple[tuple[str, ...], ...]
+
+    def merge(self, later: _Found) -> _Found:
+        """What these records and ``later``'s showed (the first values in sort order of both)."""
+        return _Found(
+            self.numeric or later.numeric,
+            self.measure.merge(later.measure),
+            _first_shown(self.outside, later.outside),
+            tuple(_first_shown(mine, theirs) for mine, theirs in zip(self.levels, later.levels, strict=True)),
+        )
+
+
+#: How many values outside a codelist a problem names (the first in sort order).
+SHOWN = 5
+
+
+def _first_shown(*runs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({value for run in runs for value in run})[:SHOWN])
+
+
+def _outside(column: pd.Series, codes: tuple[str, frozenset[str]] | None) -> tuple[str, ...]:
+    if codes is None:
+        return ()
     text = text_values(column)
-    outside = sorted(set(text[text.notna() & text.ne("") & ~text.isin(coded)].unique()))
-    return [f"{name}: values {outside[:5]} are not in {reference.get('CodeListOID')}"] if outside else []
+    return _first_shown(tuple(text[text.notna() & text.ne("") & ~text.isin(codes[1])].unique()))
 
 
-def _check_shape(name: str, item: etree._Element, shape: Shape) -> list[str]:
-    declared = item.get("Length")
-    if item.get("DataType") in ("text", "integer", "float") and declared != str(shape.length):
-        return [f"{name}: define Length {declared}, data {shape.length}"]
-    return []
+def _meta(name: str, numeric: bool, display_format: str | None) -> VariableMeta:
+    """The variable as the file shows it: its type, the define's display format."""
+    return VariableMeta(
+        name=name, label=name, type="Num" if numeric else "Char", order=1, display_format=display_format
+    )
 
 
-def _check_value_levels(
-    root: etree._Element,
-    item: etree._Element,
-    data: pd.DataFrame,
-    where: str,
-    items: dict[str, etree._Element],
-    codelists: dict[str, etree._Element],
-) -> list[str]:
-    """The codelist check for each value level of ``item``, on the records its where-clause selects."""
+def _found(data: pd.DataFrame, asked: _Asked) -> _Found:
+    column = data[asked.name]
+    numeric = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)
+    return _Found(
+        numeric,
+        measure(column, _meta(asked.name, numeric, asked.display_format)),
+        _outside(column, asked.codes),
+        tuple(_outside(column[where_mask(data, where)], codes) if codes else () for _, where, codes in asked.levels),
+    )
+
+
+def _asked(
+    root: etree._Element, item: etree._Element, items: dict[str, etree._Element], codelists: dict[str, etree._Element]
+) -> _Asked:
+    """What is checked of the values of ``item``'s column, value levels included."""
+    levels = []
     reference = item.find("def:ValueListRef", PREFIXES)
-    if reference is None:
-        return []
-    problems: list[str] = []
-    column = data[item.get("Name")]
-    for value_list in root.iter(qname("def:ValueListDef")):
+    for value_list in root.iter(qname("def:ValueListDef")) if reference is not None else []:
         if value_list.get("OID") != reference.get("ValueListOID"):
             continue
         for level_ref in value_list.iter(qname("ItemRef")):
             clause = level_ref.find("def:WhereClauseRef", PREFIXES).get("WhereClauseOID")
-            rows = where_mask(data, _where(root, clause, items))
-            problems += _check_values(f"{where} ({clause})", column[rows], items[level_ref.get("ItemOID")], codelists)
+            levels.append((clause, _where(root, clause, items), _codes(items[level_ref.get("ItemOID")], codelists)))
+    return _Asked(item.get("Name"), item.get(qname("def:DisplayFormat")), _codes(item, codelists), tuple(levels))
+
+
+def _scan(path: Path, asked: dict[str, _Asked], block_bytes: int) -> dict[str, _Found]:
+    """What the records of ``path`` show of each asked column (by ItemDef OID), read about ``block_bytes`` of the
+    file at a time (:func:`cdiscmm.io.xpt.read.read_xpt_blocks`, which checks the file)."""
+    found: dict[str, _Found] = {}
+    for block in read_xpt_blocks(path, None, block_bytes):
+        for oid in (oid for oid, column in asked.items() if column.name in block.columns):
+            seen = _found(block, asked[oid])
+            found[oid] = found[oid].merge(seen) if oid in found else seen
+    return found
+
+
+def _problems(where: str, item: etree._Element, asked: _Asked, found: _Found) -> list[str]:
+    """The Length and codelist problems of one column (see the module docstring)."""
+    problems = []
+    shape = found.measure.shape(_meta(item.get("Name"), found.numeric, asked.display_format))
+    declared = item.get("Length")
+    if item.get("DataType") in ("text", "integer", "float") and declared != str(shape.length):
+        problems.append(f"{where}: define Length {declared}, data {shape.length}")
+    if found.outside and asked.codes:
+        problems.append(f"{where}: values {list(found.outside)} are not in {asked.codes[0]}")
+    for (clause, _, codes), outside in zip(asked.levels, found.levels, strict=True):
+        if outside and codes:
+            problems.append(f"{where} ({clause}): values {list(outside)} are not in {codes[0]}")
     return problems
 
 
-def check_dataset(root: etree._Element, group: etree._Element, folder: Path) -> list[str]:
-    """Disagreements between one ItemGroupDef and its XPT file (see the module docstring)."""
+def check_dataset(
+    root: etree._Element, group: etree._Element, folder: Path, block_bytes: int = BLOCK_BYTES
+) -> list[str]:
+    """Disagreements between one ItemGroupDef and its XPT file (see the module docstring); the file's records are
+    read about ``block_bytes`` at a time."""
     items = {node.get("OID"): node for node in root.iter(qname("ItemDef"))}
     codelists = {node.get("OID"): node for node in root.iter(qname("CodeList"))}
     name = group.get("Name")
-    leaf = group.find("def:leaf", PREFIXES)
-    content = read_xpt(folder / leaf.get(qname("xlink:href")))
+    path = folder / group.find("def:leaf", PREFIXES).get(qname("xlink:href"))
+    refs = sorted(group.iter(qname("ItemRef")), key=lambda ref: int(ref.get("OrderNumber")))
+    checked = [items[ref.get("ItemOID")] for ref in refs if ref.get("ItemOID") in items]
+    asked = {item.get("OID"): _asked(root, item, items, codelists) for item in checked}
+    found = _scan(path, asked, block_bytes)
+    content = read_xpt_rows(path, slice(0, 0))  # labels and variables, of a file _scan has checked
+    columns = list(content.data.columns)
     problems = (
         [] if content.label in _labels(group) else [f"{name}: define label {_text(group)!r}, file {content.label!r}"]
     )
-    refs = sorted(group.iter(qname("ItemRef")), key=lambda ref: int(ref.get("OrderNumber")))
-    declared = [items[ref.get("ItemOID")].get("Name") for ref in refs if ref.get("ItemOID") in items]
-    if declared != list(content.data.columns):
-        problems.append(f"{name}: define variables {declared}, file {list(content.data.columns)}")
-    for ref in refs:
-        item = items.get(ref.get("ItemOID"))
-        if item is None or item.get("Name") not in content.data.columns:
-            continue
-        variable, column = item.get("Name"), content.data[item.get("Name")]
+    declared = [item.get("Name") for item in checked]
+    if declared != columns:
+        problems.append(f"{name}: define variables {declared}, file {columns}")
+    for item in (item for item in checked if item.get("Name") in columns):
+        variable = item.get("Name")
         where = f"{name}.{variable}"
         if content.labels.get(variable, "") not in _labels(item):
             problems.append(f"{where}: define label {_text(item)!r}, file {content.labels.get(variable)!r}")
-        numeric = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)
-        meta = VariableMeta(
-            name=variable,
-            label=variable,
-            type="Num" if numeric else "Char",
-            order=1,
-            display_format=item.get(qname("def:DisplayFormat")),
-        )
-        problems += _check_shape(where, item, shape_of(column, meta))
-        problems += _check_values(where, column, item, codelists)
-        problems += _check_value_levels(root, item, content.data, where, items, codelists)
+        problems += _problems(where, item, asked[item.get("OID")], found[item.get("OID")])
     return problems
 
 
-def check_define(define: Path) -> list[str]:
-    """Every disagreement between ``define`` and the XPT files beside it, and every unresolved reference."""
+def check_define(define: Path, block_bytes: int = BLOCK_BYTES) -> list[str]:
+    """Every disagreement between ``define`` and the XPT files beside it (read about ``block_bytes`` at a time),
+    and every unresolved reference."""
     folder = define.parent
     root = etree.parse(str(define)).getroot()
     problems = check_references(root) + check_origins(root)
@@ -193,5 +259,5 @@ def check_define(define: Path) -> list[str]:
     problems += [f"{file} is in define.xml but not in the folder" for file in sorted(listed - files)]
     for group in groups:
         if group.find("def:leaf", PREFIXES).get(qname("xlink:href")) in files:
-            problems += check_dataset(root, group, folder)
+            problems += check_dataset(root, group, folder, block_bytes)
     return problems

@@ -18,16 +18,17 @@ from pathlib import Path
 
 from lxml import etree
 
-from cdiscmm.core.errors import InputError, Location, SpecError
-from cdiscmm.define.build import DEFINE_FILE, build_define, creation_time, write_define
+from cdiscmm.core.errors import Location, SpecError
+from cdiscmm.define.build import DEFINE_FILE, asked, build_define, creation_time, write_define
 from cdiscmm.define.fallback import metadata_from_specs
 from cdiscmm.define.items import WrittenDataset
 from cdiscmm.define.language import add_language
 from cdiscmm.define.render import STYLESHEET, STYLESHEET_PATH, render_html
-from cdiscmm.define.spec import DefineSpec, analysis_results, define_spec
+from cdiscmm.define.scan import scan_file
+from cdiscmm.define.spec import AnalysisResults, DefineSpec, analysis_results, define_spec
 from cdiscmm.define.xmlkit import PREFIXES, qname
 from cdiscmm.io.metadata import METADATA_FILE, read_metadata
-from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.io.xpt.read import BLOCK_BYTES
 from cdiscmm.metadata.model import SubmissionMetadata
 from cdiscmm.metadata.translations import load_translations
 
@@ -45,20 +46,17 @@ class DefineOutput:
     untranslated: tuple[str, ...] = ()
 
 
-def read_written(folder: Path, metadata: SubmissionMetadata) -> Iterator[WrittenDataset]:
-    """Each dataset of ``metadata`` with the data of its file ``<name>.xpt``, one file at a time and only the
-    variables the metadata declare (the define describes those); InputError when a file or a declared column
-    is missing."""
+def read_written(
+    folder: Path, metadata: SubmissionMetadata, results: AnalysisResults | None = None, block_bytes: int = BLOCK_BYTES
+) -> Iterator[WrittenDataset]:
+    """Each dataset of ``metadata`` with the scan of its file ``<name>.xpt`` (:mod:`cdiscmm.define.scan`: only
+    the variables the metadata declare, about ``block_bytes`` of the file in memory at a time), answering what
+    :func:`~cdiscmm.define.build.build_define` asks with ``results``; InputError when a file or a declared
+    column is missing."""
+    questions = asked(results)
     for meta in metadata.datasets:
         path = folder / f"{meta.name.lower()}.xpt"
-        content = read_xpt(path, columns=meta.names())
-        missing = [name for name in meta.names() if name not in content.data.columns]
-        if missing:
-            raise InputError(
-                f"{path.name} has no variable {missing[0]} that {METADATA_FILE} declares",
-                Location(file=str(path), field=missing[0]),
-            )
-        yield WrittenDataset(meta, content.data, path.name)
+        yield WrittenDataset(meta, scan_file(path, meta, questions.get(meta.name), block_bytes), path.name)
 
 
 def with_versions(spec: DefineSpec, versions: Mapping[str, str], where: Path | None = None) -> DefineSpec:
@@ -121,7 +119,7 @@ def define_folder(
     files = [f"{meta.name.lower()}.xpt" for meta in metadata.datasets]
     dated = [next((source / file for source in sources if (source / file).is_file()), folder / file) for file in files]
     dated = [path for path in dated if path.is_file()]  # a missing file is read_written's InputError
-    written = read_written(folder, metadata)
+    written = read_written(folder, metadata, results)
     spec = with_versions(define_spec(), dictionary_versions or {}, study_file)
     root = build_define(metadata, written, spec, results, creation_time(dated))
     relocate_documents(root, documents_prefix)

@@ -1,7 +1,8 @@
 """ItemGroupDef, ItemDef, ValueListDef/WhereClauseDef, MethodDef and def:CommentDef of one folder's datasets.
 
 Every attribute comes from the dataset metadata the stage built the data with, except what the written data
-decide (DataType, Length, SignificantDigits: :mod:`cdiscmm.define.shapes`). Nothing is derived again.
+decide (DataType, Length, SignificantDigits: :mod:`cdiscmm.define.shapes`, from the scan of the data,
+:mod:`cdiscmm.define.scan`). Nothing is derived again.
 Define-XML 2.1 specification sections: ItemGroupDef §5.3.5, ItemRef §5.3.6, ItemDef §5.3.9, def:Origin §5.3.11,
 ValueListDef §5.3.7, WhereClauseDef §5.3.8, MethodDef §5.3.14, def:CommentDef §5.3.15.
 """
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
 from lxml import etree
 
-from cdiscmm.define.shapes import Shape, shape_of
+from cdiscmm.define.scan import DatasetScan, LevelMeasure, level_variable
+from cdiscmm.define.shapes import Shape
 from cdiscmm.define.xmlkit import describe, element, item_group_oid, item_oid, leaf_id, sub
-from cdiscmm.io.metadata import variable_codelist, where_mask
+from cdiscmm.io.metadata import variable_codelist
 from cdiscmm.metadata.model import DatasetMeta, ValueLevelMeta, VariableMeta, WhereCondition
 
 #: def:Origin/@Source when the metadata leave it open: who supplies values of each origin type (Define-XML 2.1
@@ -31,10 +32,10 @@ DEFAULT_ORIGIN_SOURCE = {
 
 @dataclass(frozen=True)
 class WrittenDataset:
-    """A dataset as written: its metadata, the data read back from its file, and the file name."""
+    """A dataset as written: its metadata, the scan of the data read back from its file, and the file name."""
 
     meta: DatasetMeta
-    data: pd.DataFrame
+    scan: DatasetScan
     file: str
 
 
@@ -165,16 +166,12 @@ def _effective(variable: VariableMeta, level: ValueLevelMeta) -> tuple[str | Non
     return level.origin, level.origin_source, level.source, level.method
 
 
-def _level_shape(values: pd.Series, variable: VariableMeta, level: ValueLevelMeta, parent: Shape) -> Shape:
+def _level_shape(records: LevelMeasure, variable: VariableMeta, level: ValueLevelMeta, parent: Shape) -> Shape:
     """The shape of a value level's records: numbers measured as numbers when the level says integer/float (e.g.
     a numeric QVAL), the stated DataType when the data alone would say otherwise, the parent's when no record."""
-    if values.empty:
+    if not records.rows:
         return parent
-    if level.type in ("integer", "float"):
-        numeric = variable.model_copy(update={"type": "Num", "display_format": None})
-        shape = shape_of(pd.to_numeric(values, errors="coerce"), numeric)
-    else:
-        shape = shape_of(values, variable)
+    shape = records.measure.shape(level_variable(variable, level))
     if level.type is None or level.type == shape.data_type:
         return shape
     measured = level.type in ("text", "integer", "float")
@@ -189,8 +186,7 @@ def _value_level(parts: Parts, written: WrittenDataset, variable: VariableMeta, 
     value_list = element("def:ValueListDef", OID=list_oid)
     for number, level in enumerate(variable.value_level, start=1):
         oid = f"{item_oid(dataset, variable.name)}.{number}"
-        rows = where_mask(written.data, level.where)
-        shape = _level_shape(written.data.loc[rows, variable.name], variable, level, parent)
+        shape = _level_shape(written.scan.levels[(variable.name, number)], variable, level, parent)
         origin, _, source, method = _effective(variable, level)
         method_oid = _method(parts, f"MT.{dataset}.{variable.name}.{number}", origin, method, source)
         ref = sub(value_list, "ItemRef", ItemOID=oid, OrderNumber=number, Mandatory="No", MethodOID=method_oid)
@@ -227,7 +223,7 @@ def _variable_item(parts: Parts, written: WrittenDataset, variable: VariableMeta
     """Add the ItemDef (and value list) of ``variable``; return its MethodOID."""
     dataset = written.meta.name
     oid = item_oid(dataset, variable.name)
-    shape = shape_of(written.data[variable.name], variable)
+    shape = written.scan.variables[variable.name].shape(variable)
     comment_oid = _comment(parts, f"COM.{dataset}.{variable.name}", variable.comment)
     item = _item_def(oid, variable.name, shape, comment_oid)
     describe(item, variable.label)

@@ -93,7 +93,7 @@ def read_xpt_rows(path: Path, rows: slice, columns: list[str] | None = None) -> 
     return _content(path, lambda: decode_rows(head, data, columns))
 
 
-def read_xpt_blocks(path: Path, columns: list[str], block_bytes: int = BLOCK_BYTES) -> Iterator[pd.DataFrame]:
+def read_xpt_blocks(path: Path, columns: list[str] | None, block_bytes: int = BLOCK_BYTES) -> Iterator[pd.DataFrame]:
     """The records of ``read_xpt(path, columns).data`` in consecutive frames (concatenated, they are it), holding
     about ``block_bytes`` of the file at a time, not the file. The head is checked first
     (:func:`cdiscmm.io.xpt.check.require_readable`); the observations are read block by block, whole records
