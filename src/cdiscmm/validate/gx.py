@@ -20,13 +20,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from cdiscmm.validate.findings import dataset_finding, empty_findings, record_findings
 from cdiscmm.validate.native import VIEWS, missing_columns
-from cdiscmm.validate.suites import CHARACTER_TYPE, NUMERIC_KINDS, Plan, Planned
-from cdiscmm.validate.views import bytes_findings, text_findings
+from cdiscmm.validate.suites import CHARACTER_TYPE, Plan, Planned
+from cdiscmm.validate.views import bytes_findings, character_columns, text_findings
 
 Findings = dict[str, list[pd.DataFrame]]
 
@@ -108,11 +106,10 @@ def view(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if name in VIEWS:
         return VIEWS[name](frame)
     data = frame.copy(deep=False)  # the character columns are replaced, the numeric ones shared (copy-on-write)
-    for column in (c for c in frame.columns if frame[c].dtype.kind not in NUMERIC_KINDS):
-        text = pa.chunked_array([pa.array(frame[column].astype(CHARACTER_TYPE), type=pa.large_string())])
-        blank = pc.equal(text, "")  # '' (SAS missing) as null, in one Arrow kernel
-        nulls = pc.if_else(blank, pa.scalar(None, pa.large_string()), text)
-        data[column] = pd.Series(pd.array(nulls, dtype=CHARACTER_TYPE), index=frame.index)
+    character = character_columns(frame)
+    if character:  # '' (SAS missing) as null, all character columns in one pandas call
+        text = frame[character].astype(CHARACTER_TYPE)
+        data[character] = text.where(text.ne(""))
     return data
 
 
