@@ -122,14 +122,21 @@ def _codes(run: CheckRun, name: str) -> pd.Series:
     return table.loc[table["CODELIST"] == name, "CODE"]
 
 
+def _not_a_code(values: pd.Series, codes: pd.Series) -> pd.Series:
+    """Given values that are not, as written, a code of ``codes``."""
+    return _given(values) & ~values.isin(codes)
+
+
 @check("collected_codelist")
 def check_collected_codelist(run: CheckRun) -> pd.DataFrame:
     """A coded answer that is not a code of its codelist, not even after trimming spaces and ignoring case."""
 
     def test(values: pd.Series, row) -> tuple[pd.Series, str]:
         codes = _codes(run, row.CODELIST)
-        folded = values.str.strip().str.upper()
-        return _given(values) & ~values.isin(codes) & ~folded.isin(codes.str.upper()), f"not in codelist {row.CODELIST}"
+        odd = _not_a_code(values, codes)
+        if odd.any():  # only then fold the values
+            odd &= ~values.str.strip().str.upper().isin(codes.str.upper())
+        return odd, f"not in codelist {row.CODELIST}"
 
     return _each_field(run, "code", test)
 
@@ -140,10 +147,10 @@ def check_collected_code_spelling(run: CheckRun) -> pd.DataFrame:
 
     def test(values: pd.Series, row) -> tuple[pd.Series, str]:
         codes = _codes(run, row.CODELIST)
-        folded = values.str.strip().str.upper()
-        return _given(values) & ~values.isin(codes) & folded.isin(
-            codes.str.upper()
-        ), "differs from a code in spaces or case"
+        odd = _not_a_code(values, codes)
+        if odd.any():  # only then fold the values
+            odd &= values.str.strip().str.upper().isin(codes.str.upper())
+        return odd, "differs from a code in spaces or case"
 
     return _each_field(run, "code", test)
 
@@ -211,6 +218,8 @@ def check_collected_text_case(run: CheckRun) -> pd.DataFrame:
         stripped = values.str.strip()
         folded = stripped.str.lower()
         given = _given(stripped)
+        if stripped[given].nunique() == folded[given].nunique():  # one spelling of every text: nothing to report
+            return pd.Series(False, index=values.index), ""
         spellings = pd.DataFrame({"folded": folded[given], "spelling": stripped[given]}).value_counts()
         most_frequent = spellings.reset_index().drop_duplicates("folded").set_index("folded")["spelling"]
         usual = folded.map(most_frequent).fillna(stripped)
