@@ -78,9 +78,11 @@ def check_functional_dependency(run: CheckRun) -> pd.DataFrame:
         key, dependent = columns
         present = filled(frame[key])
         counts = frame.loc[present].groupby(key, sort=False)[dependent].nunique(dropna=False)
-        ambiguous = frame[key].isin(counts.index[counts > 1]) & present
-        detail = (
-            frame[key].astype(str) + " has several " + dependent + " values; this one " + frame[dependent].astype(str)
+        ambiguous = (frame[key].isin(counts.index[counts > 1]) & present).to_numpy(dtype=bool)
+        detail = pd.Series("", index=frame.index, dtype=object)  # the text only for the records reported
+        picked = frame.loc[ambiguous]
+        detail[ambiguous] = (
+            picked[key].astype(str) + " has several " + dependent + " values; this one " + picked[dependent].astype(str)
         )
         parts.append(record_findings(name, frame, ambiguous, key, detail))
     return _concat(parts)

@@ -40,7 +40,7 @@ class Collected:
     dictionary: pd.DataFrame
     codelists: pd.DataFrame
     folder: Path
-    _by_form: dict[str, pd.DataFrame] | None = dataclasses.field(default=None, init=False, repr=False)
+    _by_form: dict[tuple[str, str], pd.DataFrame] = dataclasses.field(default_factory=dict, init=False, repr=False)
     _iso: dict[tuple[str, str], pd.Series] = dataclasses.field(default_factory=dict, init=False, repr=False)
 
     def in_scope(self, rule) -> list[str]:
@@ -58,11 +58,13 @@ class Collected:
         return "UNKNOWN"
 
     def fields(self, form: str, field_type: str) -> pd.DataFrame:
-        """Dictionary rows of ``form`` with TYPE ``field_type`` ('*' = all); the dictionary is split by form once."""
-        if self._by_form is None:
-            self._by_form = {str(name): rows for name, rows in self.dictionary.groupby("FORM", sort=False)}
-        rows = self._by_form.get(form, self.dictionary.iloc[:0])
-        return rows if field_type == "*" else rows.loc[rows["TYPE"] == field_type]
+        """Dictionary rows of ``form`` with TYPE ``field_type`` ('*' = all); the dictionary is split by form and by
+        form and type once."""
+        if not self._by_form:
+            for name, rows in self.dictionary.groupby("FORM", sort=False):
+                self._by_form[str(name), "*"] = rows
+                self._by_form.update({(str(name), str(kind)): part for kind, part in rows.groupby("TYPE", sort=False)})
+        return self._by_form.get((form, field_type), self.dictionary.iloc[:0])
 
     def iso_dates(self, form: str, field: str) -> pd.Series:
         """:func:`iso_dates` of a date field, converted once for every rule that reads it."""
@@ -83,16 +85,19 @@ def form_findings(form: str, frame: pd.DataFrame, mask: pd.Series, field: str, d
     mask = np.asarray(mask, dtype=bool)
     if not mask.any():
         return empty_findings()
-    picked = frame.loc[mask]
     details = detail[mask] if isinstance(detail, pd.Series) else detail
+
+    def picked(column: str) -> np.ndarray | str:  # the column's values on the rows of mask ('' when absent)
+        return frame[column][mask].to_numpy() if column in frame.columns else ""
+
     return pd.DataFrame(
         {
             "DATASET": form,
             "VARIABLE": field,
-            "ROW": picked[RAWROW].to_numpy(),
-            "USUBJID": picked[SUBJECT_FIELD].to_numpy() if SUBJECT_FIELD in frame.columns else "",
+            "ROW": frame[RAWROW][mask].to_numpy(),
+            "USUBJID": picked(SUBJECT_FIELD),
             "SEQ": np.nan,
-            "VALUE": picked[field].to_numpy() if field in frame.columns else "",
+            "VALUE": picked(field),
             "DETAIL": np.asarray(details, dtype=object),
         }
     )
@@ -122,14 +127,21 @@ def _codes(run: CheckRun, name: str) -> pd.Series:
     return table.loc[table["CODELIST"] == name, "CODE"]
 
 
+def _not_a_code(values: pd.Series, codes: pd.Series) -> pd.Series:
+    """Given values that are not, as written, a code of ``codes``."""
+    return _given(values) & ~values.isin(codes)
+
+
 @check("collected_codelist")
 def check_collected_codelist(run: CheckRun) -> pd.DataFrame:
     """A coded answer that is not a code of its codelist, not even after trimming spaces and ignoring case."""
 
     def test(values: pd.Series, row) -> tuple[pd.Series, str]:
         codes = _codes(run, row.CODELIST)
-        folded = values.str.strip().str.upper()
-        return _given(values) & ~values.isin(codes) & ~folded.isin(codes.str.upper()), f"not in codelist {row.CODELIST}"
+        odd = _not_a_code(values, codes)
+        if odd.any():  # only then fold the values
+            odd &= ~values.str.strip().str.upper().isin(codes.str.upper())
+        return odd, f"not in codelist {row.CODELIST}"
 
     return _each_field(run, "code", test)
 
@@ -140,10 +152,10 @@ def check_collected_code_spelling(run: CheckRun) -> pd.DataFrame:
 
     def test(values: pd.Series, row) -> tuple[pd.Series, str]:
         codes = _codes(run, row.CODELIST)
-        folded = values.str.strip().str.upper()
-        return _given(values) & ~values.isin(codes) & folded.isin(
-            codes.str.upper()
-        ), "differs from a code in spaces or case"
+        odd = _not_a_code(values, codes)
+        if odd.any():  # only then fold the values
+            odd &= values.str.strip().str.upper().isin(codes.str.upper())
+        return odd, "differs from a code in spaces or case"
 
     return _each_field(run, "code", test)
 
@@ -211,6 +223,8 @@ def check_collected_text_case(run: CheckRun) -> pd.DataFrame:
         stripped = values.str.strip()
         folded = stripped.str.lower()
         given = _given(stripped)
+        if stripped[given].nunique() == folded[given].nunique():  # one spelling of every text: nothing to report
+            return pd.Series(False, index=values.index), ""
         spellings = pd.DataFrame({"folded": folded[given], "spelling": stripped[given]}).value_counts()
         most_frequent = spellings.reset_index().drop_duplicates("folded").set_index("folded")["spelling"]
         usual = folded.map(most_frequent).fillna(stripped)

@@ -15,31 +15,25 @@ import pyarrow.compute as pc
 from cdiscmm.validate.findings import empty_findings, record_findings
 from cdiscmm.validate.suites import ASCII, LONGEST, MAX_BYTES, NUMERIC_KINDS, TEXT, TEXT_SEPARATOR
 
-#: A value of at most this many characters fits 200 bytes whatever it holds (UTF-8 uses at most 4 per character).
-_SURELY_SHORT = 50
-
 
 def character_columns(frame: pd.DataFrame) -> list[str]:
     """The columns of ``frame`` that hold text (an XPT character variable)."""
     return [c for c in frame.columns if frame[c].dtype.kind not in NUMERIC_KINDS]
 
 
-def _byte_length(text: pd.Series) -> pd.Series:
-    lengths = text.str.len()
-    longer = lengths > _SURELY_SHORT
-    if longer.any():
-        lengths = lengths.where(~longer, text.where(longer).str.encode("utf-8").str.len())
-    return lengths
+def _byte_lengths(values: pd.Series) -> np.ndarray:
+    """The UTF-8 byte length of every value (a null as 0), in one Arrow kernel."""
+    text = pa.array(values.astype("str"), type=pa.large_string())
+    return pc.binary_length(text).fill_null(0).to_numpy().astype(np.int64)
 
 
 def bytes_view(frame: pd.DataFrame) -> pd.DataFrame:
     """Per record, the UTF-8 byte length of its longest character value (``MAXBYTES``) and the variable holding it
-    (``LONGEST``). Only values that could exceed 200 bytes are encoded; the others keep their character count,
-    which can only understate bytes below 200."""
+    (``LONGEST``; the first such variable on a tie)."""
     character = character_columns(frame)
     if not character:
         return pd.DataFrame({MAX_BYTES: np.zeros(len(frame), dtype=int), LONGEST: ""}, index=frame.index)
-    lengths = np.column_stack([_byte_length(frame[c].astype(str)).to_numpy(dtype=np.int64) for c in character])
+    lengths = np.column_stack([_byte_lengths(frame[c]) for c in character])
     longest = lengths.argmax(axis=1)
     return pd.DataFrame(
         {MAX_BYTES: lengths[np.arange(len(frame)), longest], LONGEST: np.asarray(character, dtype=object)[longest]},
