@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cdiscmm.adam.chunk_input import ChunkedDelivery, SubjectSlice, chunk_spans
+from cdiscmm.adam.chunk_input import ChunkedDelivery, SubjectSlice
 from cdiscmm.adam.sdtm_input import read_sdtm_folder
 from cdiscmm.core.errors import InputError
+from cdiscmm.io.chunks import chunk_spans
 from cdiscmm.io.xpt.read import read_xpt, read_xpt_blocks, read_xpt_rows
 from cdiscmm.io.xpt.write import write_xpt
 from tests.adam.test_sdtm_input import supp, xpt_dataset

@@ -10,7 +10,7 @@ import pyreadstat
 
 from cdiscmm.bench.measure import STOPPED_EXIT, StageTiming, run_child
 from cdiscmm.bench.report import evaluate_targets, write_report
-from cdiscmm.bench.run import CohortResult
+from cdiscmm.bench.run import BenchOptions, CohortResult, _stage_command
 
 
 def _timing(stage: str, subjects: int, cpu: float, rss: float = 100.0, wall: float | None = None) -> StageTiming:
@@ -112,3 +112,10 @@ def test_validate_is_held_to_10_s_wall_and_its_cpu_is_shown() -> None:
     rows = {row.target: (row.value, row.status) for row in evaluate_targets([small])}
     assert rows["1,200: validate wall s"] == (8.0, "pass")
     assert rows["1,200: validate CPU s"] == (12.0, "fail")
+
+
+def test_chunk_subjects_is_passed_to_every_chunked_stage(tmp_path: Path) -> None:
+    options = BenchOptions(chunk_subjects=500)
+    for stage in ("sdtm", "adam", "validate", "package"):
+        assert _stage_command(stage, tmp_path, options)[-2:] == ["--chunk-subjects", "500"]
+    assert "--chunk-subjects" not in _stage_command("define", tmp_path, options)

@@ -123,3 +123,17 @@ def test_the_xpt_checker_runs_on_every_file_and_its_problems_are_findings(tmp_pa
     assert [f["DETAIL"] for f in rules["findings"] if f["RULE"] == "XPT012"] == [
         "demog.xpt: file name 'demog.xpt' is not the dataset name 'DM' (lower-case + .xpt)"
     ]
+
+
+def test_chunk_subjects_gives_the_whole_runs_report(tmp_path: Path) -> None:
+    _write(tmp_path / "sdtm", "DM", pd.concat([_dm("X"), _dm("F").assign(USUBJID="S1-002")], ignore_index=True))
+    (tmp_path / "sdtm" / "dm.xpt").rename(tmp_path / "sdtm" / "demog.xpt")  # an XPT conformance finding too
+    reports = []
+    for chunk in ([], ["--chunk-subjects", "1"]):
+        out = tmp_path / f"out{len(chunk)}"
+        code = cli.main(["validate", "--sdtm", str(tmp_path / "sdtm"), "--out", str(out), "-q", *chunk])
+        assert code == EXIT_VALIDATION
+        reports.append(json.loads((out / "S1" / "validation" / "report.json").read_text(encoding="utf-8")))
+        reports[-1].pop("timings_seconds")
+    assert reports[0] == reports[1]
+    assert {f["RULE"] for f in reports[1]["findings"]} >= {"CT2001", "XPT012"}

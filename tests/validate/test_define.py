@@ -10,7 +10,7 @@ import pytest
 from cdiscmm.validate.catalogue import CHECKS, CheckRun
 from cdiscmm.validate.delivery import build_delivery
 from cdiscmm.validate.engine import _outcome
-from cdiscmm.validate.run import _define_outcome
+from cdiscmm.validate.run import _define_outcome, _on_define
 from tests.validate.helpers import dm, rule
 
 DEFINE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -78,7 +78,7 @@ def test_sdtm_and_adam_defines_are_both_checked(delivery, tmp_path: Path) -> Non
         encoding="utf-8",
     )
     both = build_delivery({"DM": delivery.datasets["DM"]}, {"ADSL": pd.DataFrame({"USUBJID": ["A"]})})
-    outcome = _define_outcome(rule("CDM-DEFDS"), both, [delivery.define, adam_define])
+    outcome = _define_outcome(rule("CDM-DEFDS"), [delivery.define, adam_define], _on_define(rule("CDM-DEFDS"), both))
     assert outcome.status == "FAIL"
     assert sorted(outcome.findings["DATASET"]) == ["AE", "AE"]  # each define lists an AE with no file
     assert sorted(set(outcome.ran_on)) == ["ADSL", "DM"]

@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from cdiscmm.adam.sdtm_input import SdtmData, blank_to_missing, combine_supp, supp_qnams
+from cdiscmm.io.chunks import SPAN_COLUMNS, chunk_count, chunk_spans
 from cdiscmm.io.xpt.read import read_xpt, read_xpt_blocks, read_xpt_rows
 
 
@@ -52,32 +52,6 @@ class SubjectSlice(Mapping[str, pd.DataFrame]):
 
     def __len__(self) -> int:
         return len(self._sdtm)
-
-
-def chunk_count(subjects: pd.Index, size: int) -> int:
-    """How many chunks of ``size`` the sorted ``subjects`` make: at least 1 (an empty study is one empty chunk)."""
-    return max(1, -(-len(subjects) // size))
-
-
-#: The columns of :func:`chunk_spans`: a chunk's first row, the row after its last, and its number of records.
-SPAN_COLUMNS = ["FIRST", "STOP", "RECORDS"]
-
-
-def chunk_spans(blocks: Iterable[pd.Series], subjects: pd.Index, size: int) -> pd.DataFrame:
-    """Per chunk of ``size`` consecutive ``subjects`` (index: chunk number from 0), the rows of a dataset's USUBJID
-    column (given in consecutive ``blocks``, in file order) holding its subjects: FIRST, STOP (the run
-    ``FIRST:STOP``, which may hold other subjects' rows too) and RECORDS (how many are the chunk's; 0, FIRST =
-    STOP = 0 when none). Each block is reduced on its own, so the column is never whole."""
-    parts = []
-    offset = 0
-    for usubjid in blocks:
-        codes = subjects.get_indexer(usubjid)
-        rows = np.flatnonzero(codes >= 0)
-        found = pd.DataFrame({"CHUNK": codes[rows] // size, "ROW": rows + offset}).groupby("CHUNK")["ROW"]
-        parts.append(pd.DataFrame({"FIRST": found.min(), "STOP": found.max() + 1, "RECORDS": found.size()}))
-        offset += len(usubjid)
-    joined = pd.concat(parts).groupby(level=0).agg({"FIRST": "min", "STOP": "max", "RECORDS": "sum"})
-    return joined.reindex(pd.RangeIndex(chunk_count(subjects, size)), fill_value=0).astype("int64")
 
 
 def _usubjids(blocks: Iterable[pd.DataFrame], pairs: list[pd.DataFrame]) -> Iterator[pd.Series]:

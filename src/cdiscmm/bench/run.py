@@ -27,7 +27,8 @@ _STAMP = ".bench-cohort"
 
 
 class BenchOptions(BaseModel):
-    """How the stages run: ``chunk_subjects`` passed to sdtm and adam (None: whole study), the watchdog's limit."""
+    """How the stages run: ``chunk_subjects`` passed to sdtm, adam, validate and package (None: whole study), the
+    watchdog's limit."""
 
     chunk_subjects: int | None = None
     rss_limit_mb: float = RSS_LIMIT_MB
@@ -85,7 +86,7 @@ def _floor(root: Path, subjects: int, logs: Path, rss_limit_mb: float) -> tuple[
 
 
 #: Stages that take ``--chunk-subjects``.
-CHUNKED_STAGES = ("sdtm", "adam")
+CHUNKED_STAGES = ("sdtm", "adam", "validate", "package")
 
 
 def _stage_command(stage: str, root: Path, options: BenchOptions) -> list[str]:

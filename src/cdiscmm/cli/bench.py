@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "--chunk-subjects",
         type=positive_int,
         metavar="N",
-        help="run sdtm and adam N subjects at a time (default: the whole study at once)",
+        help="run sdtm, adam, validate and package N subjects at a time (default: the whole study at once)",
     )
     parser.add_argument(
         "--rss-limit-mb",

@@ -59,16 +59,14 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_chunk_option(parser: argparse.ArgumentParser) -> None:
-    """``--chunk-subjects N`` of sdtm and adam: build N subjects at a time (peak memory bounded by the chunk's
-    working frames; sdtm spills each chunk's finished pieces to Parquet and appends them to the XPT files); the
-    files are the same as the whole-study build's (docs/scaling.md)."""
-    parser.add_argument(
-        "--chunk-subjects",
-        type=positive_int,
-        metavar="N",
-        help="build N subjects at a time to bound memory (same datasets; default: the whole study at once)",
-    )
+CHUNK_HELP = "build N subjects at a time to bound memory (same datasets; default: the whole study at once)"
+
+
+def add_chunk_option(parser: argparse.ArgumentParser, help_text: str = CHUNK_HELP) -> None:
+    """``--chunk-subjects N`` of sdtm, adam, validate and package: work N subjects at a time (peak memory bounded by
+    the chunk's working frames; sdtm spills each chunk's finished pieces to Parquet and appends them to the XPT
+    files); the outputs are the same as the whole-study run's (docs/scaling.md)."""
+    parser.add_argument("--chunk-subjects", type=positive_int, metavar="N", help=help_text)
 
 
 def apply_project_config(args: argparse.Namespace, cwd: Path | None = None) -> None:

@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cdiscmm.cli.options import add_chunk_option
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_VALIDATION, InputError, Location
 from cdiscmm.metadata.project import ProjectConfig
@@ -38,15 +39,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     parser.add_argument("--region", required=True, choices=REGIONS, help="agency whose rules apply")
     parser.add_argument("--verify", action="store_true", help="re-check the package against its manifest.json")
+    add_chunk_option(parser, "validate the package N subjects at a time to bound memory (the same findings)")
     parser.set_defaults(func=run)
 
 
-def _validation(region: str) -> Callable[[Path], tuple[str, list[Finding]]]:
+def _validation(region: str, chunk_subjects: int | None = None) -> Callable[[Path], tuple[str, list[Finding]]]:
     """A checker running the validate stage's rule catalogue on the assembled tree (SDTM, ADaM, SDTM define.xml).
 
     Each failing rule gives one finding per dataset and variable with its record count; the severity is the
     region's class for the rule (catalogue columns ``pmda`` / ``fda``), else the rule's own severity (NMPA). The
     QA report files go to a temporary folder: they carry run timings, and the package must rebuild identically.
+    ``chunk_subjects``: validate that many subjects at a time (the same report, bounded memory).
     """
 
     def check(root: Path) -> tuple[str, list[Finding]]:
@@ -59,7 +62,7 @@ def _validation(region: str) -> Callable[[Path], tuple[str, list[Finding]]]:
         adam = next(iter(sorted(root.glob("m5/datasets/*/analysis/adam/datasets"))), None)
         define = sdtm / "define.xml" if sdtm is not None and (sdtm / "define.xml").is_file() else None
         with tempfile.TemporaryDirectory() as scratch, progress.step("validating the package"):
-            report, _ = validate_study(Inputs(sdtm, adam, define), Path(scratch))
+            report, _ = validate_study(Inputs(sdtm, adam, define), Path(scratch), chunk_subjects=chunk_subjects)
         severity = {rule["id"]: rule.get(region) or rule["severity"] for rule in report["rules"]}
         folders = {"SDTM": sdtm, "ADaM": adam}
         kinds = {item["name"]: item["kind"] for item in report["datasets"]}
@@ -149,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
             _ensure_define(folder, study)
         raw = project.raw_for(study.studyid) or home / "raw"  # the export the sdtm stage read (cli/sdtm.py)
         inputs = StudyInputs(study.studyid, home / "sdtm", home / "adam", raw, study.config.encoding)
-        checkers = [_validation(args.region), _define_match]
+        checkers = [_validation(args.region, args.chunk_subjects), _define_match]
         result = build_package(
             inputs, args.region, args.out, checkers=checkers, define_writer=partial(_write_define, study)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cdiscmm.cli.options import add_chunk_option
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_OK, EXIT_VALIDATION, Location, UsageError
 from cdiscmm.metadata.study import select_studies
@@ -45,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         metavar="FILE",
         help="the study's explanations of the findings it keeps (explanations.yaml), shown beside them in the report "
         "(default with --study: the study's own mappings/<study>/explanations.yaml)",
+    )
+    add_chunk_option(
+        parser, "check N subjects at a time to bound memory (the same report; default: the whole delivery at once)"
     )
     parser.add_argument("--export-suites", type=Path, metavar="DIR", help="also write the GX suites as JSON here")
     parser.set_defaults(func=run)
@@ -94,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
             runs.append((inputs, study.studyid))
     failing = 0
     for inputs, _ in runs:
-        report, target = validate_study(inputs, args.out, args.engine, args.export_suites, region=args.region)
+        report, target = validate_study(
+            inputs, args.out, args.engine, args.export_suites, region=args.region, chunk_subjects=args.chunk_subjects
+        )
         studyid = report["title"].rsplit(" ", 1)[-1]
         counts = report["summary"]["by_severity"]
         rules = report["summary"]["rules"]

@@ -129,15 +129,28 @@ class CheckRun:
 CheckFunction = Callable[[CheckRun], pd.DataFrame]
 #: The registry: check name -> function returning the findings of one rule on one delivery.
 CHECKS: dict[str, CheckFunction] = {}
+#: What a check looks at, which says how ``cdiscmm validate --chunk-subjects`` runs it
+#: (:mod:`cdiscmm.validate.chunked`): ``subject`` within a record or a subject's records (run on each chunk of
+#: subjects, findings joined), ``dataset`` only names, variables, types, metadata, files and the suites' merged
+#: findings (run once on each dataset's first record), ``columns`` whole columns across subjects (run once on the
+#: whole datasets read with only USUBJID, --SEQ, the rule's ``variables`` and the check's :data:`READS`),
+#: ``collected`` the collected export (not chunked).
+Reach = Literal["subject", "dataset", "columns", "collected"]
+REACH: dict[str, Reach] = {}
+#: For a ``columns`` check: the variables (``--`` = domain prefix) it reads beside the rule's ``variables``.
+READS: dict[str, tuple[str, ...]] = {}
 
 
-def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function under ``name`` (the name the catalogue's ``check:`` uses)."""
+def check(name: str, reach: Reach, reads: tuple[str, ...] = ()) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under ``name`` (the name the catalogue's ``check:`` uses) with its :data:`REACH`
+    (and, for ``columns``, the variables it :data:`READS`)."""
 
     def decorate(function: CheckFunction) -> CheckFunction:
         if name in CHECKS:
             raise ValueError(f"check {name} registered twice")
         CHECKS[name] = function
+        REACH[name] = reach
+        READS[name] = reads
         return function
 
     return decorate

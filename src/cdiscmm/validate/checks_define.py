@@ -76,7 +76,7 @@ def _described(run: CheckRun, define: Define) -> list[str]:
     return sorted(name for name, kind in run.delivery.kinds.items() if kind == define.kind)
 
 
-@check("define_datasets")
+@check("define_datasets", "dataset")
 def check_define_datasets(run: CheckRun) -> pd.DataFrame:
     """Every dataset file has its ItemGroupDef and every ItemGroupDef its file (Define-XML 2.1 section 5.3.4)."""
     define = _define(run)
@@ -89,7 +89,7 @@ def check_define_datasets(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("define_variables")
+@check("define_variables", "dataset")
 def check_define_variables(run: CheckRun) -> pd.DataFrame:
     """A dataset's variables are exactly the ItemRefs of its ItemGroupDef (Define-XML 2.1 section 5.3.4.2)."""
     define = _define(run)
@@ -105,7 +105,7 @@ def check_define_variables(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("define_codelist_values")
+@check("define_codelist_values", "subject")
 def check_define_codelist_values(run: CheckRun) -> pd.DataFrame:
     """Values of a variable whose ItemDef names a codelist are terms of that codelist in the define.xml
     (Define-XML 2.1 section 5.3.12: the define lists the terms used, extensions included)."""

@@ -23,7 +23,7 @@ def _rows(rows: list[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame(rows).reindex(columns=list(FINDING_COLUMNS))
 
 
-@check("xpt_conformance")
+@check("xpt_conformance", "dataset")
 def check_xpt_conformance(run: CheckRun) -> pd.DataFrame:
     """The XPT checker's problems with rule id ``params.xpt_rule`` on every XPT file of the delivery."""
     checked = run.delivery.xpt_findings
@@ -49,7 +49,7 @@ def check_xpt_conformance(run: CheckRun) -> pd.DataFrame:
     )
 
 
-@check("label_bytes")
+@check("label_bytes", "dataset")
 def check_label_bytes(run: CheckRun) -> pd.DataFrame:
     """Dataset and variable labels of the metadata fit ``params.max_bytes`` (default 40) bytes of UTF-8: a Chinese
     or Japanese character takes 3 (SAS TS-140 label field; NMPA and PMDA local-language datasets)."""

@@ -27,7 +27,7 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else empty_findings()
 
 
-@check("missing_value")
+@check("missing_value", "subject")
 def check_missing_value(run: CheckRun) -> pd.DataFrame:
     """A record where the variable (``variables[0]``, ``--`` = domain prefix) is present in the dataset but blank."""
     parts = []
@@ -39,7 +39,7 @@ def check_missing_value(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("paired_missing")
+@check("paired_missing", "subject")
 def check_paired_missing(run: CheckRun) -> pd.DataFrame:
     """A record where ``variables[0]`` is filled (or equals ``params.when_equals``) but ``variables[1]`` is blank.
 
@@ -65,7 +65,7 @@ def check_paired_missing(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("functional_dependency")
+@check("functional_dependency", "columns")
 def check_functional_dependency(run: CheckRun) -> pd.DataFrame:
     """Records whose ``variables[0]`` value has more than one ``variables[1]`` value in the dataset."""
     first, second = run.rule.variables[:2]
@@ -111,7 +111,7 @@ def later_than(start: pd.Series, end: pd.Series) -> pd.Series:
     return result
 
 
-@check("start_after_end")
+@check("start_after_end", "subject")
 def check_start_after_end(run: CheckRun) -> pd.DataFrame:
     """Records whose start (``variables[0]``) is after their end (``variables[1]``) (SDTMIG 4.4.8)."""
     first, second = run.rule.variables[:2]
@@ -126,7 +126,7 @@ def check_start_after_end(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("seq_unique")
+@check("seq_unique", "subject")
 def check_seq_unique(run: CheckRun) -> pd.DataFrame:
     """Records sharing USUBJID and --SEQ (``variables``, for ADaM USUBJID and ASEQ) within a dataset (SDTMIG 3.4
     section 4.1.5: --SEQ unique per subject)."""

@@ -17,7 +17,7 @@ def _as_text(series: pd.Series) -> pd.Series:
     return series.astype(str).str.strip()
 
 
-@check("supp_parent")
+@check("supp_parent", "subject")
 def check_supp_parent(run: CheckRun) -> pd.DataFrame:
     """SUPP-- records whose RDOMAIN/USUBJID/IDVAR/IDVARVAL name no parent record (SDTMIG 8.4.1); a blank IDVAR
     refers to the subject's DM record. A RDOMAIN whose dataset is absent is a finding of every record."""
@@ -44,7 +44,7 @@ def check_supp_parent(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("adsl_matches_dm")
+@check("adsl_matches_dm", "subject")
 def check_adsl_matches_dm(run: CheckRun) -> pd.DataFrame:
     """ADSL has one record per DM subject (ADaMIG 1.3 section 3.1): no DM subject missing, none extra."""
     adsl = run.need("ADSL", "USUBJID")
@@ -55,7 +55,7 @@ def check_adsl_matches_dm(run: CheckRun) -> pd.DataFrame:
     return _concat([extra, missing])
 
 
-@check("adam_lineage")
+@check("adam_lineage", "subject")
 def check_adam_lineage(run: CheckRun) -> pd.DataFrame:
     """ADaM records whose SRCDOM/SRCSEQ name no record of the subject: --SEQ of an SDTM domain, ASEQ of an
     ADaM dataset (ADaMIG 1.3 section 3.3.9)."""
@@ -82,7 +82,7 @@ def check_adam_lineage(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("cnsr_values")
+@check("cnsr_values", "subject")
 def check_cnsr_values(run: CheckRun) -> pd.DataFrame:
     """CNSR of a time-to-event dataset is an integer >= 0, 0 for an event (ADaMIG TTE section 4.1; the
     project's datasets use 0 = event, 1 = censored, ``params.allowed``)."""

@@ -11,7 +11,7 @@ from cdiscmm.validate.checks_records import _concat, equals, filled, later_than
 from cdiscmm.validate.findings import NotRun, dataset_finding, empty_findings, record_findings
 
 
-@check("dataset_present")
+@check("dataset_present", "dataset")
 def check_dataset_present(run: CheckRun) -> pd.DataFrame:
     """The dataset ``params.dataset`` is in the delivery (SDTMIG 5.2: DM is required; ADaMIG 3.1: ADSL)."""
     wanted = run.rule.params["dataset"]
@@ -23,7 +23,7 @@ def check_dataset_present(run: CheckRun) -> pd.DataFrame:
     return dataset_finding(wanted, "", f"{wanted} dataset missing")
 
 
-@check("subject_in_dm")
+@check("subject_in_dm", "subject")
 def check_subject_in_dm(run: CheckRun) -> pd.DataFrame:
     """Records whose USUBJID is not a DM subject (SDTMIG 5.2: DM has one record per subject of the study)."""
     subjects = run.need("DM", "USUBJID")["USUBJID"]
@@ -37,7 +37,7 @@ def check_subject_in_dm(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("duplicate_subject")
+@check("duplicate_subject", "subject")
 def check_duplicate_subject(run: CheckRun) -> pd.DataFrame:
     """Subject-level datasets (DM, ADSL) with more than one record for a USUBJID."""
     parts = []
@@ -68,7 +68,7 @@ def _complete_date_of(text: pd.Series) -> pd.Series:
 _DAY_PAIRS = (("--DTC", "--DY"), ("--STDTC", "--STDY"), ("--ENDTC", "--ENDY"))
 
 
-@check("study_day")
+@check("study_day", "subject")
 def check_study_day(run: CheckRun) -> pd.DataFrame:
     """--DY equals the days from DM.RFSTDTC to the record's date, +1 on or after it, no day 0 (SDTMIG 4.4.4).
 
@@ -100,7 +100,7 @@ def check_study_day(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("study_day_zero")
+@check("study_day_zero", "subject")
 def check_study_day_zero(run: CheckRun) -> pd.DataFrame:
     """A study day variable equal to 0 (SDTMIG 4.4.4: there is no day 0)."""
     parts = []
@@ -115,7 +115,7 @@ def check_study_day_zero(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("study_day_absent")
+@check("study_day_absent", "columns", reads=("--STDTC", "--ENDTC", "--STDY", "--ENDY"))
 def check_study_day_absent(run: CheckRun) -> pd.DataFrame:
     """A dataset with --STDTC/--ENDTC filled but no --STDY/--ENDY variable (CORE reported MHSTDY/MHENDY)."""
     parts = []
@@ -129,7 +129,7 @@ def check_study_day_absent(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("within_reference")
+@check("within_reference", "subject")
 def check_within_reference(run: CheckRun) -> pd.DataFrame:
     """Records dated before DM ``params.reference_start`` or after ``params.reference_end`` (e.g. EX within
     RFXSTDTC-RFXENDTC, SDTMIG 5.2 DM reference dates)."""
@@ -149,7 +149,7 @@ def check_within_reference(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("epoch_in_ta")
+@check("epoch_in_ta", "subject")
 def check_epoch_in_ta(run: CheckRun) -> pd.DataFrame:
     """EPOCH values that the trial design (TA.EPOCH) does not have."""
     epochs = run.need("TA", "EPOCH")["EPOCH"]
@@ -162,7 +162,7 @@ def check_epoch_in_ta(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("epoch_matches_se")
+@check("epoch_matches_se", "subject")
 def check_epoch_matches_se(run: CheckRun) -> pd.DataFrame:
     """EPOCH of a dated record is the EPOCH of an SE element of the subject spanning its date (SDTMIG 3.4 section 5.3;
     on a transition day either element's epoch is accepted: dates without times cannot order them)."""
@@ -213,7 +213,7 @@ def _death_subjects(run: CheckRun) -> pd.Series:
     return ae.loc[fatal, "USUBJID"]
 
 
-@check("death_flag")
+@check("death_flag", "subject")
 def check_death_flag(run: CheckRun) -> pd.DataFrame:
     """DM.DTHFL agrees with the death a source records (SDTMIG 5.2 DM: DTHFL = Y when the subject died).
 
@@ -234,7 +234,7 @@ def check_death_flag(run: CheckRun) -> pd.DataFrame:
 SERIOUSNESS = ("AESCAN", "AESCONG", "AESDISAB", "AESDTH", "AESHOSP", "AESLIFE", "AESOD", "AESMIE")
 
 
-@check("serious_criteria")
+@check("serious_criteria", "subject")
 def check_serious_criteria(run: CheckRun) -> pd.DataFrame:
     """AESER consistent with its criteria (SDTMIG 3.4 section 6.2 AE assumption 6): ``params.direction``
     ``criterion_not_serious`` (a criterion is Y, AESER is not Y) or ``serious_without_criterion`` (AESER Y,

@@ -132,7 +132,7 @@ def _not_a_code(values: pd.Series, codes: pd.Series) -> pd.Series:
     return _given(values) & ~values.isin(codes)
 
 
-@check("collected_codelist")
+@check("collected_codelist", "collected")
 def check_collected_codelist(run: CheckRun) -> pd.DataFrame:
     """A coded answer that is not a code of its codelist, not even after trimming spaces and ignoring case."""
 
@@ -146,7 +146,7 @@ def check_collected_codelist(run: CheckRun) -> pd.DataFrame:
     return _each_field(run, "code", test)
 
 
-@check("collected_code_spelling")
+@check("collected_code_spelling", "collected")
 def check_collected_code_spelling(run: CheckRun) -> pd.DataFrame:
     """A coded answer that is a code only after trimming spaces or changing case (mapped, but the EDC should fix it)."""
 
@@ -174,7 +174,7 @@ def _iso_dates(values: pd.Series) -> pd.Series:
     return iso.where(day.isna() | month.isna(), iso + "-" + day.fillna("")).fillna("")
 
 
-@check("collected_date")
+@check("collected_date", "collected")
 def check_collected_date(run: CheckRun) -> pd.DataFrame:
     """A date that is not ``DD MON YYYY`` (``params.partial``: report the valid partial ones instead)."""
     partial = run.rule.params.get("partial", False)
@@ -188,7 +188,7 @@ def check_collected_date(run: CheckRun) -> pd.DataFrame:
     return _each_field(run, "date", test)
 
 
-@check("collected_format")
+@check("collected_format", "collected")
 def check_collected_format(run: CheckRun) -> pd.DataFrame:
     """A value that does not have its field's type: ``params.type`` integer, float or time (HH:MM)."""
     kind = run.rule.params["type"]
@@ -196,7 +196,7 @@ def check_collected_format(run: CheckRun) -> pd.DataFrame:
     return _each_field(run, kind, lambda values, row: (_given(values) & ~values.str.fullmatch(pattern), f"not {kind}"))
 
 
-@check("collected_text_bytes")
+@check("collected_text_bytes", "collected")
 def check_collected_text_bytes(run: CheckRun) -> pd.DataFrame:
     """Free text longer than 200 bytes of UTF-8 (SDTM splits it into SUPP-- --TERM1...; EDC limits differ)."""
 
@@ -209,13 +209,13 @@ def check_collected_text_bytes(run: CheckRun) -> pd.DataFrame:
     return _each_field(run, "text", test)
 
 
-@check("collected_spaces")
+@check("collected_spaces", "collected")
 def check_collected_spaces(run: CheckRun) -> pd.DataFrame:
     """A value with leading or trailing spaces."""
     return _each_field(run, "*", lambda values, row: (values.ne(values.str.strip()), "leading/trailing space"))
 
 
-@check("collected_text_case")
+@check("collected_text_case", "collected")
 def check_collected_text_case(run: CheckRun) -> pd.DataFrame:
     """Free text spelt with other letter case than the most frequent spelling of the same text in the field."""
 
@@ -236,7 +236,7 @@ def check_collected_text_case(run: CheckRun) -> pd.DataFrame:
     return _each_field(run, "text", test)
 
 
-@check("collected_duplicate_row")
+@check("collected_duplicate_row", "collected")
 def check_collected_duplicate_row(run: CheckRun) -> pd.DataFrame:
     """A row identical in every field to an earlier row of the form."""
     parts = []
@@ -248,7 +248,7 @@ def check_collected_duplicate_row(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("collected_end_before_start")
+@check("collected_end_before_start", "collected")
 def check_collected_end_before_start(run: CheckRun) -> pd.DataFrame:
     """An end date (``..ENDAT``) before the start date (``..STDAT``) of the same prefix on the same row."""
     parts = []
@@ -270,7 +270,7 @@ def check_collected_end_before_start(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("collected_value_equals")
+@check("collected_value_equals", "collected")
 def check_collected_value_equals(run: CheckRun) -> pd.DataFrame:
     """Rows whose field ``variables[0]`` equals ``params.value`` (e.g. an unscheduled visit)."""
     field, value = run.rule.variables[0], run.rule.params["value"]
@@ -285,7 +285,7 @@ def check_collected_value_equals(run: CheckRun) -> pd.DataFrame:
     return _concat(parts)
 
 
-@check("collected_required")
+@check("collected_required", "collected")
 def check_collected_required(run: CheckRun) -> pd.DataFrame:
     """A row without one of the identifying fields ``variables`` (study, site, subject)."""
     parts = []

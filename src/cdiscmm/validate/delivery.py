@@ -191,29 +191,46 @@ def build_delivery(
     return Delivery(studyid, frames, kinds, meta, registry, described)
 
 
+def submitted_metadata(
+    folders: dict[str, Path | None],
+) -> tuple[dict[str, SubmissionMetadata | None], dict[str, str]]:
+    """Per kind (SDTM, ADaM) of the given ``folders``: its ``metadata.json`` (None when absent), and where each
+    found one came from (the report's metadata source)."""
+    submitted: dict[str, SubmissionMetadata | None] = {}
+    sources: dict[str, str] = {}
+    for kind, folder in folders.items():
+        if folder is None:
+            continue
+        submitted[kind] = _submission_metadata(folder)
+        if submitted[kind] is not None:
+            sources[kind] = f"{folder / METADATA_FILE} ({submitted[kind].standard})"
+    return submitted, sources
+
+
+def check_inputs(sdtm: Path | None, adam: Path | None, define: Path | None) -> None:
+    """InputError when neither folder is given or the define.xml is not a file."""
+    if sdtm is None and adam is None:
+        raise InputError("nothing to validate", expected="an SDTM folder, an ADaM folder or both")
+    if define is not None and not define.is_file():
+        raise InputError("define.xml not found", Location(file=str(define)))
+
+
 def load_delivery(
     sdtm: Path | None, adam: Path | None = None, define: Path | None = None, *, ascii_only: bool = False
 ) -> Delivery:
     """Read every ``.xpt`` of the SDTM and ADaM folders and the metadata to check them against; every XPT file
     also goes through the strict XPT v5 checker (``ascii_only``: the region requires ASCII labels and values)."""
-    if sdtm is None and adam is None:
-        raise InputError("nothing to validate", expected="an SDTM folder, an ADaM folder or both")
-    if define is not None and not define.is_file():
-        raise InputError("define.xml not found", Location(file=str(define)))
+    check_inputs(sdtm, adam, define)
     frames: dict[str, dict[str, pd.DataFrame]] = {"SDTM": {}, "ADaM": {}}
     files: dict[str, Path] = {}
     checked: dict[str, list[XptFinding]] = {}
-    submitted: dict[str, SubmissionMetadata | None] = {}
-    sources: dict[str, str] = {}
     for folder, kind in ((sdtm, "SDTM"), (adam, "ADaM")):
         if folder is None:
             continue
         frames[kind], paths, found = read_folder(folder, kind, ascii_only=ascii_only)
         files.update(paths)
         checked.update(found)
-        submitted[kind] = _submission_metadata(folder)
-        if submitted[kind] is not None:
-            sources[kind] = f"{folder / METADATA_FILE} ({submitted[kind].standard})"
+    submitted, sources = submitted_metadata({"SDTM": sdtm, "ADaM": adam})
     delivery = build_delivery(frames["SDTM"], frames["ADaM"], submitted, sources)
     delivery.files, delivery.define = files, define
     delivery.xpt_findings = checked

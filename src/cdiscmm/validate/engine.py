@@ -32,7 +32,7 @@ class Validation:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-@check(GX_CHECK)
+@check(GX_CHECK, "dataset")
 def check_gx_suite(run: CheckRun) -> pd.DataFrame:
     """The findings the suites gave for this rule (they run once per delivery, see :func:`validate`)."""
     plan: Plan = run.delivery.gx_plan
@@ -53,18 +53,24 @@ def summarise(skipped: list[str]) -> str:
     )
 
 
-def _outcome(rule: Rule, delivery: Delivery) -> RuleOutcome:
-    run = CheckRun(delivery, rule)
-    try:
-        findings = CHECKS[rule.check](run)
-    except NotRun as reason:
-        return RuleOutcome("NOT RUN", reason=str(reason), skipped=run.skipped)
+def conclude(rule: Rule, run: CheckRun, findings: pd.DataFrame) -> RuleOutcome:
+    """The outcome of a check that ran: FAIL with its findings, NOT RUN when no dataset had what it needs, else
+    PASS."""
     if len(findings):
         return RuleOutcome("FAIL", findings, ran_on=run.ran_on, skipped=run.skipped)
     if not run.ran_on:
         reason = summarise(run.skipped) or f"no {rule.scope} dataset of {', '.join(rule.datasets)} in the delivery"
         return RuleOutcome("NOT RUN", reason=reason, skipped=run.skipped)
     return RuleOutcome("PASS", ran_on=run.ran_on, skipped=run.skipped)
+
+
+def _outcome(rule: Rule, delivery: Delivery) -> RuleOutcome:
+    run = CheckRun(delivery, rule)
+    try:
+        findings = CHECKS[rule.check](run)
+    except NotRun as reason:
+        return RuleOutcome("NOT RUN", reason=str(reason), skipped=run.skipped)
+    return conclude(rule, run, findings)
 
 
 def validate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -30,6 +31,18 @@ def empty_findings() -> pd.DataFrame:
     return _EMPTY
 
 
+#: While set (by :mod:`cdiscmm.validate.chunked`), the size of every findings table made by :func:`record_findings`
+#: and :func:`dataset_finding` is appended here in call order: a check's findings cut back into its parts.
+PART_SIZES: ContextVar[list[int] | None] = ContextVar("PART_SIZES", default=None)
+
+
+def _tallied(found: pd.DataFrame) -> pd.DataFrame:
+    sizes = PART_SIZES.get()
+    if sizes is not None:
+        sizes.append(len(found))
+    return found
+
+
 def seq_variable(dataset: str, frame: pd.DataFrame) -> str | None:
     """The record's sequence variable: ``<prefix>SEQ`` (SDTM), ASEQ (ADaM), or None."""
     for name in (f"{dataset[:2]}SEQ", "ASEQ", f"{dataset}SEQ"):
@@ -54,13 +67,13 @@ def record_findings(
     mask = np.asarray(mask, dtype=bool)
     rows = np.flatnonzero(mask)
     if not len(rows):
-        return empty_findings()
+        return _tallied(empty_findings())
     picked = frame.iloc[rows]
     seq = seq_variable(dataset, frame)
     if value is None:
         value = frame[variable] if variable in frame.columns else pd.Series("", index=frame.index)
     details = detail.iloc[rows].to_numpy() if isinstance(detail, pd.Series) else detail
-    return pd.DataFrame(
+    found = pd.DataFrame(
         {
             "DATASET": dataset,
             "VARIABLE": variable,
@@ -71,11 +84,12 @@ def record_findings(
             "DETAIL": details,
         }
     )
+    return _tallied(found)
 
 
 def dataset_finding(dataset: str, variable: str, detail: str) -> pd.DataFrame:
     """One finding about a dataset or a variable as a whole (a missing dataset or variable)."""
-    return pd.DataFrame(
+    found = pd.DataFrame(
         {
             "DATASET": [dataset],
             "VARIABLE": [variable],
@@ -86,6 +100,7 @@ def dataset_finding(dataset: str, variable: str, detail: str) -> pd.DataFrame:
             "DETAIL": [detail],
         }
     )
+    return _tallied(found)
 
 
 @dataclass

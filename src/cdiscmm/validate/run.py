@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from cdiscmm.metadata.explanations import load_explanations
 from cdiscmm.validate.catalogue import Rule, load_catalogue
 from cdiscmm.validate.collected import Collected, load_collected
 from cdiscmm.validate.delivery import Delivery, load_delivery
-from cdiscmm.validate.engine import DEFAULT_ENGINE, ENGINES, _outcome, validate
+from cdiscmm.validate.engine import DEFAULT_ENGINE, ENGINES, Validation, _outcome, validate
 from cdiscmm.validate.findings import RuleOutcome
 from cdiscmm.validate.region import apply_region, ascii_only
 from cdiscmm.validate.report import build_report, write_json
@@ -49,12 +50,20 @@ class Inputs:
         return {key: str(value) for key, value in vars(self).items() if value is not None}
 
 
-def _define_outcome(rule: Rule, delivery: Delivery, defines: list[Path]) -> RuleOutcome:
-    """One define rule over every given define.xml: FAIL if any fails, PASS if any ran, else NOT RUN (reasons)."""
-    results = []
-    for path in defines:
+def _on_define(rule: Rule, delivery: Delivery) -> Callable[[Path], RuleOutcome]:
+    """``rule``'s outcome on ``delivery`` against one define.xml."""
+
+    def outcome(path: Path) -> RuleOutcome:
         delivery.define = path
-        results.append(_outcome(rule, delivery))
+        return _outcome(rule, delivery)
+
+    return outcome
+
+
+def _define_outcome(rule: Rule, defines: list[Path], outcome: Callable[[Path], RuleOutcome]) -> RuleOutcome:
+    """One define rule over every given define.xml (``outcome``: its outcome against one): FAIL if any fails, PASS
+    if any ran, else NOT RUN (reasons)."""
+    results = [outcome(path) for path in defines]
     found = [result.findings for result in results if len(result.findings)]
     ran_on = [name for result in results for name in result.ran_on]
     if found:
@@ -66,6 +75,21 @@ def _define_outcome(rule: Rule, delivery: Delivery, defines: list[Path]) -> Rule
     )
 
 
+def _chunked(
+    inputs: Inputs, rules: list[Rule], engine: str, region: str | None, defines: list[Path], size: int
+) -> tuple[Validation, dict[str, int]]:
+    """The delivery's rules run ``size`` subjects at a time; with each dataset's record count."""
+    from cdiscmm.validate.chunked import validate_chunked
+    from cdiscmm.validate.chunks import ChunkedFiles
+
+    with progress.step(f"checking datasets {size} subjects at a time ({ENGINES[engine]})"):
+        files = ChunkedFiles(inputs.sdtm, inputs.adam, inputs.define, size, ascii_only=ascii_only(region))
+        result = validate_chunked(
+            files, rules, engine, defines, lambda rule, outcome: _define_outcome(rule, defines, outcome)
+        )
+    return result, files.records
+
+
 def validate_study(
     inputs: Inputs,
     out_root: Path,
@@ -73,11 +97,14 @@ def validate_study(
     export_suites: Path | None = None,
     rules: list[Rule] | None = None,
     region: str | None = None,
+    chunk_subjects: int | None = None,
 ) -> tuple[dict[str, Any], Path]:
     """Run every rule that has its inputs; write the three reports into ``<out_root>/<STUDYID>/validation/``.
 
     Returns the report and its folder. The study id is the datasets' STUDYID, else the collected export's.
     ``region`` (pmda, nmpa, fda) adds its region rules and agency severities (:mod:`cdiscmm.validate.region`).
+    ``chunk_subjects``: the datasets are read and checked that many subjects at a time, the same report
+    (:mod:`cdiscmm.validate.chunked`).
     """
     catalogue = rules if rules is not None else load_catalogue()
     rules, regional = apply_region(catalogue, region)
@@ -98,29 +125,35 @@ def validate_study(
     studyid = "UNKNOWN"
     started = time.perf_counter()
     if inputs.sdtm is not None or inputs.adam is not None:
-        with progress.step("reading datasets"):
-            delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define, ascii_only=ascii_only(region))
-        studyid = delivery.studyid
-        timings["read_datasets"] = time.perf_counter() - started
         defines = [path for path in (inputs.define, inputs.adam_define) if path is not None]
-
-        def meanwhile() -> None:  # while the suites run: define rules and the collected data
-            for rule in (rule for rule in rules if rule.scope == "define" and defines):
-                outcomes[rule.id] = _define_outcome(rule, delivery, defines)
+        if chunk_subjects is not None:
+            result, records = _chunked(inputs, rules, engine, region, defines, chunk_subjects)
+            delivery = result.delivery
             check_collected()
+        else:
+            with progress.step("reading datasets"):
+                delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define, ascii_only=ascii_only(region))
+            timings["read_datasets"] = time.perf_counter() - started
 
-        with progress.step(f"checking datasets ({ENGINES[engine]})"):
-            result = validate(delivery, rules, engine, meanwhile)
+            def meanwhile() -> None:  # while the suites run: define rules and the collected data
+                for rule in (rule for rule in rules if rule.scope == "define" and defines):
+                    outcomes[rule.id] = _define_outcome(rule, defines, _on_define(rule, delivery))
+                check_collected()
+
+            with progress.step(f"checking datasets ({ENGINES[engine]})"):
+                result = validate(delivery, rules, engine, meanwhile)
+            records = {name: len(frame) for name, frame in delivery.datasets.items()}
+        studyid = delivery.studyid
         timings.update(result.timings)
         outcomes.update(result.outcomes)
         datasets += [
             {
                 "name": name,
                 "kind": delivery.kinds[name],
-                "records": len(frame),
+                "records": records[name],
                 "source": delivery.metadata_source[delivery.kinds[name]] if name in delivery.meta else "none",
             }
-            for name, frame in sorted(delivery.datasets.items())
+            for name in sorted(delivery.datasets)
         ]
         if export_suites is not None:
             from cdiscmm.validate.gx import export_suites as export

@@ -1,0 +1,131 @@
+"""A delivery read one chunk of subjects at a time (``cdiscmm validate --chunk-subjects N``), never whole.
+
+The subjects are every USUBJID of every dataset (a subject missing from DM too), sorted; a chunk is ``N``
+consecutive ones. Each ``.xpt``'s USUBJID column is read a block at a time, twice: for the subjects, then for where
+each chunk's records lie (:func:`cdiscmm.io.chunks.chunk_spans`). A chunk's frame of a dataset is then the one
+run of rows holding its records (:func:`cdiscmm.io.xpt.read.read_xpt_rows`), less other subjects' rows when the
+file is not sorted by USUBJID: the records cutting the whole dataset gives, in file order, with each one's row
+number in the whole file (:attr:`Chunk.rows`). A dataset without USUBJID (trial design) is read whole once and
+is in every chunk. The metadata and the suites' plan see each dataset's first record (:attr:`ChunkedFiles.head`);
+the strict XPT checker reads each file once, before it is dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.chunks import SPAN_COLUMNS, chunk_count, chunk_spans
+from cdiscmm.io.xpt.check import XptFinding, check_xpt
+from cdiscmm.io.xpt.read import read_xpt, read_xpt_blocks, read_xpt_rows
+from cdiscmm.validate.delivery import Delivery, build_delivery, check_inputs, submitted_metadata
+
+SUBJECT = "USUBJID"
+
+
+@dataclass
+class Chunk:
+    """The delivery of one chunk of subjects, and per dataset the whole file's row (from 0) of each record."""
+
+    delivery: Delivery
+    rows: dict[str, np.ndarray]
+
+
+def _blocks(path: Path) -> Iterator[pd.Series]:
+    """``path``'s USUBJID column a block at a time (nothing when the dataset has none)."""
+    for block in read_xpt_blocks(path, [SUBJECT]):
+        if SUBJECT not in block.columns:
+            return
+        yield block[SUBJECT]
+
+
+def xpt_files(folder: Path, kind: str) -> list[Path]:
+    """The ``.xpt`` files of ``folder`` (InputError when it is not a folder or has none)."""
+    if not folder.is_dir():
+        raise InputError("folder not found", Location(file=str(folder)), expected=f"a folder of {kind} .xpt files")
+    paths = sorted(folder.glob("*.xpt"))
+    if not paths:
+        raise InputError("no .xpt files", Location(file=str(folder)), expected=f"a folder of {kind} .xpt files")
+    return paths
+
+
+class ChunkedFiles:
+    """The ``.xpt`` datasets of the SDTM and ADaM folders, ``size`` subjects at a time (module notes)."""
+
+    def __init__(
+        self, sdtm: Path | None, adam: Path | None, define: Path | None, size: int, *, ascii_only: bool = False
+    ) -> None:
+        check_inputs(sdtm, adam, define)
+        self.size = size
+        self.paths: dict[str, Path] = {}
+        kinds: dict[str, str] = {}
+        checked: dict[str, list[XptFinding]] = {}
+        heads: dict[str, pd.DataFrame] = {}
+        self.whole: dict[str, pd.DataFrame] = {}  # datasets without USUBJID
+        self.records: dict[str, int] = {}
+        found: list[np.ndarray] = []
+        for folder, kind in ((sdtm, "SDTM"), (adam, "ADaM")):
+            for path in xpt_files(folder, kind) if folder is not None else []:
+                name = path.stem.upper()
+                self.paths[name], kinds[name] = path, kind
+                content = path.read_bytes()  # checked, then dropped: one file's bytes at a time
+                findings = check_xpt(path, ascii_only=ascii_only, content=content)
+                checked[name] = [finding for finding in findings if finding.kind == "conformance"]
+                data = read_xpt(path, rows=1, content=content, findings=findings).data
+                del content
+                if SUBJECT not in data.columns:
+                    self.whole[name] = read_xpt(path).data
+                    data = self.whole[name].iloc[:1]
+                    self.records[name] = len(self.whole[name])
+                else:
+                    distinct = [block.unique() for block in _blocks(path)]
+                    self.records[name] = 0
+                    found += distinct
+                heads[name] = data.reset_index(drop=True)
+        self.subjects = pd.Index(np.unique(np.concatenate(found))) if found else pd.Index([], dtype=object)
+        self.spans = {name: self._spans(name) for name in self.paths if name not in self.whole}
+        for name, spans in self.spans.items():
+            self.records[name] = int(spans["RECORDS"].sum())
+        submitted, sources = submitted_metadata({"SDTM": sdtm, "ADaM": adam})
+        split = {kind: {n: heads[n] for n in heads if kinds[n] == kind} for kind in ("SDTM", "ADaM")}
+        self.head = build_delivery(split["SDTM"], split["ADaM"], submitted, sources)
+        self.head.files, self.head.define, self.head.xpt_findings = dict(self.paths), define, checked
+
+    def _spans(self, name: str) -> pd.DataFrame:
+        return chunk_spans(_blocks(self.paths[name]), self.subjects, self.size)
+
+    def chunks(self) -> int:
+        """How many chunks there are (at least one)."""
+        return chunk_count(self.subjects, self.size)
+
+    def chunk(self, number: int) -> Chunk:
+        """Chunk ``number`` (from 0): every dataset with only its subjects' records (those without USUBJID whole)."""
+        subjects = self.subjects[number * self.size : (number + 1) * self.size]
+        frames: dict[str, pd.DataFrame] = {}
+        rows: dict[str, np.ndarray] = {}
+        for name in self.head.datasets:
+            if name in self.whole:
+                frames[name], rows[name] = self.whole[name], np.arange(self.records[name])
+                continue
+            first, stop, records = (int(value) for value in self.spans[name].loc[number, SPAN_COLUMNS])
+            frame = read_xpt_rows(self.paths[name], slice(first, stop)).data
+            rows[name] = np.arange(first, stop)
+            if stop - first != records:
+                inside = frame[SUBJECT].isin(subjects).to_numpy()
+                frame, rows[name] = frame.loc[inside].reset_index(drop=True), rows[name][inside]
+            frames[name] = frame
+        return Chunk(dataclasses.replace(self.head, datasets=frames, gx_findings={}), rows)
+
+    def columns(self, name: str, wanted: list[str]) -> pd.DataFrame:
+        """The whole dataset ``name`` with only the variables of ``wanted`` it has (file order), read in blocks."""
+        present = [column for column in self.head.datasets[name].columns if column in wanted]
+        if name in self.whole:
+            return self.whole[name][present]
+        blocks = list(read_xpt_blocks(self.paths[name], present))
+        return pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0].reset_index(drop=True)
