@@ -14,7 +14,7 @@ from cdiscmm.metadata.explanations import Explanation, Explanations
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.assemble import PackageFile, StudyInputs, plan_package
-from cdiscmm.package.checks import check_dataset, check_names, check_tree, judge
+from cdiscmm.package.checks import check_dataset, check_names, check_tree, judge, non_ascii
 from cdiscmm.package.define_check import check_define
 from cdiscmm.package.findings import Finding
 from cdiscmm.package.profile import load_profile
@@ -191,6 +191,16 @@ def test_fda_reports_a_non_ascii_value_without_replacing_it(tmp_path: Path) -> N
     assert path.read_bytes() == before
     assert not check_dataset(file, tmp_path, load_profile("nmpa"))
     assert [f.severity for f in check_dataset(file, tmp_path, load_profile("pmda"))] == ["Error"]
+
+
+def test_non_ascii_values_counted_block_by_block_as_in_the_whole_file(tmp_path: Path) -> None:
+    terms = ["Nausea", "Fatigue", "\u4e0d\u826f", "Rash", "Naus\u00e9e", "Naus\u00e9e", "Cough"]
+    frame = pd.DataFrame({"STUDYID": ["TEST-PKG"] * 7, "AETERM": terms, "AEDECOD": ["X"] * 6 + ["\u00e9"]})
+    frame["AECAT"] = "x" * 63  # records of 8 + 7 + 2 + 63 = 80 bytes: blocks of 1 byte are one record each
+    path = write(tmp_path / "ae.xpt", "AE", "Adverse Events", frame)
+    expected = {"AETERM": (3, "\u4e0d\u826f"), "AEDECOD": (1, "\u00e9")}  # the first value in file order
+    assert non_ascii(path, ["STUDYID", "AETERM", "AEDECOD"]) == expected
+    assert non_ascii(path, ["STUDYID", "AETERM", "AEDECOD"], block_bytes=1) == expected  # one record a block
 
 
 def test_define_leaves_and_stylesheet_are_checked_against_the_folder(tmp_path: Path) -> None:

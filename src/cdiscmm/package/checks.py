@@ -28,8 +28,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from cdiscmm.io.xpt.check import check_xpt
-from cdiscmm.io.xpt.read import read_xpt
+from cdiscmm.io.xpt.check import check_xpt, require_readable
+from cdiscmm.io.xpt.read import BLOCK_BYTES, read_xpt, read_xpt_blocks
 from cdiscmm.metadata.explanations import Explanations
 from cdiscmm.metadata.standards import sdtmig
 from cdiscmm.package.assemble import PackageFile
@@ -75,6 +75,20 @@ def _variable_matches(name: str, templates: list[str]) -> bool:
     return any(re.fullmatch(template.replace("--", "[A-Z]{2}"), name) for template in templates)
 
 
+def non_ascii(path: Path, text: list[str], block_bytes: int = BLOCK_BYTES) -> dict[str, tuple[int, str]]:
+    """Per character variable of ``text`` (in that order) holding a non-ASCII value: how many records hold one and
+    the first such value in file order, read block by block (:func:`cdiscmm.io.xpt.read.read_xpt_blocks`)."""
+    counts = dict.fromkeys(text, 0)
+    examples: dict[str, str] = {}
+    for block in read_xpt_blocks(path, text, block_bytes):
+        for name in text:
+            wrong = block[name].str.contains(_NON_ASCII, regex=True, na=False)
+            if wrong.any():
+                counts[name] += int(wrong.sum())
+                examples.setdefault(name, block.loc[wrong, name].iloc[0])
+    return {name: (counts[name], examples[name]) for name in text if name in examples}
+
+
 def check_dataset(file: PackageFile, root: Path, profile: RegionProfile) -> list[Finding]:
     """PKG-ASCII and PKG-SIZE findings of one written dataset of the package (module rules)."""
     findings: list[Finding] = []
@@ -97,18 +111,15 @@ def check_dataset(file: PackageFile, root: Path, profile: RegionProfile) -> list
     if not (rules.ascii_only_values or rules.ascii_variables):
         return findings
     text = [name for name, kind in variable_types(content, file.path) if kind == _CHARACTER]
-    data = read_xpt(root / file.path, text, content=content, findings=problems).data  # character values only
-    for name in text:
-        wrong = data[name].str.contains(_NON_ASCII, regex=True, na=False)
-        if not wrong.any():
-            continue
+    require_readable(root / file.path, content=content, findings=problems)
+    del content  # the values are read 64 MiB at a time, not from the whole file's bytes
+    for name, (count, example) in non_ascii(root / file.path, text).items():
         if rules.ascii_only_values:
-            example = data.loc[wrong, name].iloc[0]
             message = f"non-ASCII value, e.g. {example!r} (kept as collected)"
-            findings.append(Finding("PKG-ASCII", "Error", file.path, name, message, int(wrong.sum())))
+            findings.append(Finding("PKG-ASCII", "Error", file.path, name, message, count))
         elif _variable_matches(name, rules.ascii_variables):
             message = "non-ASCII value in a variable P21 SD1029 checks"
-            findings.append(Finding("PKG-ASCII", "Warning", file.path, name, message, int(wrong.sum())))
+            findings.append(Finding("PKG-ASCII", "Warning", file.path, name, message, count))
     return findings
 
 
