@@ -137,3 +137,17 @@ def test_chunk_subjects_gives_the_whole_runs_report(tmp_path: Path) -> None:
         reports[-1].pop("timings_seconds")
     assert reports[0] == reports[1]
     assert {f["RULE"] for f in reports[1]["findings"]} >= {"CT2001", "XPT012"}
+
+
+def test_chunk_subjects_on_a_dataset_json_delivery_is_bad_input_saying_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    standard = sdtmig()["DM"]
+    frame = _dm("X")
+    meta = standard.model_copy(update={"variables": [v for v in standard.variables if v.name in frame.columns]})
+    (tmp_path / "sdtm").mkdir()
+    write_dataset_json(Dataset(meta, frame[meta.names()]), tmp_path / "sdtm" / "dm.json")
+    arguments = ["validate", "--sdtm", str(tmp_path / "sdtm"), "--out", str(tmp_path / "out"), "--chunk-subjects", "1"]
+    assert cli.main(arguments) == EXIT_BAD_INPUT
+    error = capsys.readouterr().err
+    assert "validate Dataset-JSON without it" in error and "Traceback" not in error

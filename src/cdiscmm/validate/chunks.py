@@ -51,7 +51,8 @@ def xpt_files(folder: Path, kind: str) -> list[Path]:
         raise InputError("folder not found", Location(file=str(folder)), expected=f"a folder of {kind} .xpt files")
     paths = sorted(folder.glob("*.xpt"))
     if not paths:
-        raise InputError("no .xpt files", Location(file=str(folder)), expected=f"a folder of {kind} .xpt files")
+        message = "no .xpt files (--chunk-subjects reads .xpt files; validate Dataset-JSON without it)"
+        raise InputError(message, Location(file=str(folder)), expected=f"a folder of {kind} .xpt files")
     return paths
 
 
