@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 
 from cdiscmm.metadata.explanations import Explanation, Explanations
 from cdiscmm.validate.catalogue import Rule
 from cdiscmm.validate.findings import RuleOutcome, record_findings
-from cdiscmm.validate.report import build_report
+from cdiscmm.validate.report import build_report, write_json
 
 AE = pd.DataFrame(
     {
@@ -61,3 +64,21 @@ def test_a_report_without_explanations_counts_every_error_unexplained() -> None:
     assert report["explanations"] == []
     assert report["summary"]["unexplained_failing"] == 4
     assert all(f["EXPLANATION"] is None for f in report["findings"])
+
+
+def test_report_json_written_slice_by_slice_is_json_dumps_of_the_report(tmp_path: Path) -> None:
+    findings = [
+        {"RULE": "CT2001", "ROW": row, "VALUE": value, "SCORE": score}
+        for row, (value, score) in enumerate([("X", 1.5), ("\u4e0d\u826f", None), ('a "b"\n', 0.1), ("", 2.0)] * 2)
+    ]
+    report = {
+        "version": 2,
+        "settings": {"region": "pmda"},
+        "empty": [],
+        "rules": [{"id": "CT2001"}],
+        "findings": findings,
+    }
+    expected = json.dumps(report, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    for slice_size in (1, 2, 3, 7, 8, 50_000):
+        path = write_json(report, tmp_path / f"report{slice_size}.json", slice_size)
+        assert path.read_bytes() == expected, slice_size

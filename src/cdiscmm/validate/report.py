@@ -20,6 +20,8 @@ from cdiscmm.validate.findings import FAILING, SEVERITIES, RuleOutcome
 
 #: 2: findings carry EXPLANATION (an id), the report lists the study's explanations and counts unexplained errors.
 REPORT_VERSION = 2
+#: List items (findings) :func:`write_json` encodes at a time.
+JSON_SLICE = 50_000
 FINDING_FIELDS = (
     "RULE",
     "SEVERITY",
@@ -171,7 +173,24 @@ def build_report(
     }
 
 
-def write_json(report: dict[str, Any], path: Path) -> Path:
-    """``report.json``: the report dictionary as UTF-8 JSON."""
-    path.write_text(json.dumps(report, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_json(report: dict[str, Any], path: Path, slice_size: int = JSON_SLICE) -> Path:
+    """``report.json``: the report dictionary as UTF-8 JSON, the bytes of ``json.dumps(report, ensure_ascii=False,
+    separators=(",", ":"))``, written ``slice_size`` items of a long list (the findings) at a time, so a report of
+    millions of findings (2.2 million at 100,000 subjects) is never one string in memory."""
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write("{")
+        for number, (key, value) in enumerate(report.items()):
+            stream.write(("," if number else "") + _dumps(key) + ":")
+            if not isinstance(value, list) or len(value) <= slice_size:
+                stream.write(_dumps(value))
+                continue
+            stream.write("[")
+            for start in range(0, len(value), slice_size):
+                stream.write(("," if start else "") + _dumps(value[start : start + slice_size])[1:-1])
+            stream.write("]")
+        stream.write("}")
     return path
