@@ -2,7 +2,7 @@
 
 A dataset sorted by USUBJID (SDTM by its keys, STUDYID and USUBJID first; ADaM by USUBJID) holds a chunk's records
 as one run of rows; :func:`chunk_spans` finds each chunk's run from the USUBJID column, read a block at a time.
-Shared by the stages that work a chunk of subjects at a time (adam, validate).
+Shared by the stages that work a chunk of subjects at a time (sdtm, adam, validate).
 """
 
 from __future__ import annotations

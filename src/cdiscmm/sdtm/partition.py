@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from cdiscmm.core.errors import SpecError
+from cdiscmm.io.chunks import chunk_count
 from cdiscmm.metadata.model import Dataset, DatasetMeta
 from cdiscmm.sdtm.describe import mapped_qualifiers, with_value_level
 from cdiscmm.sdtm.loader import LoadedMapping
@@ -73,7 +74,7 @@ def subject_chunks(raws: dict[str, pd.DataFrame], fields: dict[str, str], size: 
     keys = {form: clean_text(raws[form][field]) for form, field in fields.items()}
     every = pd.concat(list(keys.values())) if keys else pd.Series(dtype="string")
     subjects = pd.Index(np.sort(every.dropna().unique().to_numpy(dtype=object)))
-    count = max(1, -(-len(subjects) // size))
+    count = chunk_count(subjects, size)
     rows = {form: _rows_by_chunk(np.maximum(subjects.get_indexer(key), 0) // size, count) for form, key in keys.items()}
     for number in range(count):
         yield Chunk(number + 1, count, {form: raws[form].iloc[rows[form][number]] for form in fields})
