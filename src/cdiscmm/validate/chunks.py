@@ -79,12 +79,12 @@ class ChunkedFiles:
                 findings = check_xpt(path, ascii_only=ascii_only, content=content)
                 checked[name] = [finding for finding in findings if finding.kind == "conformance"]
                 data = read_xpt(path, rows=1, content=content, findings=findings).data
-                del content
-                if SUBJECT not in data.columns:
-                    self.whole[name] = read_xpt(path).data
+                if SUBJECT not in data.columns:  # decoded from the bytes in hand, not read again
+                    self.whole[name] = read_xpt(path, content=content, findings=findings).data
                     data = self.whole[name].iloc[:1]
                     self.records[name] = len(self.whole[name])
                 else:
+                    del content  # the USUBJID column is read a block at a time
                     distinct = [block.unique() for block in _blocks(path)]
                     self.records[name] = 0
                     found += distinct
