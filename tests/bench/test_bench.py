@@ -62,6 +62,19 @@ def test_a_stopped_cohort_fails_the_large_targets() -> None:
     assert rows["100,000: peak RSS MB"] == "fail"
 
 
+def test_a_floor_stopped_by_the_watchdog_leaves_the_pipeline_targets_and_has_no_ratios(tmp_path: Path) -> None:
+    mid = _cohort(10_000, {"sdtm": 50.0, "adam": 20.0}, floor=50.0)
+    large = _cohort(100_000, {"sdtm": 300.0, "adam": 200.0}, floor=0.0)
+    assert large.floor is not None
+    large.floor.cpu_s, large.floor.stopped = 250.0, "resident memory 8,300 MB passed the watchdog limit 8,192 MB"
+    rows = {row.target: (row.value, row.status) for row in evaluate_targets([mid, large])}
+    assert rows["100,000: end-to-end wall s"] == (500.0, "pass")
+    assert rows["CPU(100,000) / CPU(10,000): sdtm"] == (6.0, "pass")
+    text = write_report([mid, large], tmp_path)[0].read_text(encoding="utf-8")
+    assert "| 100,000 | whole | sdtm | 300.0 | 300.0 | 100 |  |" in text
+    assert "| 100,000 | whole | floor (stopped by the RSS watchdog) | 1.0 | 250.0 | 100 |  |" in text
+
+
 def test_targets_pass_fail_and_not_run() -> None:
     results = [
         _cohort(1_200, {"read": 1.0, "sdtm": 10.0, "adam": 5.0}, floor=10.0),

@@ -70,7 +70,7 @@ def _table(results: list[CohortResult]) -> pd.DataFrame:
     rows = []
     for result in results:
         for timing in [result.generate, *result.stages, *([result.floor] if result.floor else [])]:
-            cpu = result.floor_cpu_s if timing.stage == "floor" else timing.cpu_s
+            cpu = result.floor_cpu_s if timing.stage == "floor" and result.floor_cpu_s else timing.cpu_s
             status = "" if timing.exit_code in (0, 1) else f" (exit {timing.exit_code})"
             rows.append(
                 {

@@ -49,8 +49,10 @@ class CohortResult(BaseModel):
         return next((timing for timing in self.stages if timing.stage == name), None)
 
     def stopped(self) -> bool:
-        """True when the watchdog stopped a stage of this cohort."""
-        return any(timing.stopped for timing in [self.generate, *self.stages, *([self.floor] if self.floor else [])])
+        """True when the watchdog stopped the generation or a pipeline stage of this cohort. The floor is not the
+        pipeline: pandas holding every collected form at once can pass the limit on a cohort the stages finish
+        (100,000 subjects), and that says nothing about the stages."""
+        return any(timing.stopped for timing in [self.generate, *self.stages])
 
 
 def _generate(root: Path, subjects: int, logs: Path, rss_limit_mb: float) -> StageTiming:
@@ -73,7 +75,8 @@ def _generate(root: Path, subjects: int, logs: Path, rss_limit_mb: float) -> Sta
 
 
 def _floor(root: Path, subjects: int, logs: Path, rss_limit_mb: float) -> tuple[StageTiming, float]:
-    """The floor as a measured child, minus the CPU it reports for loading the datasets it then writes."""
+    """The floor as a measured child, minus the CPU it reports for loading the datasets it then writes; 0.0 (no
+    ratios) when it did not finish: a floor cut short by the watchdog is not the floor."""
     study = root / STUDY
     scratch = root / "floor-scratch"
     folders = [str(folder) for folder in (study / "sdtm", study / "adam") if folder.is_dir()]
@@ -81,8 +84,9 @@ def _floor(root: Path, subjects: int, logs: Path, rss_limit_mb: float) -> tuple[
     timing = run_child("floor", subjects, command, logs / "floor.log", rss_limit_mb)
     shutil.rmtree(scratch, ignore_errors=True)
     lines = (logs / "floor.log").read_text(encoding="utf-8").strip().splitlines()
-    setup = json.loads(lines[-1])["setup_cpu_s"] if timing.exit_code == 0 and lines else 0.0
-    return timing, round(timing.cpu_s - setup, 2)
+    if timing.exit_code != 0 or not lines:
+        return timing, 0.0
+    return timing, round(timing.cpu_s - json.loads(lines[-1])["setup_cpu_s"], 2)
 
 
 #: Stages that take ``--chunk-subjects``.
