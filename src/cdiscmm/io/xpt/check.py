@@ -15,6 +15,7 @@ file cannot be read as XPT; :func:`require_readable` turns them into an InputErr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,6 +24,7 @@ import numpy as np
 
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.xpt.layout import (
+    BLOCK_BYTES,
     DESCRIPTOR_HEADER,
     HEADER_PREFIX,
     LIBRARY_HEADER,
@@ -71,6 +73,45 @@ def _text(raw: bytes) -> str:
     return raw.decode("latin-1").rstrip()
 
 
+class _Source:
+    """The bytes of the file being checked: in hand (``content``) or read from ``path`` a range at a time, so the
+    observations of a file larger than memory are checked a block at a time."""
+
+    def __init__(self, path: Path, content: bytes | None) -> None:
+        self.path, self.content = path, content
+        self.size = len(content) if content is not None else path.stat().st_size
+
+    def read(self, start: int, stop: int) -> bytes:
+        """Bytes ``start`` to ``stop`` (fewer at the end of the file)."""
+        if self.content is not None:
+            return self.content[start:stop]
+        with self.path.open("rb") as handle:
+            handle.seek(start)
+            return handle.read(max(0, stop - start))
+
+    def blocks(self, start: int, step: int) -> Iterator[tuple[int, bytes | memoryview]]:
+        """(offset, bytes) from ``start`` to the end, ``step`` bytes at a time (views of ``content`` when in hand)."""
+        if self.content is not None:
+            whole = memoryview(self.content)
+            for offset in range(start, self.size, step):
+                yield offset, whole[offset : offset + step]
+            return
+        with self.path.open("rb") as handle:
+            handle.seek(start)
+            for offset in range(start, self.size, step):
+                yield offset, handle.read(step)
+
+
+def _find(pattern: bytes, block: bytes, offset: int, carry: bytes) -> int:
+    """The file offset of the first ``pattern`` ending inside ``block`` (read at ``offset``; ``carry``: the last
+    bytes of the block before, fewer than the pattern's), or -1. Only the block's first bytes are copied."""
+    edge = (carry + block[: len(pattern) - 1]).find(pattern)
+    if edge >= 0:
+        return offset - len(carry) + edge
+    inner = block.find(pattern)
+    return offset + inner if inner >= 0 else -1
+
+
 def _check_headers(content: bytes, found: _Findings) -> tuple[str, int, int] | None:
     """Header records 1-8: fixed texts, datetimes, member name; return (name, variables, namestr size)."""
     fixed = {LIBRARY: LIBRARY_HEADER, DESCRIPTOR: DESCRIPTOR_HEADER}
@@ -115,16 +156,17 @@ def _check_label(label: bytes, found: _Findings, field: str | None, what: str) -
         found.add("XPT009", f"{what} label is not valid UTF-8 (cut inside a character at 40 bytes?)", field=field)
 
 
-def _namestrs(content: bytes, count: int, size: int, found: _Findings) -> np.ndarray | None:
+def _namestrs(source: _Source, count: int, size: int, found: _Findings) -> np.ndarray | None:
     start = NAMESTR_HEAD + RECORD
     end = start + count * size
-    if len(content) < end + padding(count * size) + RECORD:
+    if source.size < end + padding(count * size) + RECORD:
         found.add("XPT001", f"file ends inside the {count} NAMESTR records (truncated)", kind="structure")
         return None
-    raw = np.frombuffer(content[start:end], dtype=np.uint8).reshape(count, size)
+    content = source.read(start, end + padding(end - start))
+    raw = np.frombuffer(content[: end - start], dtype=np.uint8).reshape(count, size)
     full = np.zeros((count, NAMESTR.itemsize), dtype=np.uint8)
     full[:, :size] = raw
-    if content[end : end + padding(end - start)].strip(b" "):
+    if content[end - start :].strip(b" "):
         found.add("XPT006", f"NAMESTR records are not padded with blanks at byte {end}")
     return full.view(NAMESTR).reshape(count)
 
@@ -162,73 +204,111 @@ def _check_variables(records: np.ndarray, found: _Findings) -> bool:
     return usable
 
 
-def _check_observations(content: bytes, start: int, records: np.ndarray, found: _Findings, ascii_only: bool) -> None:
-    """The data after the OBS header: whole observations, blank padding, one member, ASCII where required."""
+def _first_non_ascii(block: bytes | memoryview, width: int, row_offset: int, owner: np.ndarray) -> np.ndarray:
+    """Per character column: the first row (1-based, counted from the data's start) of the whole observations in
+    ``block`` holding a byte >= 0x80, or 0. ``owner`` maps each byte of an observation to its character column's
+    index (-1 for numeric bytes). An all-ASCII block (the usual case) costs one contiguous pass."""
+    rows = len(block) // width
+    flat = np.frombuffer(block[: rows * width], dtype=np.uint8)
+    first = np.zeros(int(owner.max(initial=-1)) + 1, dtype=np.int64)
+    if not rows or flat.max() < 0x80:
+        return first
+    high = np.flatnonzero(flat >= 0x80)  # ascending: the first hit of a column is its first row
+    column = owner[high % width]
+    keep = column >= 0
+    columns, at = np.unique(column[keep], return_index=True)
+    first[columns] = row_offset + high[keep][at] // width + 1
+    return first
+
+
+def _check_observations(
+    source: _Source, start: int, records: np.ndarray, found: _Findings, ascii_only: bool, block_bytes: int
+) -> None:
+    """The data after the OBS header: whole observations, blank padding, one member, ASCII where required.
+
+    The first member header after the OBS header ends the data when it starts on a record boundary. A file not in
+    hand is read ``block_bytes`` (rounded to whole observations) at a time: the search carries the end of one
+    block into the next, so a header across a block edge is found as in the whole file."""
     width = int(records["nlng"].astype(np.int64).sum())
-    data = memoryview(content)[start:]  # a view: the observations are not copied
-    next_member = content.find(HEADER_PREFIX + b"MEMBER  HEADER RECORD", start) - start
-    if next_member >= 0 and next_member % RECORD == 0:
+    pattern = HEADER_PREFIX + b"MEMBER  HEADER RECORD"
+    characters = [record for record in records if int(record["ntype"]) == 2] if ascii_only else []
+    owner = np.full(width, -1, dtype=np.int64)
+    for index, record in enumerate(characters):
+        owner[int(record["npos"]) : int(record["npos"]) + int(record["nlng"])] = index
+    member = source.content.find(pattern, start) if source.content is not None else -1
+    searching = source.content is None
+    step = max(1, block_bytes // width) * width if width else max(block_bytes, RECORD)
+    carry, first = b"", np.zeros(len(characters), dtype=np.int64)
+    for offset, block in source.blocks(start, step):
+        if searching:
+            member = _find(pattern, bytes(block), offset, carry)
+            searching, carry = member < 0, bytes(block[-(len(pattern) - 1) :])
+        if characters and width:
+            here = _first_non_ascii(block, width, (offset - start) // width, owner)
+            first = np.where(first > 0, first, here)
+        ends_here = member >= 0 and offset + len(block) >= member and (member - start) % RECORD == 0
+        if ends_here or not (characters or searching):
+            break
+    end = member if member >= 0 and (member - start) % RECORD == 0 else source.size
+    if end < source.size:
         found.add("XPT010", "the file holds more than one member (dataset)")
-        data = data[:next_member]
     if width == 0:
         return
-    rows, rest = divmod(len(data), width)
-    tail = bytes(data[rows * width :])
+    rows, rest = divmod(end - start, width)
+    tail = source.read(start + rows * width, end)
     if tail.strip(b" ") or rest >= RECORD:
         found.add("XPT001", f"file ends inside observation {rows + 1} (truncated)", kind="structure", row=rows + 1)
         return
-    block = np.frombuffer(data[: rows * width], dtype=np.uint8).reshape(rows, width)
-    for record in records:
-        if int(record["ntype"]) != 2:
-            continue
-        position, length = int(record["npos"]), int(record["nlng"])
-        values = block[:, position : position + length]
-        bad = np.flatnonzero((values >= 0x80).any(axis=1)) if ascii_only else np.array([], dtype=int)
-        if bad.size:
-            found.add("XPT011", "non-ASCII character value", row=int(bad[0]) + 1, field=_text(record["nname"]))
+    for record, row in zip(characters, first.tolist(), strict=True):
+        if 0 < row <= rows:
+            found.add("XPT011", "non-ASCII character value", row=row, field=_text(record["nname"]))
 
 
-def check_xpt(path: Path, *, ascii_only: bool = False, content: bytes | None = None) -> list[XptFinding]:
+def check_xpt(
+    path: Path, *, ascii_only: bool = False, content: bytes | None = None, block_bytes: int = BLOCK_BYTES
+) -> list[XptFinding]:
     """All findings for the XPT file at ``path`` (its bytes ``content`` when already read, so a caller that also
-    decodes the file reads it once); ``ascii_only`` when the region profile requires ASCII labels and values
-    (e.g. FDA and PMDA English datasets). An empty list means the file passes every rule."""
+    decodes the file reads it once; else the headers, then the observations ``block_bytes`` at a time);
+    ``ascii_only`` when the region profile requires ASCII labels and values (e.g. FDA and PMDA English datasets).
+    An empty list means the file passes every rule."""
     found = _Findings(path)
-    content = path.read_bytes() if content is None else content
-    if not content:
+    source = _Source(path, content)
+    head = source.read(0, NAMESTR_HEAD + RECORD)
+    if not source.size:
         found.add("XPT001", "file is empty (0 bytes)", kind="structure")
         return list(found)
-    if not content.startswith(LIBRARY_HEADER[:48]):
+    if not head.startswith(LIBRARY_HEADER[:48]):
         found.add("XPT002", "not a SAS XPORT file (no library header record)", kind="structure")
         return list(found)
-    if len(content) % RECORD:
-        found.add("XPT001", f"file size {len(content)} is not a whole number of 80-byte records (truncated)",
+    if source.size % RECORD:
+        found.add("XPT001", f"file size {source.size} is not a whole number of 80-byte records (truncated)",
                   kind="structure")  # fmt: skip
-    elif len(content) < NAMESTR_HEAD + 2 * RECORD:
-        found.add("XPT001", f"file ends inside its header records at byte {len(content)} (truncated)",
+    elif source.size < NAMESTR_HEAD + 2 * RECORD:
+        found.add("XPT001", f"file ends inside its header records at byte {source.size} (truncated)",
                   kind="structure")  # fmt: skip
-    if len(content) < NAMESTR_HEAD + RECORD:
+    if source.size < NAMESTR_HEAD + RECORD:
         return list(found)
-    header = _check_headers(content, found)
+    header = _check_headers(head, found)
     if header is None:
         return list(found)
     name, count, size = header
     if path.stem.upper() != name:
         found.add("XPT012", f"file name {path.name!r} is not the dataset name {name!r} (lower-case + .xpt)")
-    records = _namestrs(content, count, size, found)
+    records = _namestrs(source, count, size, found)
     if records is None or not _check_variables(records, found):
         return list(found)
     if ascii_only:
-        labels = [(None, content[MEMBER_LABEL + 32 : MEMBER_LABEL + 72])]
+        labels = [(None, head[MEMBER_LABEL + 32 : MEMBER_LABEL + 72])]
         labels += [(_text(record["nname"]), bytes(record["nlabel"])) for record in records]
         for field, label in labels:
             if not label.isascii():
                 found.add("XPT011", "non-ASCII label", field=field)
     obs = NAMESTR_HEAD + RECORD + count * size
     obs += padding(count * size)
-    if content[obs : obs + RECORD] != OBS_HEADER:
+    if source.read(obs, obs + RECORD) != OBS_HEADER:
         found.add("XPT002", f"OBS header expected at byte {obs}", kind="structure")
         return list(found)
-    _check_observations(content, obs + RECORD, records, found, ascii_only)
+    _check_observations(source, obs + RECORD, records, found, ascii_only, block_bytes)
     return list(found)
 
 

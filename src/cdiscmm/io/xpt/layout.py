@@ -65,3 +65,8 @@ def padding(length: int) -> int:
 def header_datetime(year: int, month: int, day: int, hour: int, minute: int, second: int) -> bytes:
     """A header datetime as TS-140 writes it, e.g. ``b'01JAN70:00:00:00'``."""
     return f"{day:02d}{MONTHS[month - 1]}{year % 100:02d}:{hour:02d}:{minute:02d}:{second:02d}".encode("ascii")
+
+
+#: Bytes of observations read at a time by :func:`cdiscmm.io.xpt.read.read_xpt_blocks` and the strict checker
+#: (rounded to whole records and observations): 64 MiB.
+BLOCK_BYTES = 1 << 26

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -23,7 +24,7 @@ from cdiscmm.io.xpt.decode import (
     member_header_at,
     observation_width,
 )
-from cdiscmm.io.xpt.layout import RECORD
+from cdiscmm.io.xpt.layout import BLOCK_BYTES, RECORD
 
 
 @dataclass
@@ -37,8 +38,6 @@ class XptContent:
     formats: dict[str, str]
 
 
-#: Bytes of observations :func:`read_xpt_blocks` reads at a time (rounded to whole records and observations).
-BLOCK_BYTES = 1 << 26
 #: A SAS format as SAS writes it: name, width, '.', decimals (SAS 9.4 Formats and Informats, "Syntax").
 _SAS_FORMAT = re.compile(r"^\$?([A-Z_][A-Z0-9_]*?)(\d*)\.?(\d*)$")
 
@@ -80,13 +79,24 @@ def read_xpt(
     return _content(path, lambda: decode_xpt(whole, columns, rows))
 
 
+def _head(stream: BinaryIO) -> bytes:
+    head = stream.read(FIXED_HEAD)
+    return head + stream.read(max(0, head_length(head) - len(head)))
+
+
+def read_head(path: Path) -> bytes:
+    """The bytes of a checked XPT file before its first observation (header records, NAMESTRs, OBS header): what
+    its labels, names and types are read from, without the observations."""
+    with path.open("rb") as stream:
+        return _head(stream)
+
+
 def read_xpt_rows(path: Path, rows: slice, columns: list[str] | None = None) -> XptContent:
     """What ``read_xpt(path, columns, rows)`` gives for a file :func:`read_xpt` has read (so checked) before and
     observations ``rows`` (``start:stop``, within the file's observations), reading from disk only the head and
     those observations' bytes (fixed width, TS-140), not the file: for one run of records of a large file."""
     with path.open("rb") as stream:
-        head = stream.read(FIXED_HEAD)
-        head += stream.read(head_length(head) - len(head))
+        head = _head(stream)
         width = observation_width(head)
         stream.seek(len(head) + rows.start * width)
         data = stream.read(max(0, rows.stop - rows.start) * width)
@@ -105,9 +115,8 @@ def read_xpt_blocks(path: Path, columns: list[str] | None, block_bytes: int = BL
         return
     size = path.stat().st_size
     with path.open("rb") as stream:
-        head = stream.read(FIXED_HEAD)
         try:
-            head += stream.read(max(0, head_length(head) - len(head)))
+            head = _head(stream)
             width = observation_width(head)
         except (ValueError, IndexError):  # not a readable head: read_xpt says why
             width = 0
