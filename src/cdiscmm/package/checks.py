@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from cdiscmm.io.xpt.check import check_xpt, require_readable
-from cdiscmm.io.xpt.read import BLOCK_BYTES, read_xpt, read_xpt_blocks
+from cdiscmm.io.xpt.read import BLOCK_BYTES, read_head, read_xpt, read_xpt_blocks
 from cdiscmm.metadata.explanations import Explanations
 from cdiscmm.metadata.standards import sdtmig
 from cdiscmm.package.assemble import PackageFile
@@ -96,13 +96,15 @@ def check_dataset(file: PackageFile, root: Path, profile: RegionProfile) -> list
     if file.size > rules.max_dataset_bytes:
         message = f"{file.size} bytes (above {rules.max_dataset_bytes})"
         findings.append(Finding("PKG-SIZE", "Warning", file.path, "", message))
-    content = file.content  # read once: for the strict checker, the labels and the values
-    problems = check_xpt(root / file.path, content=content)
+    problems = check_xpt(root / file.path, content=file.body)  # a copied file is checked 64 MiB at a time
     for problem in problems:
         severity = "Reject" if problem.kind == "structure" else "Error"
         findings.append(Finding(problem.rule, severity, file.path, problem.location.field or "", problem.message))
     if file.kind != "dataset":
         return findings
+    broken = any(problem.kind == "structure" for problem in problems)
+    # the labels and types are in the head; a copied file's observations are not read whole (a corrupt file is)
+    content = file.content if broken or file.body is not None else read_head(root / file.path)
     if profile.datasets.labels == "en":
         dataset_label, labels = read_labels(content, file.path)
         texts = {"": dataset_label, **labels}
@@ -112,7 +114,7 @@ def check_dataset(file: PackageFile, root: Path, profile: RegionProfile) -> list
         return findings
     text = [name for name, kind in variable_types(content, file.path) if kind == _CHARACTER]
     require_readable(root / file.path, content=content, findings=problems)
-    del content  # the values are read 64 MiB at a time, not from the whole file's bytes
+    del content  # the values are read 64 MiB at a time
     for name, (count, example) in non_ascii(root / file.path, text).items():
         if rules.ascii_only_values:
             message = f"non-ASCII value, e.g. {example!r} (kept as collected)"
