@@ -10,7 +10,7 @@ import pandas as pd
 from cdiscmm.metadata.explanations import Explanation, Explanations
 from cdiscmm.validate.catalogue import Rule
 from cdiscmm.validate.findings import RuleOutcome, record_findings
-from cdiscmm.validate.report import build_report, write_json
+from cdiscmm.validate.report import build_report, first_per_rule, records, write_json
 
 AE = pd.DataFrame(
     {
@@ -46,7 +46,7 @@ def test_each_finding_names_the_first_explanation_covering_it_and_unexplained_er
         ]
     )
     report = _report(explanations)
-    ids = [(f["RULE"], f["USUBJID"], f["EXPLANATION"]) for f in report["findings"]]
+    ids = [(f["RULE"], f["USUBJID"], f["EXPLANATION"]) for f in records(report["findings"])]
     assert ids == [
         ("SD0013", "S-1", None),
         ("SD0013", "S-2", None),
@@ -63,7 +63,7 @@ def test_a_report_without_explanations_counts_every_error_unexplained() -> None:
     report = _report(Explanations())
     assert report["explanations"] == []
     assert report["summary"]["unexplained_failing"] == 4
-    assert all(f["EXPLANATION"] is None for f in report["findings"])
+    assert all(f["EXPLANATION"] is None for f in records(report["findings"]))
 
 
 def test_report_json_written_slice_by_slice_is_json_dumps_of_the_report(tmp_path: Path) -> None:
@@ -82,3 +82,22 @@ def test_report_json_written_slice_by_slice_is_json_dumps_of_the_report(tmp_path
     for slice_size in (1, 2, 3, 7, 8, 50_000):
         path = write_json(report, tmp_path / f"report{slice_size}.json", slice_size)
         assert path.read_bytes() == expected, slice_size
+
+
+def test_a_findings_table_is_written_as_its_records_slice_by_slice(tmp_path: Path) -> None:
+    report = _report(Explanations())
+    expected = json.dumps(report | {"findings": records(report["findings"])}, ensure_ascii=False, separators=(",", ":"))
+    for slice_size in (1, 3, 4, 50_000):
+        path = write_json(report, tmp_path / f"report{slice_size}.json", slice_size)
+        assert path.read_text(encoding="utf-8") == expected, slice_size
+
+
+def test_html_and_xlsx_show_the_first_findings_of_each_rule_in_report_order() -> None:
+    findings = pd.DataFrame({"RULE": ["A", "B", "A", "A", "B", "C"], "ROW": [1, 2, 3, 4, 5, 6]})
+    assert [(f["RULE"], f["ROW"]) for f in first_per_rule(findings, 2)] == [
+        ("A", 1),
+        ("B", 2),
+        ("A", 3),
+        ("B", 5),
+        ("C", 6),
+    ]

@@ -1,6 +1,8 @@
 """The QA report's content, once: summary by severity, dataset and rule; every rule's status; every finding.
 
-HTML, XLSX and JSON are three renderings of this one dictionary (``report.json`` is it verbatim). A finding the
+HTML, XLSX and JSON are three renderings of this one dictionary (``report.json`` is it verbatim, the findings
+table written as a list of records; it stays a table in memory: 2.2 million findings at 100,000 subjects would take
+gigabytes as Python dictionaries). A finding the
 study explains (``explanations.yaml``, :mod:`cdiscmm.metadata.explanations`) carries the explanation's id (X1, X2,
 …); the texts are listed once, with the number of findings each covers, and the summary counts the Reject and
 Error findings left unexplained (what PMDA would ask about, regulatory.md 1.3).
@@ -22,6 +24,8 @@ from cdiscmm.validate.findings import FAILING, SEVERITIES, RuleOutcome
 REPORT_VERSION = 2
 #: List items (findings) :func:`write_json` encodes at a time.
 JSON_SLICE = 50_000
+#: Findings of one rule that HTML and XLSX list (Pinnacle 21's default for its Details sheet); JSON has them all.
+ROWS_PER_RULE = 1000
 FINDING_FIELDS = (
     "RULE",
     "SEVERITY",
@@ -82,9 +86,15 @@ def _explain(findings: pd.DataFrame, explanations: Explanations) -> list[dict[st
     return listed
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts (missing -> None)."""
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (missing -> None): how a table of the report is written."""
     return json.loads(frame.to_json(orient="records", force_ascii=False))
+
+
+def first_per_rule(findings: pd.DataFrame, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` findings of each rule, in report order, as records: what HTML and XLSX show (the JSON
+    has them all)."""
+    return records(findings[findings.groupby("RULE", sort=False).cumcount() < limit])
 
 
 #: What produced a rule's findings: its metadata suite's engine (``--engine``), or its registered check function.
@@ -166,10 +176,10 @@ def build_report(
             "unexplained_failing": int(unexplained.sum()),
         },
         "explanations": listed,
-        "issue_summary": _records(issue_summary),
+        "issue_summary": records(issue_summary),
         "rules": rule_rows,
         "datasets": datasets,
-        "findings": _records(findings),
+        "findings": findings,
     }
 
 
@@ -179,18 +189,21 @@ def _dumps(value: Any) -> str:
 
 def write_json(report: dict[str, Any], path: Path, slice_size: int = JSON_SLICE) -> Path:
     """``report.json``: the report dictionary as UTF-8 JSON, the bytes of ``json.dumps(report, ensure_ascii=False,
-    separators=(",", ":"))``, written ``slice_size`` items of a long list (the findings) at a time, so a report of
-    millions of findings (2.2 million at 100,000 subjects) is never one string in memory."""
+    separators=(",", ":"))`` with each table as its list of :func:`records`, written ``slice_size`` items of a
+    long list or table (the findings) at a time, so a report of millions of findings (2.2 million at 100,000
+    subjects) is never one string, nor one list of dictionaries, in memory."""
     with path.open("w", encoding="utf-8") as stream:
         stream.write("{")
         for number, (key, value) in enumerate(report.items()):
             stream.write(("," if number else "") + _dumps(key) + ":")
-            if not isinstance(value, list) or len(value) <= slice_size:
+            table = isinstance(value, pd.DataFrame)
+            if not table and (not isinstance(value, list) or len(value) <= slice_size):
                 stream.write(_dumps(value))
                 continue
             stream.write("[")
             for start in range(0, len(value), slice_size):
-                stream.write(("," if start else "") + _dumps(value[start : start + slice_size])[1:-1])
+                part = records(value.iloc[start : start + slice_size]) if table else value[start : start + slice_size]
+                stream.write(("," if start else "") + _dumps(part)[1:-1])
             stream.write("]")
         stream.write("}")
     return path

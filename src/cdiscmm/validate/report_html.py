@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-ROWS_PER_RULE = 1000
+from cdiscmm.validate.report import ROWS_PER_RULE, first_per_rule
 
 _STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
@@ -86,15 +86,7 @@ if(location.hash.startsWith('#rule='))drill(decodeURIComponent(location.hash.sli
 
 
 def _embedded(report: dict[str, Any]) -> str:
-    findings = report["findings"]
-    kept: list[dict[str, Any]] = []
-    per_rule: dict[str, int] = {}
-    for finding in findings:
-        seen = per_rule.get(finding["RULE"], 0)
-        if seen < ROWS_PER_RULE:
-            kept.append(finding)
-        per_rule[finding["RULE"]] = seen + 1
-    data = {**report, "findings": kept}
+    data = {**report, "findings": first_per_rule(report["findings"], ROWS_PER_RULE)}
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 

@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from cdiscmm.validate.findings import SEVERITIES
+from cdiscmm.validate.report import ROWS_PER_RULE, first_per_rule
 
 _SHEETS: dict[str, list[tuple[str, str]]] = {
     "Issue Summary": [
@@ -80,17 +81,8 @@ _ROWS = {
 }
 
 
-ROWS_PER_RULE = 1000
-
-
 def _detail_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
-    seen: dict[str, int] = {}
-    rows = []
-    for finding in report["findings"]:
-        seen[finding["RULE"]] = seen.get(finding["RULE"], 0) + 1
-        if seen[finding["RULE"]] <= ROWS_PER_RULE:
-            rows.append(finding)
-    return rows
+    return first_per_rule(report["findings"], ROWS_PER_RULE)
 
 
 def _dataset_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
