@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdiscmm.core.errors import InputError
-from cdiscmm.io.metadata import METADATA_FILE, read_metadata, used_codelists, where_mask, write_metadata
+from cdiscmm.io.metadata import METADATA_FILE, WhereRows, read_metadata, used_codelists, write_metadata
 from cdiscmm.metadata.model import Codelist, Dataset, DatasetMeta, Term, ValueLevelMeta, VariableMeta, WhereCondition
 from cdiscmm.metadata.terminology import CodelistRegistry
 
@@ -96,9 +96,23 @@ def test_codelist_without_a_used_value_keeps_all_its_terms() -> None:
         (WhereCondition(variable="ABSENT", values=("X",)), [False, False, False]),
     ],
 )
-def test_where_mask(condition: WhereCondition, expected: list[bool]) -> None:
+def test_where_rows(condition: WhereCondition, expected: list[bool]) -> None:
     frame = pd.DataFrame({"PARAMCD": ["PFS", "OS", "TTNT"], "PARAMN": [1.0, 2.0, 3.0]})
-    assert where_mask(frame, [condition]).tolist() == expected
+    assert WhereRows(frame).mask([condition]).tolist() == expected
+
+
+def test_where_rows_and_conditions_on_missing_text_and_keep_the_frame_index() -> None:
+    frame = pd.DataFrame(
+        {"QSTESTCD": pd.array(["Q1", None, "Q2", "Q1"], dtype="string"), "QSCAT": ["A", "A", "B", "B"]},
+        index=[10, 11, 12, 13],
+    )
+    rows = WhereRows(frame)  # QSTESTCD factorised once for all the clauses below
+    q1 = WhereCondition(variable="QSTESTCD", values=("Q1",))
+    not_q1 = WhereCondition(variable="QSTESTCD", comparator="NOTIN", values=("Q1",))
+    cat_b = WhereCondition(variable="QSCAT", values=("B",))
+    assert rows.mask([q1]).to_dict() == {10: True, 11: False, 12: False, 13: True}
+    assert rows.mask([not_q1]).tolist() == [False, True, True, False]  # a missing value is not Q1
+    assert rows.mask([q1, cat_b]).tolist() == [False, False, False, True]
 
 
 @settings(max_examples=25, deadline=None)

@@ -26,7 +26,7 @@ from lxml import etree
 
 from cdiscmm.define.shapes import Measure, measure
 from cdiscmm.define.xmlkit import PREFIXES, qname
-from cdiscmm.io.metadata import text_values, where_mask
+from cdiscmm.io.metadata import WhereRows, text_values
 from cdiscmm.io.xpt.read import BLOCK_BYTES, read_xpt_blocks, read_xpt_rows
 from cdiscmm.metadata.model import VariableMeta, WhereCondition
 
@@ -164,14 +164,14 @@ def _meta(name: str, numeric: bool, display_format: str | None) -> VariableMeta:
     )
 
 
-def _found(data: pd.DataFrame, asked: _Asked) -> _Found:
+def _found(data: pd.DataFrame, rows: WhereRows, asked: _Asked) -> _Found:
     column = data[asked.name]
     numeric = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)
     return _Found(
         numeric,
         measure(column, _meta(asked.name, numeric, asked.display_format)),
         _outside(column, asked.codes),
-        tuple(_outside(column[where_mask(data, where)], codes) if codes else () for _, where, codes in asked.levels),
+        tuple(_outside(column[rows.mask(where)], codes) if codes else () for _, where, codes in asked.levels),
     )
 
 
@@ -195,8 +195,9 @@ def _scan(path: Path, asked: dict[str, _Asked], block_bytes: int) -> dict[str, _
     file at a time (:func:`cdiscmm.io.xpt.read.read_xpt_blocks`, which checks the file)."""
     found: dict[str, _Found] = {}
     for block in read_xpt_blocks(path, None, block_bytes):
+        rows = WhereRows(block)
         for oid in (oid for oid, column in asked.items() if column.name in block.columns):
-            seen = _found(block, asked[oid])
+            seen = _found(block, rows, asked[oid])
             found[oid] = found[oid].merge(seen) if oid in found else seen
     return found
 

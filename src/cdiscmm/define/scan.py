@@ -19,7 +19,7 @@ import pandas as pd
 
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.define.shapes import Measure, measure
-from cdiscmm.io.metadata import METADATA_FILE, where_mask
+from cdiscmm.io.metadata import METADATA_FILE, WhereRows
 from cdiscmm.io.xpt.read import BLOCK_BYTES, read_xpt_blocks
 from cdiscmm.metadata.model import DatasetMeta, ValueLevelMeta, VariableMeta, WhereCondition
 
@@ -76,8 +76,8 @@ def level_variable(variable: VariableMeta, level: ValueLevelMeta) -> VariableMet
     return variable
 
 
-def _level_measure(data: pd.DataFrame, variable: VariableMeta, level: ValueLevelMeta) -> LevelMeasure:
-    rows = where_mask(data, level.where)
+def _level_measure(data: pd.DataFrame, where: WhereRows, variable: VariableMeta, level: ValueLevelMeta) -> LevelMeasure:
+    rows = where.mask(level.where)
     values = data.loc[rows, variable.name]
     measured = level_variable(variable, level)
     if measured is not variable:
@@ -85,10 +85,10 @@ def _level_measure(data: pd.DataFrame, variable: VariableMeta, level: ValueLevel
     return LevelMeasure(int(rows.sum()), measure(values, measured))
 
 
-def _first(data: pd.DataFrame, where: Where, name: str) -> dict[tuple[Where, str], object]:
+def _first(data: pd.DataFrame, rows: WhereRows, where: Where, name: str) -> dict[tuple[Where, str], object]:
     if name not in data.columns:
         return {}
-    values = data.loc[where_mask(data, where), name]
+    values = data.loc[rows.mask(where), name]
     return {(where, name): values.iloc[0]} if len(values) else {}
 
 
@@ -96,17 +96,18 @@ def scan_block(data: pd.DataFrame, meta: DatasetMeta, questions: Questions | Non
     """The scan of ``data``, some records of the dataset ``meta`` describes (every declared variable a column),
     answering ``questions`` (none when not given)."""
     questions = questions or Questions()
+    rows = WhereRows(data)
     firsts: dict[tuple[Where, str], object] = {}
     for where, name in questions.firsts:
-        firsts |= _first(data, where, name)
+        firsts |= _first(data, rows, where, name)
     return DatasetScan(
         variables={variable.name: measure(data[variable.name], variable) for variable in meta.variables},
         levels={
-            (variable.name, number): _level_measure(data, variable, level)
+            (variable.name, number): _level_measure(data, rows, variable, level)
             for variable in meta.variables
             for number, level in enumerate(variable.value_level, start=1)
         },
-        hits={where: bool(where_mask(data, where).any()) for where in questions.hits},
+        hits={where: bool(rows.mask(where).any()) for where in questions.hits},
         firsts=firsts,
     )
 

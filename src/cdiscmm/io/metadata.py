@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
@@ -44,23 +45,40 @@ def text_values(column: pd.Series) -> pd.Series:
     return column.astype("string")
 
 
-def where_mask(frame: pd.DataFrame, where: Iterable[WhereCondition]) -> pd.Series:
-    """True on the rows where every condition holds (Define-XML 2.1 section 5.3.7: conditions are ANDed;
-    EQ/NE/IN/NOTIN compare text, LT/LE/GT/GE compare numbers). A missing column matches no row."""
-    mask = pd.Series(True, index=frame.index)
-    for condition in where:
-        if condition.variable not in frame.columns:
-            return pd.Series(False, index=frame.index)
-        column = frame[condition.variable]
-        if condition.comparator in ("EQ", "IN", "NE", "NOTIN"):
-            found = text_values(column).isin(condition.values).fillna(False).astype(bool)
-            mask &= found if condition.comparator in ("EQ", "IN") else ~found
-        else:
-            numbers = pd.to_numeric(column, errors="coerce")
-            limit = float(condition.values[0])
-            compare = {"LT": numbers.lt, "LE": numbers.le, "GT": numbers.gt, "GE": numbers.ge}[condition.comparator]
-            mask &= compare(limit).fillna(False).astype(bool)
-    return mask
+class WhereRows:
+    """The rows of one frame where Define-XML where clauses hold (section 5.3.7: conditions are ANDed; EQ/NE/IN/
+    NOTIN compare text, LT/LE/GT/GE compare numbers; a missing column matches no row).
+
+    A column a text condition tests is factorised once, at its first use: each clause is then a look-up among the
+    column's distinct values and one take over the rows (a study's hundreds of value levels on QSTESTCD test the
+    same column; ``Series.isin`` on Arrow text would go through every value in Python each time)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
+
+    def _text(self, name: str, values: list[str]) -> np.ndarray:
+        if name not in self._codes:
+            codes, distinct = pd.factorize(text_values(self.frame[name]))
+            self._codes[name] = (codes, pd.Index(distinct))
+        codes, distinct = self._codes[name]
+        return np.append(distinct.isin(values), False)[codes]  # code -1 (missing) takes the appended False
+
+    def mask(self, where: Iterable[WhereCondition]) -> pd.Series:
+        """True on the rows of the frame where every condition of ``where`` holds."""
+        mask = np.ones(len(self.frame), dtype=bool)
+        for condition in where:
+            if condition.variable not in self.frame.columns:
+                return pd.Series(False, index=self.frame.index)
+            if condition.comparator in ("EQ", "IN", "NE", "NOTIN"):
+                found = self._text(condition.variable, condition.values)
+                mask &= found if condition.comparator in ("EQ", "IN") else ~found
+            else:
+                numbers = pd.to_numeric(self.frame[condition.variable], errors="coerce")
+                limit = float(condition.values[0])
+                compare = {"LT": numbers.lt, "LE": numbers.le, "GT": numbers.gt, "GE": numbers.ge}
+                mask &= compare[condition.comparator](limit).fillna(False).to_numpy(dtype=bool)
+        return pd.Series(mask, index=self.frame.index)
 
 
 #: SDTMIG 3.4 section 4.5.1: a result qualifier holds the results of many tests; a codelist the IG names for it
@@ -82,6 +100,7 @@ def _used_values(datasets: Iterable[Dataset]) -> dict[str, set[str]]:
     """Codelist code -> the values of the data that the codelist governs (variable or value level)."""
     used: dict[str, set[str]] = {}
     for dataset in datasets:
+        where = WhereRows(dataset.data)
         for variable in dataset.meta.variables:
             if variable.name not in dataset.data.columns:
                 continue
@@ -90,7 +109,7 @@ def _used_values(datasets: Iterable[Dataset]) -> dict[str, set[str]]:
                 used.setdefault(variable.codelist, set()).update(_present(column))
             for level in variable.value_level:
                 if level.codelist:
-                    rows = where_mask(dataset.data, level.where)
+                    rows = where.mask(level.where)
                     used.setdefault(level.codelist, set()).update(_present(column[rows]))
     return used
 
