@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from cdiscmm.io.digest import describe_files, file_sha256
 from cdiscmm.package.assemble import PackageFile
-from cdiscmm.package.manifest import describe_files, file_sha256
 
 
 def test_a_copied_file_reads_its_source(tmp_path: Path) -> None:

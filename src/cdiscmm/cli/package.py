@@ -43,38 +43,43 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(func=run)
 
 
-def _validation(region: str, chunk_subjects: int | None = None) -> Callable[[Path], tuple[str, list[Finding]]]:
+def _validation(
+    region: str, home: Path, chunk_subjects: int | None = None
+) -> Callable[[Path], tuple[str, list[Finding]]]:
     """A checker running the validate stage's rule catalogue on the assembled tree (SDTM, ADaM, SDTM define.xml).
 
     Each failing rule gives one finding per dataset and variable with its record count; the severity is the
     region's class for the rule (catalogue columns ``pmda`` / ``fda``), else the rule's own severity (NMPA). The
-    QA report files go to a temporary folder: they carry run timings, and the package must rebuild identically.
-    ``chunk_subjects``: validate that many subjects at a time (the same report, bounded memory).
+    validate stage's report.json in ``home`` (``<out>/<STUDYID>``) stands for the run when it provably gives the
+    same outcome (:mod:`cdiscmm.validate.reuse`: same files by SHA-256, code, rules, settings); a progress line says
+    whether it did and why not. Else the QA report files go to a temporary folder: they carry run timings, and the
+    package must rebuild identically. ``chunk_subjects``: validate that many subjects at a time (the same report).
     """
 
     def check(root: Path) -> tuple[str, list[Finding]]:
-        import pandas as pd
-
         from cdiscmm.package.findings import Finding
-        from cdiscmm.validate.run import Inputs, validate_study  # the command line may run another stage
+        from cdiscmm.validate.reuse import outcome_of, stored_outcome  # the command line may run another stage
+        from cdiscmm.validate.run import REPORT_STEM, VALIDATION_FOLDER, Inputs, validate_study
 
         sdtm = next(iter(sorted(root.glob("m5/datasets/*/tabulations/sdtm"))), None)
         adam = next(iter(sorted(root.glob("m5/datasets/*/analysis/adam/datasets"))), None)
         define = sdtm / "define.xml" if sdtm is not None and (sdtm / "define.xml").is_file() else None
-        with tempfile.TemporaryDirectory() as scratch, progress.step("validating the package"):
-            report, _ = validate_study(Inputs(sdtm, adam, define), Path(scratch), chunk_subjects=chunk_subjects)
-        severity = {rule["id"]: rule.get(region) or rule["severity"] for rule in report["rules"]}
+        inputs = Inputs(sdtm, adam, define)
+        outcome, why = stored_outcome(home / VALIDATION_FOLDER / f"{REPORT_STEM}.json", inputs)
+        progress.info(f"validation: {why}" if outcome else f"validation: {why}; validating")
+        if outcome is None:
+            with tempfile.TemporaryDirectory() as scratch, progress.step("validating the package"):
+                outcome = outcome_of(validate_study(inputs, Path(scratch), chunk_subjects=chunk_subjects)[0])
+        severity = {rule["id"]: rule.get(region) or rule["severity"] for rule in outcome.rules}
         folders = {"SDTM": sdtm, "ADaM": adam}
-        kinds = {item["name"]: item["kind"] for item in report["datasets"]}
         findings = []
-        table = pd.DataFrame(report["findings"], columns=["RULE", "DATASET", "VARIABLE", "MESSAGE"]).fillna("")
         for (rule, dataset, variable, message), count in (
-            table.groupby(["RULE", "DATASET", "VARIABLE", "MESSAGE"], sort=True).size().items()
+            outcome.findings.groupby(["RULE", "DATASET", "VARIABLE", "MESSAGE"], sort=True).size().items()
         ):
-            folder = folders.get(kinds.get(dataset, ""))
+            folder = folders.get(outcome.kinds.get(dataset, ""))
             where = (folder / f"{dataset.lower()}.xpt").relative_to(root).as_posix() if folder else dataset
             findings.append(Finding(rule, severity[rule], where, variable, message, int(count)))
-        rules = report["summary"]["rules"]
+        rules = outcome.counts
         summary = f"validation: {rules['FAIL']} rules failed, {rules['PASS']} passed, {rules['NOT RUN']} not run"
         return summary, findings
 
@@ -152,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
             _ensure_define(folder, study)
         raw = project.raw_for(study.studyid) or home / "raw"  # the export the sdtm stage read (cli/sdtm.py)
         inputs = StudyInputs(study.studyid, home / "sdtm", home / "adam", raw, study.config.encoding)
-        checkers = [_validation(args.region, args.chunk_subjects), _define_match]
+        checkers = [_validation(args.region, home, args.chunk_subjects), _define_match]
         result = build_package(
             inputs, args.region, args.out, checkers=checkers, define_writer=partial(_write_define, study)
         )

@@ -27,6 +27,7 @@ from cdiscmm.core.errors import InputError, Location
 from cdiscmm.core.outputs import staged_folder
 from cdiscmm.core.paths import docs_dir, mappings_dir, specs_dir
 from cdiscmm.io.collected import CODELISTS_FILE, DICTIONARY_FILE
+from cdiscmm.io.digest import describe_files, hash_files, rule_catalogue_version
 from cdiscmm.metadata.explanations import load_explanations
 from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.acrf import ACRF_FILE, study_forms
@@ -37,10 +38,10 @@ from cdiscmm.package.define_check import check_define
 from cdiscmm.package.findings import Finding
 from cdiscmm.package.guides.content import GuideInputs, build_adrg, build_csdrg
 from cdiscmm.package.guides.render import render_html, render_pdf
-from cdiscmm.package.manifest import MANIFEST_FILE, build_manifest, describe_files, dump_manifest, hash_files
+from cdiscmm.package.manifest import MANIFEST_FILE, build_manifest, dump_manifest
 from cdiscmm.package.profile import RegionProfile, load_profile
 from cdiscmm.package.relabel import created
-from cdiscmm.package.versions import ct_versions, rule_catalogue_version, standard_versions
+from cdiscmm.package.versions import ct_versions, standard_versions
 
 #: A check the caller runs on the assembled tree: returns a one-line summary and its findings.
 Checker = Callable[[Path], tuple[str, list[Finding]]]

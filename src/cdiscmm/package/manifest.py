@@ -10,52 +10,16 @@ compare equal with :func:`comparable` and a rerun writes the same manifest excep
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import cdiscmm
 from cdiscmm.core.errors import InputError, Location
+from cdiscmm.io.digest import code_version, file_sha256
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_FORMAT = "cdiscmm-package-manifest/1"
 EXCLUDED = ("timestamps",)
-
-
-#: Bytes read at a time when hashing a file (a dataset of 10,000 subjects is never held whole).
-_CHUNK = 1 << 22
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of the file at ``path``, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def hash_files(paths: Iterable[Path], root: Path) -> dict[str, str]:
-    """``{path relative to root (POSIX): sha256}`` of each existing file, sorted by path."""
-    found = sorted((path.relative_to(root).as_posix(), path) for path in paths if path.is_file())
-    return {name: file_sha256(path) for name, path in found}
-
-
-def describe_files(root: Path) -> dict[str, dict[str, object]]:
-    """``{path relative to root (POSIX): {"sha256", "bytes"}}`` of every file under ``root``, one file at a time."""
-    found = sorted((path.relative_to(root).as_posix(), path) for path in root.rglob("*") if path.is_file())
-    return {name: {"sha256": file_sha256(path), "bytes": path.stat().st_size} for name, path in found}
-
-
-def code_version() -> dict[str, str]:
-    """The release (``cdiscmm.__version__``) and a SHA-256 over every ``.py`` file of the installed package."""
-    source = Path(cdiscmm.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(source.rglob("*.py")):
-        digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return {"release": cdiscmm.__version__, "source_sha256": digest.hexdigest()}
 
 
 def build_manifest(

@@ -1,14 +1,13 @@
-"""The standards, controlled-terminology and rule-catalogue versions a package was built with, read from ``specs/``.
+"""The standards and controlled-terminology versions a package was built with, read from ``specs/``.
 
 Implementation guides are named by their folders (``specs/sdtmig-3.4`` -> SDTMIG 3.4, ``specs/adamig-1.3`` ->
 ADaMIG 1.3), CT packages by their files (``specs/ct/sdtm-ct-2025-03-28.csv`` -> SDTM CT 2025-03-28); the rule
-catalogue (``specs/rules/*.yaml``, the validate stage's) by a SHA-256 over its files, since it carries no
-release number. Define-XML is version 2.1 (the define stage writes def:DefineVersion 2.1.x).
+catalogue's version, shared with the validate stage, is :func:`cdiscmm.io.digest.rule_catalogue_version`.
+Define-XML is version 2.1 (the define stage writes def:DefineVersion 2.1.x).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -39,14 +38,3 @@ def ct_versions(root: Path | None = None) -> dict[str, str]:
             package = {"sdtm": "SDTM", "adam": "ADaM"}.get(match["package"], match["package"].upper())
             found[f"{package} CT"] = match["date"]
     return found
-
-
-def rule_catalogue_version(root: Path | None = None) -> str:
-    """``sha256:<hex>`` over the rule catalogue files, or ``absent`` when the project has none."""
-    files = sorted(((root or specs_dir()) / "rules").glob("*.yaml"))
-    if not files:
-        return "absent"
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return f"sha256:{digest.hexdigest()}"

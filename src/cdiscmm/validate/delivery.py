@@ -83,6 +83,12 @@ def _read_xpt_once(path: Path, ascii_only: bool) -> tuple[pd.DataFrame, list[Xpt
     return data, [finding for finding in findings if finding.kind == "conformance"]
 
 
+def dataset_paths(folder: Path) -> list[Path]:
+    """The datasets of ``folder``: its ``.xpt`` files, or for a Dataset-JSON delivery (no ``.xpt``) its ``.json``
+    files other than ``metadata.json`` (sorted)."""
+    return sorted(folder.glob("*.xpt")) or sorted(path for path in folder.glob("*.json") if path.name != METADATA_FILE)
+
+
 def read_folder(
     folder: Path, kind: str, *, ascii_only: bool = False
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Path], dict[str, list[XptFinding]]]:
@@ -91,14 +97,14 @@ def read_folder(
     strict XPT v5 checker's conformance findings (``ascii_only``: the region requires ASCII labels and values)."""
     if not folder.is_dir():
         raise InputError("folder not found", Location(file=str(folder)), expected=f"a folder of {kind} .xpt files")
-    paths = sorted(folder.glob("*.xpt"))
+    paths = dataset_paths(folder)
     frames: dict[str, pd.DataFrame] = {}
     checked: dict[str, list[XptFinding]] = {}
     for path in paths:
-        frames[path.stem.upper()], checked[path.stem.upper()] = _read_xpt_once(path, ascii_only)
-    if not paths:
-        paths = sorted(path for path in folder.glob("*.json") if path.name != METADATA_FILE)
-        frames = {path.stem.upper(): read_dataset_json(path).data for path in paths}
+        if path.suffix == ".xpt":
+            frames[path.stem.upper()], checked[path.stem.upper()] = _read_xpt_once(path, ascii_only)
+        else:
+            frames[path.stem.upper()] = read_dataset_json(path).data
     if not paths:
         raise InputError(
             "no .xpt files", Location(file=str(folder)), expected=f"a folder of {kind} datasets (.xpt or Dataset-JSON)"

@@ -115,9 +115,11 @@ def build_report(
     datasets: list[dict[str, Any]],
     timings: dict[str, float],
     explanations: Explanations | None = None,
+    provenance: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The report of one study: ``datasets`` describes each checked dataset or form (name, kind, records);
-    ``explanations`` are the study's texts for the findings it keeps."""
+    ``explanations`` are the study's texts for the findings it keeps; ``provenance`` the files read and the versions
+    that checked them (:mod:`cdiscmm.validate.provenance`)."""
     findings = _findings_table(rules, outcomes)
     listed = _explain(findings, explanations or Explanations())
     by_severity = {severity: int((findings["SEVERITY"] == severity).sum()) for severity in SEVERITIES}
@@ -168,6 +170,7 @@ def build_report(
         "report_version": REPORT_VERSION,
         "title": title,
         "inputs": inputs,
+        "provenance": provenance or {},
         "timings_seconds": {key: round(value, 3) for key, value in timings.items()},
         "summary": {
             "by_severity": by_severity,

@@ -17,6 +17,7 @@ from cdiscmm.validate.collected import Collected, load_collected
 from cdiscmm.validate.delivery import Delivery, load_delivery
 from cdiscmm.validate.engine import DEFAULT_ENGINE, ENGINES, Validation, _outcome, validate
 from cdiscmm.validate.findings import RuleOutcome
+from cdiscmm.validate.provenance import provenance
 from cdiscmm.validate.region import apply_region, ascii_only
 from cdiscmm.validate.report import build_report, write_json
 from cdiscmm.validate.report_html import write_html
@@ -106,6 +107,7 @@ def validate_study(
     ``chunk_subjects``: the datasets are read and checked that many subjects at a time, the same report
     (:mod:`cdiscmm.validate.chunked`).
     """
+    rules_given = rules is not None
     catalogue = rules if rules is not None else load_catalogue()
     rules, regional = apply_region(catalogue, region)
     timings: dict[str, float] = {}
@@ -189,7 +191,8 @@ def validate_study(
     settings = {**inputs.described(), "engine": engine, "region": region or "none"}
     title = f"cdiscmm validation report - {studyid}"
     explanations = load_explanations(inputs.explanations)
-    report = build_report(title, settings, reported, outcomes, datasets, timings, explanations)
+    read = provenance(inputs, collected[0].forms if collected else (), catalogue_given=rules_given)
+    report = build_report(title, settings, reported, outcomes, datasets, timings, explanations, read)
     out = out_root / studyid / VALIDATION_FOLDER
     out.mkdir(parents=True, exist_ok=True)
     write_json(report, out / f"{REPORT_STEM}.json")

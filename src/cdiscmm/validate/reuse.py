@@ -1,0 +1,111 @@
+"""A stored validate-stage report in place of a fresh validation, only when it gives exactly the same outcome.
+
+A report written by :func:`cdiscmm.validate.run.validate_study` stands for a fresh run on ``inputs`` (datasets and
+define.xml, no collected export, default engine, no region: what the package stage validates) when: it is
+readable and of this report version; its provenance (:mod:`cdiscmm.validate.provenance`) names the same code,
+rule catalogue and specs; it ran on the default engine without a region; and the files it read, other than the
+collected export and the explanations, are exactly the files the fresh run reads, same role, name, size and
+SHA-256. So a ``metadata.json`` beside the datasets or a second (ADaM) define.xml that the fresh run would not
+read rules it out: the datasets would be checked against other metadata, the define rules against another file.
+The collected rules read only the collected export: the fresh run leaves them NOT RUN, and so does the reused
+outcome, without their findings and forms. The explanations only mark findings; the outcome leaves that out.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cdiscmm.io.digest import code_version, file_sha256, rule_catalogue_version, specs_version
+from cdiscmm.validate.engine import DEFAULT_ENGINE
+from cdiscmm.validate.provenance import read_files
+from cdiscmm.validate.report import REPORT_VERSION
+
+if TYPE_CHECKING:
+    from cdiscmm.validate.run import Inputs
+
+#: The finding fields an outcome keeps; the roles of the files a fresh run on datasets alone does not read.
+OUTCOME_FIELDS = ["RULE", "DATASET", "VARIABLE", "MESSAGE"]
+_NOT_READ = ("raw/", "explanations/")
+#: What the fresh run reports for a collected rule.
+NO_COLLECTED = "no collected input given"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A validation's outcome without the explanations: each rule (id, scope, severity, pmda, fda, status), each
+    SDTM and ADaM dataset's kind by name, the findings (:data:`OUTCOME_FIELDS`) and the number of rules by status."""
+
+    rules: list[dict[str, Any]]
+    kinds: dict[str, str]
+    findings: pd.DataFrame
+    counts: dict[str, int]
+
+
+def outcome_of(report: dict[str, Any], skipped: frozenset[str] = frozenset()) -> Outcome:
+    """The outcome of ``report``, with the rules ``skipped`` set NOT RUN and their findings left out."""
+    rules = [
+        {**rule, "status": "NOT RUN", "findings": 0, "datasets": "", "reason": NO_COLLECTED}
+        if rule["id"] in skipped
+        else rule
+        for rule in report["rules"]
+    ]
+    findings = pd.DataFrame(report["findings"], columns=OUTCOME_FIELDS).fillna("")
+    findings = findings.loc[~findings["RULE"].isin(skipped)].reset_index(drop=True)
+    kinds = {item["name"]: item["kind"] for item in report["datasets"] if item["kind"] != "collected"}
+    counts = {status: sum(rule["status"] == status for rule in rules) for status in ("PASS", "FAIL", "NOT RUN")}
+    return Outcome(rules, kinds, findings, counts)
+
+
+def _mismatch(stored: dict[str, Any], inputs: Inputs) -> str | None:
+    """Why the stored report does not stand for a fresh run on ``inputs``; None when it does."""
+    if stored.get("report_version") != REPORT_VERSION:
+        return f"is of report version {stored.get('report_version')}, not {REPORT_VERSION}"
+    provenance = stored.get("provenance") or {}
+    if not provenance:
+        return "names no files it read (written by an older cdiscmm)"
+    if provenance["cdiscmm"] != code_version():
+        return "was written by other cdiscmm code (source SHA-256)"
+    if provenance["rule_catalogue"] != rule_catalogue_version():
+        return "was checked with another rule catalogue version"
+    if provenance["specs"] != specs_version():
+        return "was checked against other specs (standards, CT)"
+    settings = stored["inputs"]
+    if settings.get("engine") != DEFAULT_ENGINE or settings.get("region") != "none":
+        return f"ran on engine {settings.get('engine')} with region {settings.get('region')}"
+    recorded = {key: value for key, value in provenance["files"].items() if not key.startswith(_NOT_READ)}
+    wanted = read_files(inputs)
+    extra, missing = sorted(set(recorded) - set(wanted)), sorted(set(wanted) - set(recorded))
+    if extra:
+        return f"also read {extra[0]}, which the package's validation does not read"
+    if missing:
+        return f"did not read the package's {missing[0]}"
+    for key, path in wanted.items():
+        if recorded[key]["bytes"] != path.stat().st_size:
+            return f"does not match the package's {path.name} (size)"
+        if recorded[key]["sha256"] != file_sha256(path):
+            return f"does not match the package's {path.name} (SHA-256)"
+    return None
+
+
+def stored_outcome(path: Path, inputs: Inputs) -> tuple[Outcome | None, str]:
+    """The outcome of the report at ``path`` when it is the one a fresh run on ``inputs`` (datasets and
+    define.xml only) would give (module notes), with what was checked; else None and why not."""
+    if not path.is_file():
+        return None, f"no validate stage report at {path}"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        problem = _mismatch(stored, inputs)
+        if problem is None:
+            skipped = frozenset(rule["id"] for rule in stored["rules"] if rule["scope"] == "collected")
+            outcome = outcome_of(stored, skipped)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        return None, f"the validate stage's report {path} is unreadable ({type(exc).__name__}: {exc})"
+    if problem is not None:
+        return None, f"the validate stage's report {path} {problem}"
+    files = len(read_files(inputs))
+    return outcome, f"reusing the validate stage's report {path} (the same {files} files by SHA-256, code and rules)"
