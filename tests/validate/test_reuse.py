@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cdiscmm.validate import reuse
 from cdiscmm.validate.provenance import provenance
 from cdiscmm.validate.report import REPORT_VERSION
 from cdiscmm.validate.reuse import stored_outcome
@@ -44,7 +45,7 @@ def _stage(root: Path) -> tuple[Inputs, Path]:
         "findings": FINDINGS,
     }
     path = root / "report.json"
-    path.write_text(json.dumps(report), encoding="utf-8")
+    path.write_text(json.dumps(report, indent=1), encoding="utf-8")  # spaces and line breaks between the entries
     return Inputs(sdtm, None, sdtm / "define.xml"), path
 
 
@@ -54,7 +55,11 @@ def _edit(path: Path, section: str, key: str, value: object) -> None:
     path.write_text(json.dumps(report), encoding="utf-8")
 
 
-def test_same_files_give_the_report_without_the_collected_rules(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", [5, 1 << 16])
+def test_same_files_give_the_report_without_the_collected_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    monkeypatch.setattr(reuse, "HEAD_BLOCK", block)  # the head of the report read a few characters at a time
     inputs, path = _stage(tmp_path)
     outcome, why = stored_outcome(path, inputs)
     assert outcome is not None and why.startswith("reusing") and "the same 2 files" in why
@@ -100,7 +105,9 @@ def test_a_file_read_by_one_run_only_rules_the_report_out(tmp_path: Path) -> Non
     )
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"report_version": 2, "provenance": 5}', b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "content", [b"{not json", b"[]", b'{"report_version": 2, "provenance": 5}', b"\xff\xfe", b'{"report_version": 2,']
+)
 def test_an_unreadable_report_is_named_not_raised(tmp_path: Path, content: bytes) -> None:
     inputs, path = _stage(tmp_path)
     path.write_bytes(content)

@@ -33,7 +33,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
             "analysis/adam/datasets/ (datasets, define.xml, stylesheet, define.html, cSDRG/ADRG PDF; the annotated CRF "
             "acrf.pdf beside the SDTM datasets, drawn from <out>/<STUDYID>/raw/ and the sdtm stage's fields.csv), "
             "analysis/adam/programs/, review/ (guides as HTML, endpoint report) and manifest.json. Runs "
-            "`define` first for a folder without define.xml. Exit 1 with the reasons when a gateway would refuse "
+            "`define` first for a folder without define.xml. The assembled datasets and SDTM define.xml are "
+            "validated with the validate stage's rules; <out>/<STUDYID>/validation/report.json stands for that "
+            "run when it lists the very files the package validates (same SHA-256) and no other but the collected"
+            " export and explanations, with the same code, rule catalogue and specs, default engine and no region"
+            " (a report of `validate --study` read metadata.json and the ADaM define.xml, so it does not); else "
+            "the package validates afresh and says why. The package is the same either way. Exit 1 with the "
+            "reasons when a gateway would refuse "
             "the package. With --verify: re-check an existing package against its manifest."
         ),
     )

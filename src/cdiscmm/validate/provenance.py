@@ -65,3 +65,24 @@ def provenance(inputs: Inputs, forms: Iterable[str], catalogue_given: bool) -> d
         "specs": specs_version(),
         "files": {key: describe_file(path) for key, path in read_files(inputs, forms).items()},
     }
+
+
+def provenance_line(recorded: dict[str, Any]) -> str:
+    """The report header's line on its provenance: code, catalogue and specs versions, the number of files read."""
+    code = recorded["cdiscmm"]
+    return (
+        f"cdiscmm {code['release']} (source sha256:{code['source_sha256']}), rule catalogue "
+        f"{recorded['rule_catalogue']}, specs {recorded['specs']}; {len(recorded['files'])} files read, each with "
+        "its SHA-256 and size in report.json"
+    )
+
+
+def provenance_rows(recorded: dict[str, Any]) -> list[dict[str, Any]]:
+    """The provenance as rows (item, bytes, sha256): the code, the rule catalogue, the specs, then each file read."""
+    code = recorded["cdiscmm"]
+    versions = [
+        {"item": f"cdiscmm {code['release']} source", "sha256": code["source_sha256"]},
+        {"item": "rule catalogue", "sha256": recorded["rule_catalogue"]},
+        {"item": "specs", "sha256": recorded["specs"]},
+    ]
+    return versions + [{"item": key, **described} for key, described in recorded["files"].items()]

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cdiscmm.validate.provenance import provenance_line
 from cdiscmm.validate.report import ROWS_PER_RULE, first_per_rule
 
 _STYLE = """
@@ -95,6 +96,7 @@ def write_html(report: dict[str, Any], path: Path) -> Path:
     title = html.escape(report["title"])
     inputs = "".join(f"<li>{html.escape(k)}: {html.escape(str(v))}</li>" for k, v in report["inputs"].items())
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in report["timings_seconds"].items())
+    inputs += f"<li>{html.escape(provenance_line(report['provenance']))}</li>"
     options = "".join(f"<option>{s}</option>" for s in ("Reject", "Error", "Warning", "Notice"))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title><style>{_STYLE}</style></head>

@@ -1,5 +1,6 @@
 """The QA report as an XLSX workbook laid out like a Pinnacle 21 report: Issue Summary, Details, Rules, Datasets,
-then the study's Explanations (Issue Summary also carries each group's explanation text, Details its id).
+then the study's Explanations (Issue Summary also carries each group's explanation text, Details its id), and
+Provenance (the code, rule catalogue and specs versions, each file read with its size and SHA-256).
 
 As Pinnacle 21 does by default, Details lists at most :data:`ROWS_PER_RULE` records per rule (Issue Summary and
 Rules count them all; report.json has every record): openpyxl writes about 2,000 rows a second.
@@ -15,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from cdiscmm.validate.findings import SEVERITIES
+from cdiscmm.validate.provenance import provenance_rows
 from cdiscmm.validate.report import ROWS_PER_RULE, first_per_rule
 
 _SHEETS: dict[str, list[tuple[str, str]]] = {
@@ -71,6 +73,7 @@ _SHEETS: dict[str, list[tuple[str, str]]] = {
         ("findings", "Found"),
         ("explanation", "Text"),
     ],
+    "Provenance": [("item", "Read"), ("bytes", "Bytes"), ("sha256", "SHA-256")],
 }
 _ROWS = {
     "Issue Summary": "issue_summary",
@@ -89,7 +92,11 @@ def _dataset_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**entry, **entry["findings"]} for entry in report["datasets"]]
 
 
-_BUILT = {"Datasets": _dataset_rows, "Details": _detail_rows}
+def _provenance_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return provenance_rows(report["provenance"])
+
+
+_BUILT = {"Datasets": _dataset_rows, "Details": _detail_rows, "Provenance": _provenance_rows}
 
 
 def write_xlsx(report: dict[str, Any], path: Path) -> Path:
