@@ -106,7 +106,7 @@ def test_a_file_read_by_one_run_only_rules_the_report_out(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    "content", [b"{not json", b"[]", b'{"report_version": 2, "provenance": 5}', b"\xff\xfe", b'{"report_version": 2,']
+    "content", [b"{not json", b"[]", b'{"report_version": 3, "provenance": 5}', b"\xff\xfe", b'{"report_version": 3,']
 )
 def test_an_unreadable_report_is_named_not_raised(tmp_path: Path, content: bytes) -> None:
     inputs, path = _stage(tmp_path)

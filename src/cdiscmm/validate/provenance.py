@@ -72,7 +72,7 @@ def provenance_line(recorded: dict[str, Any]) -> str:
     code = recorded["cdiscmm"]
     return (
         f"cdiscmm {code['release']} (source sha256:{code['source_sha256']}), rule catalogue "
-        f"{recorded['rule_catalogue']}, specs {recorded['specs']}; {len(recorded['files'])} files read, each with "
+        f"{recorded['rule_catalogue']}, specs {recorded['specs']}; files read: {len(recorded['files'])}, each with "
         "its SHA-256 and size in report.json"
     )
 

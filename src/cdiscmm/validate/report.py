@@ -21,7 +21,8 @@ from cdiscmm.validate.catalogue import Rule
 from cdiscmm.validate.findings import FAILING, SEVERITIES, RuleOutcome
 
 #: 2: findings carry EXPLANATION (an id), the report lists the study's explanations and counts unexplained errors.
-REPORT_VERSION = 2
+#: 3: ``provenance``: every file read (SHA-256, bytes), the code, rule catalogue and specs versions.
+REPORT_VERSION = 3
 #: List items (findings) :func:`write_json` encodes at a time.
 JSON_SLICE = 50_000
 #: Findings of one rule that HTML and XLSX list (Pinnacle 21's default for its Details sheet); JSON has them all.
