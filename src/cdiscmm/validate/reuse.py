@@ -51,16 +51,17 @@ class Outcome:
     counts: dict[str, int]
 
 
-def outcome_of(report: dict[str, Any], skipped: frozenset[str] = frozenset()) -> Outcome:
-    """The outcome of ``report``, with the rules ``skipped`` set NOT RUN and their findings left out."""
+def outcome_of(report: dict[str, Any], collected: frozenset[str] = frozenset()) -> Outcome:
+    """The outcome of ``report``, with the collected rules ``collected`` set NOT RUN as a run without the collected
+    export reports them, their findings left out."""
     rules = [
         {**rule, "status": "NOT RUN", "findings": 0, "datasets": "", "reason": NO_COLLECTED}
-        if rule["id"] in skipped
+        if rule["id"] in collected
         else rule
         for rule in report["rules"]
     ]
     findings = pd.DataFrame(report["findings"], columns=OUTCOME_FIELDS).fillna("")
-    findings = findings.loc[~findings["RULE"].isin(skipped)].reset_index(drop=True)
+    findings = findings.loc[~findings["RULE"].isin(collected)].reset_index(drop=True)
     kinds = {item["name"]: item["kind"] for item in report["datasets"] if item["kind"] != "collected"}
     counts = {status: sum(rule["status"] == status for rule in rules) for status in ("PASS", "FAIL", "NOT RUN")}
     return Outcome(rules, kinds, findings, counts)
@@ -143,8 +144,8 @@ def stored_outcome(path: Path, inputs: Inputs) -> tuple[Outcome | None, str]:
         if problem is None:
             with path.open(encoding="utf-8") as stream:
                 stored = json.load(stream)
-            skipped = frozenset(rule["id"] for rule in stored["rules"] if rule["scope"] == "collected")
-            outcome = outcome_of(stored, skipped)
+            collected = frozenset(rule["id"] for rule in stored["rules"] if rule["scope"] == "collected")
+            outcome = outcome_of(stored, collected)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return None, f"the validate stage's report {path} is unreadable ({type(exc).__name__}: {exc})"
     if problem is not None:
