@@ -59,7 +59,7 @@ def _folder(root: Path) -> Path:
 
 def _report(root: Path, chunk: int | None) -> dict:
     report, _ = validate_study(Inputs(sdtm=_folder(root)), root / str(chunk), engine="native", chunk_subjects=chunk)
-    report.pop("timings_seconds")
+    report["timings_seconds"] = sorted(report["timings_seconds"])  # the steps run, not their seconds
     return report
 
 
@@ -70,12 +70,18 @@ def _rows(report: dict, rule: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[int | None, dict]:
     root = tmp_path_factory.mktemp("chunked")
-    return {chunk: _report(root, chunk) for chunk in (None, 1, 2)}
+    return {chunk: _report(root, chunk) for chunk in (None, 1, 2, 4)}
 
 
 @pytest.mark.parametrize("chunk", [1, 2])
 def test_chunked_report_is_the_whole_report(reports: dict, chunk: int) -> None:
-    assert reports[chunk] == reports[None]
+    assert "chunks" in reports[chunk]["timings_seconds"]
+    assert {**reports[chunk], "timings_seconds": None} == {**reports[None], "timings_seconds": None}
+
+
+def test_one_chunk_of_every_subject_is_the_whole_run(reports: dict) -> None:
+    # 4 subjects in chunks of 4: the whole run itself, its steps too
+    assert reports[4] == reports[None]
 
 
 def test_finding_in_a_later_chunk_keeps_its_whole_dataset_row(reports: dict) -> None:
