@@ -9,6 +9,7 @@ import pytest
 
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.validate.catalogue import REACH, load_catalogue
+from cdiscmm.validate.chunks import ChunkedFiles, study_subjects
 from cdiscmm.validate.run import Inputs, validate_study
 from tests.adam.test_sdtm_input import xpt_dataset
 
@@ -87,8 +88,17 @@ def test_one_chunk_of_every_subject_is_the_whole_run(reports: dict) -> None:
 def test_finding_in_a_later_chunk_keeps_its_whole_dataset_row(reports: dict) -> None:
     # S3 is in the second chunk of 2 subjects; its blank AETERM is the 4th record of the whole AE
     assert _rows(reports[2], "SD0002") == [("AE", "AETERM", 4, "S3")]
-    # S4's LBTEST (a suite's codelist expectation) is the 3rd record of LB, the 1st of its chunk
-    assert _rows(reports[2], "CT2002") == [("LB", "LBTEST", 3, "S4")]
+    # chunks of 1: S4's LBTEST (a suite's codelist expectation) is the 3rd record of LB, the 1st of its chunk
+    assert _rows(reports[1], "CT2002") == [("LB", "LBTEST", 3, "S4")]
+
+
+def test_datasets_no_longer_than_a_chunks_longest_run_are_read_whole(tmp_path: Path) -> None:
+    # chunks of 2: AE's second chunk reads rows 3-5 (S3, S3, S4); LB has 3 records, DM 4; TA has no USUBJID
+    sdtm = _folder(tmp_path)
+    subjects = study_subjects(sdtm, None, None)
+    assert list(subjects) == ["S1", "S2", "S3", "S4"]
+    assert ChunkedFiles(sdtm, None, None, subjects, 2).fitting() == {"LB", "TA"}
+    assert ChunkedFiles(sdtm, None, None, subjects, 1).fitting() == {"TA"}
 
 
 def test_duplicate_seq_within_a_subject_is_found(reports: dict) -> None:

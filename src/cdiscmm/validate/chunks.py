@@ -114,6 +114,13 @@ class ChunkedFiles:
         """How many chunks there are (at least one)."""
         return chunk_count(self.subjects, self.size)
 
+    def fitting(self) -> set[str]:
+        """The datasets read whole once rather than by chunk: those without USUBJID, and those with no more records
+        than the longest run of rows a chunk reads of any dataset (so one of them in memory weighs about what a
+        chunk's biggest dataset does)."""
+        longest = max((int((spans["STOP"] - spans["FIRST"]).max()) for spans in self.spans.values()), default=0)
+        return set(self.whole) | {name for name in self.spans if self.records[name] <= longest}
+
     def chunk(self, number: int) -> Chunk:
         """Chunk ``number`` (from 0): every dataset with only its subjects' records (those without USUBJID whole)."""
         subjects = self.subjects[number * self.size : (number + 1) * self.size]
