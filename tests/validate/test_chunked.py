@@ -9,6 +9,7 @@ import pytest
 
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.validate.catalogue import REACH, load_catalogue
+from cdiscmm.validate.chunks import ChunkedFiles, study_subjects
 from cdiscmm.validate.report import records
 from cdiscmm.validate.run import Inputs, validate_study
 from tests.adam.test_sdtm_input import xpt_dataset
@@ -60,7 +61,7 @@ def _folder(root: Path) -> Path:
 
 def _report(root: Path, chunk: int | None) -> dict:
     report, _ = validate_study(Inputs(sdtm=_folder(root)), root / str(chunk), engine="native", chunk_subjects=chunk)
-    report.pop("timings_seconds")
+    report["timings_seconds"] = sorted(report["timings_seconds"])  # the steps run, not their seconds
     return report | {"findings": records(report["findings"])}
 
 
@@ -71,19 +72,34 @@ def _rows(report: dict, rule: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[int | None, dict]:
     root = tmp_path_factory.mktemp("chunked")
-    return {chunk: _report(root, chunk) for chunk in (None, 1, 2)}
+    return {chunk: _report(root, chunk) for chunk in (None, 1, 2, 4)}
 
 
 @pytest.mark.parametrize("chunk", [1, 2])
 def test_chunked_report_is_the_whole_report(reports: dict, chunk: int) -> None:
-    assert reports[chunk] == reports[None]
+    assert "chunks" in reports[chunk]["timings_seconds"]
+    assert {**reports[chunk], "timings_seconds": None} == {**reports[None], "timings_seconds": None}
+
+
+def test_one_chunk_of_every_subject_is_the_whole_run(reports: dict) -> None:
+    # 4 subjects in chunks of 4: the whole run itself, its steps too
+    assert reports[4] == reports[None]
 
 
 def test_finding_in_a_later_chunk_keeps_its_whole_dataset_row(reports: dict) -> None:
     # S3 is in the second chunk of 2 subjects; its blank AETERM is the 4th record of the whole AE
     assert _rows(reports[2], "SD0002") == [("AE", "AETERM", 4, "S3")]
-    # S4's LBTEST (a suite's codelist expectation) is the 3rd record of LB, the 1st of its chunk
-    assert _rows(reports[2], "CT2002") == [("LB", "LBTEST", 3, "S4")]
+    # chunks of 1: S4's LBTEST (a suite's codelist expectation) is the 3rd record of LB, the 1st of its chunk
+    assert _rows(reports[1], "CT2002") == [("LB", "LBTEST", 3, "S4")]
+
+
+def test_datasets_no_longer_than_a_chunks_longest_run_are_read_whole(tmp_path: Path) -> None:
+    # chunks of 2: AE's second chunk reads rows 3-5 (S3, S3, S4); LB has 3 records, DM 4; TA has no USUBJID
+    sdtm = _folder(tmp_path)
+    subjects = study_subjects(sdtm, None, None)
+    assert list(subjects) == ["S1", "S2", "S3", "S4"]
+    assert ChunkedFiles(sdtm, None, None, subjects, 2).fitting() == {"LB", "TA"}
+    assert ChunkedFiles(sdtm, None, None, subjects, 1).fitting() == {"TA"}
 
 
 def test_duplicate_seq_within_a_subject_is_found(reports: dict) -> None:

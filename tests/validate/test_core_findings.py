@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from cdiscmm.validate.catalogue import load_catalogue
+from cdiscmm.validate.checks_records import is_in
 from cdiscmm.validate.delivery import build_delivery
 from cdiscmm.validate.engine import validate
 from tests.validate.helpers import dm, findings, frame
@@ -144,3 +145,12 @@ def test_no_findings_about_rule_fires_without_fa_or_relrec():
     assert not set(failing) & set(about_fa)
     found = pd.concat([outcome.findings for outcome in result.outcomes.values()], ignore_index=True)
     assert set(found["DATASET"]) <= {"DM", "AE"}
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_is_in_is_isin_on_text_and_other_columns(dtype: object) -> None:
+    values = pd.Series(["S1", "S9", None, "", "s1"], index=[5, 6, 7, 8, 9], dtype=dtype)
+    allowed = pd.Series(["S1", "S2", ""], dtype=dtype)
+    found = is_in(values, allowed)
+    assert found.tolist() == [True, False, False, True, False]
+    assert found.index.tolist() == [5, 6, 7, 8, 9]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.validate.catalogue import CheckRun, check
-from cdiscmm.validate.checks_records import _concat, equals, filled, later_than
+from cdiscmm.validate.checks_records import _concat, equals, filled, is_in, later_than
 from cdiscmm.validate.findings import NotRun, dataset_finding, empty_findings, record_findings
 
 
@@ -32,7 +32,7 @@ def check_subject_in_dm(run: CheckRun) -> pd.DataFrame:
         if name == "DM" or not run.columns(name, "USUBJID"):
             continue
         frame = run.delivery.datasets[name]
-        unknown = filled(frame["USUBJID"]) & ~frame["USUBJID"].isin(subjects)
+        unknown = filled(frame["USUBJID"]) & ~is_in(frame["USUBJID"], subjects)
         parts.append(record_findings(name, frame, unknown, "USUBJID", "not in DM"))
     return _concat(parts)
 

@@ -10,6 +10,9 @@ could not run depends on the variables only and is taken from the first chunk. `
 each dataset's first record, ``columns`` checks once on whole columns. The suites' expectations on values run on
 every chunk, each keyed by its place in the plan and joined the same way; those on a dataset's variables and
 types run once on its first record, and a key that does not start at USUBJID is checked on its whole columns.
+Those on a dataset no bigger than a chunk's biggest (:meth:`~cdiscmm.validate.chunks.ChunkedFiles.fitting`) run
+once, before the chunks, on the whole dataset read alone: the suites' cost per run (GX builds each expectation's
+metrics graph again for every batch) is paid once for most datasets, only the biggest are checked chunk by chunk.
 """
 
 from __future__ import annotations
@@ -160,17 +163,26 @@ def validate_chunked(
     rules = [rule for rule in rules if rule.scope in ("SDTM", "ADaM", "XPT") or (rule.scope == "define" and defines)]
     plan = plan_suites(head, [rule for rule in rules if rule.check == GX_CHECK])
     head.gx_plan = plan
-    whole = set(files.whole)
-    schema, by_whole_key, by_chunk = [], [], []
+    whole, fitting = set(files.whole), files.fitting()
+    schema, by_whole_key, by_dataset, by_chunk = [], [], [], []
     for index, item in enumerate(plan.expectations):
         key = item.kwargs.get("column_list", [SUBJECT])
         if item.gx_type in SCHEMA_EXPECTATIONS:
             schema.append(index)
         elif item.gx_type == KEY_EXPECTATION and item.dataset not in whole and key[:2] != ["STUDYID", SUBJECT]:
             by_whole_key.append(index)
+        elif item.dataset in fitting:
+            by_dataset.append(index)
         else:
             by_chunk.append(index)
     suites = _suites(engine)
+    per_item: dict[int, list[pd.DataFrame]] = {}
+    for name in sorted(fitting):  # one whole dataset in memory at a time, before any chunk is
+        indices = [index for index in by_dataset if plan.expectations[index].dataset == name]
+        if indices:
+            frame = files.columns(name, list(head.datasets[name].columns))
+            for key, found in suites(_keyed(plan, indices), {name: frame}).items():
+                per_item.setdefault(int(key), []).extend(found)
     tasks: list[tuple[Rule, Path | None]] = [
         (rule, path)
         for rule in rules
@@ -178,15 +190,13 @@ def validate_chunked(
         for path in (defines if rule.scope == "define" else [None])
     ]
     collected = {(rule.id, path): _Collected() for rule, path in tasks}
-    per_item: dict[int, list[pd.DataFrame]] = {}
     started = time.perf_counter()
     for number in range(files.chunks()):
         chunk = files.chunk(number)
         for rule, path in tasks:
             chunk.delivery.define = path
             _run_subject(collected[rule.id, path], rule, chunk, whole)
-        indices = [i for i in by_chunk if number == 0 or plan.expectations[i].dataset not in whole]
-        for key, found in suites(_keyed(plan, indices), chunk.delivery.datasets).items():
+        for key, found in suites(_keyed(plan, by_chunk), chunk.delivery.datasets).items():
             per_item.setdefault(int(key), []).extend(_renumbered(part, chunk.rows) for part in found)
     timings["chunks"] = time.perf_counter() - started
     for key, found in suites(_keyed(plan, schema), head.datasets).items():

@@ -56,21 +56,36 @@ def xpt_files(folder: Path, kind: str) -> list[Path]:
     return paths
 
 
+def study_subjects(sdtm: Path | None, adam: Path | None, define: Path | None) -> pd.Index:
+    """Every USUBJID of every ``.xpt`` of the SDTM and ADaM folders, sorted (a subject missing from DM too); each
+    file's USUBJID column read a block at a time. InputError on what the delivery lacks (:func:`check_inputs`)."""
+    check_inputs(sdtm, adam, define)
+    paths = [path for folder, kind in ((sdtm, "SDTM"), (adam, "ADaM")) if folder for path in xpt_files(folder, kind)]
+    found = [block.unique() for path in paths for block in _blocks(path)]
+    return pd.Index(np.unique(np.concatenate(found))) if found else pd.Index([], dtype=object)
+
+
 class ChunkedFiles:
-    """The ``.xpt`` datasets of the SDTM and ADaM folders, ``size`` subjects at a time (module notes)."""
+    """The ``.xpt`` datasets of the SDTM and ADaM folders, ``size`` of the study's sorted ``subjects``
+    (:func:`study_subjects`) at a time (module notes)."""
 
     def __init__(
-        self, sdtm: Path | None, adam: Path | None, define: Path | None, size: int, *, ascii_only: bool = False
+        self,
+        sdtm: Path | None,
+        adam: Path | None,
+        define: Path | None,
+        subjects: pd.Index,
+        size: int,
+        *,
+        ascii_only: bool = False,
     ) -> None:
-        check_inputs(sdtm, adam, define)
-        self.size = size
+        self.size, self.subjects = size, subjects
         self.paths: dict[str, Path] = {}
         kinds: dict[str, str] = {}
         checked: dict[str, list[XptFinding]] = {}
         heads: dict[str, pd.DataFrame] = {}
         self.whole: dict[str, pd.DataFrame] = {}  # datasets without USUBJID
         self.records: dict[str, int] = {}
-        found: list[np.ndarray] = []
         for folder, kind in ((sdtm, "SDTM"), (adam, "ADaM")):
             for path in xpt_files(folder, kind) if folder is not None else []:
                 name = path.stem.upper()
@@ -83,13 +98,7 @@ class ChunkedFiles:
                     self.whole[name] = read_xpt(path, content=content, findings=findings).data
                     data = self.whole[name].iloc[:1]
                     self.records[name] = len(self.whole[name])
-                else:
-                    del content  # the USUBJID column is read a block at a time
-                    distinct = [block.unique() for block in _blocks(path)]
-                    self.records[name] = 0
-                    found += distinct
                 heads[name] = data.reset_index(drop=True)
-        self.subjects = pd.Index(np.unique(np.concatenate(found))) if found else pd.Index([], dtype=object)
         self.spans = {name: self._spans(name) for name in self.paths if name not in self.whole}
         for name, spans in self.spans.items():
             self.records[name] = int(spans["RECORDS"].sum())
@@ -104,6 +113,13 @@ class ChunkedFiles:
     def chunks(self) -> int:
         """How many chunks there are (at least one)."""
         return chunk_count(self.subjects, self.size)
+
+    def fitting(self) -> set[str]:
+        """The datasets read whole once rather than by chunk: those without USUBJID, and those with no more records
+        than the longest run of rows a chunk reads of any dataset (so one of them in memory weighs about what a
+        chunk's biggest dataset does)."""
+        longest = max((int((spans["STOP"] - spans["FIRST"]).max()) for spans in self.spans.values()), default=0)
+        return set(self.whole) | {name for name in self.spans if self.records[name] <= longest}
 
     def chunk(self, number: int) -> Chunk:
         """Chunk ``number`` (from 0): every dataset with only its subjects' records (those without USUBJID whole)."""

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.io.collected import RAWROW, read_codelists, read_dictionary, read_form
 from cdiscmm.validate.catalogue import CheckRun, check
-from cdiscmm.validate.checks_records import _concat, later_than
+from cdiscmm.validate.checks_records import _concat, is_in, later_than
 from cdiscmm.validate.findings import empty_findings
 
 SUBJECT_FIELD = "SUBJID"
@@ -129,7 +129,7 @@ def _codes(run: CheckRun, name: str) -> pd.Series:
 
 def _not_a_code(values: pd.Series, codes: pd.Series) -> pd.Series:
     """Given values that are not, as written, a code of ``codes``."""
-    return _given(values) & ~values.isin(codes)
+    return _given(values) & ~is_in(values, codes)
 
 
 @check("collected_codelist", "collected")

@@ -52,12 +52,17 @@ def _gx() -> Any:
     return gx
 
 
-def _context() -> Any:
+@cache
+def _definition() -> Any:
+    """The batch definition every suite of this process validates its frame through, made once per process (for
+    every chunk of a chunked run): an ephemeral context without progress bars, one data asset (each asset added
+    re-serialises the context's config) and its whole-dataframe definition; each frame is its own batch of it."""
     context = _gx().get_context(mode="ephemeral")
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    return context
+    batches = context.data_sources.add_pandas("delivery").add_dataframe_asset("datasets")
+    return batches.add_batch_definition_whole_dataframe("dataset")
 
 
 def row_condition(pairs: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
@@ -172,13 +177,9 @@ def _run_suite(
 def run_plan(plan: Plan, datasets: dict[str, pd.DataFrame]) -> tuple[Findings, dict[str, float]]:
     """Validate every dataset's suites; findings per rule id, and the seconds spent (import, validation)."""
     started = time.perf_counter()
-    context = _context()
+    definition = _definition()
     timings = {"gx_import": time.perf_counter() - started}
     started = time.perf_counter()
-    # One data asset and batch definition for the run (each asset added re-serialises the context's config);
-    # each dataset's frame is its own batch of it.
-    batches = context.data_sources.add_pandas("delivery").add_dataframe_asset("datasets")
-    definition = batches.add_batch_definition_whole_dataframe("dataset")
     findings: Findings = {}
     for name, items in _groups(plan).items():
         for rule, found in _run_suite(definition, name, items, datasets):

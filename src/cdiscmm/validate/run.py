@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from cdiscmm.core import progress
+from cdiscmm.io.chunks import chunk_count
 from cdiscmm.metadata.explanations import load_explanations
 from cdiscmm.validate.catalogue import Rule, load_catalogue
 from cdiscmm.validate.collected import Collected, load_collected
@@ -77,18 +78,35 @@ def _define_outcome(rule: Rule, defines: list[Path], outcome: Callable[[Path], R
 
 
 def _chunked(
-    inputs: Inputs, rules: list[Rule], engine: str, region: str | None, defines: list[Path], size: int
+    inputs: Inputs, rules: list[Rule], engine: str, region: str | None, defines: list[Path], subjects: Subjects
 ) -> tuple[Validation, dict[str, int]]:
-    """The delivery's rules run ``size`` subjects at a time; with each dataset's record count."""
+    """The delivery's rules run ``size`` of the study's ``subjects`` at a time; with each dataset's record count."""
     from cdiscmm.validate.chunked import validate_chunked
     from cdiscmm.validate.chunks import ChunkedFiles
 
+    found, size = subjects
     with progress.step(f"checking datasets {size} subjects at a time ({ENGINES[engine]})"):
-        files = ChunkedFiles(inputs.sdtm, inputs.adam, inputs.define, size, ascii_only=ascii_only(region))
+        files = ChunkedFiles(inputs.sdtm, inputs.adam, inputs.define, found, size, ascii_only=ascii_only(region))
         result = validate_chunked(
             files, rules, engine, defines, lambda rule, outcome: _define_outcome(rule, defines, outcome)
         )
     return result, files.records
+
+
+#: The study's sorted subjects and the chunk size they are checked in.
+Subjects = tuple[pd.Index, int]
+
+
+def _chunks(inputs: Inputs, chunk_subjects: int | None) -> Subjects | None:
+    """The subjects to check ``chunk_subjects`` at a time, or None for the whole run: no chunk size, or a size
+    that makes one chunk (the whole run is that one chunk, the same report without the chunks' bookkeeping)."""
+    if chunk_subjects is None:
+        return None
+    from cdiscmm.validate.chunks import study_subjects
+
+    with progress.step("finding the subjects"):
+        subjects = study_subjects(inputs.sdtm, inputs.adam, inputs.define)
+    return (subjects, chunk_subjects) if chunk_count(subjects, chunk_subjects) > 1 else None
 
 
 def validate_study(
@@ -105,7 +123,7 @@ def validate_study(
     Returns the report and its folder. The study id is the datasets' STUDYID, else the collected export's.
     ``region`` (pmda, nmpa, fda) adds its region rules and agency severities (:mod:`cdiscmm.validate.region`).
     ``chunk_subjects``: the datasets are read and checked that many subjects at a time, the same report
-    (:mod:`cdiscmm.validate.chunked`).
+    (:mod:`cdiscmm.validate.chunked`); the whole run when they are one chunk.
     """
     rules_given = rules is not None
     catalogue = rules if rules is not None else load_catalogue()
@@ -128,8 +146,9 @@ def validate_study(
     started = time.perf_counter()
     if inputs.sdtm is not None or inputs.adam is not None:
         defines = [path for path in (inputs.define, inputs.adam_define) if path is not None]
-        if chunk_subjects is not None:
-            result, records = _chunked(inputs, rules, engine, region, defines, chunk_subjects)
+        subjects = _chunks(inputs, chunk_subjects)
+        if subjects is not None:
+            result, records = _chunked(inputs, rules, engine, region, defines, subjects)
             delivery = result.delivery
             check_collected()
         else:
