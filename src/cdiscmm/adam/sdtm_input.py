@@ -122,7 +122,7 @@ def combine_supp(
     missing = [key for key in SUPP_KEYS if key not in supp.columns]
     if missing:
         raise InputError(f"{name} has no variable {missing[0]}", Location(file=name, field=missing[0]))
-    clash = sorted(set(supp["QNAM"].dropna()) & set(parent.columns))
+    clash = sorted(set(supp["QNAM"].dropna().unique()) & set(parent.columns))
     if clash:
         raise InputError(
             f"{name} QNAM {clash[0]} is already a variable of the parent dataset",
