@@ -110,7 +110,8 @@ def derive_param_qlq_scales(
         ],
         columns=["QSTESTCD", "PARAMCD", "PARAM", "_kind", "_range", "_n_items"],
     )
-    items = dataset.loc[dataset["QSTESTCD"].isin(mapping["QSTESTCD"])]
+    columns = list(dict.fromkeys([*by_vars, "QSTESTCD", "QSSTRESN", source_seq]))  # only these are read below
+    items = dataset.loc[dataset["QSTESTCD"].isin(mapping["QSTESTCD"]), columns]
     twice = items.duplicated([*by_vars, "QSTESTCD"])
     if twice.any():
         raise InputError(
