@@ -127,6 +127,28 @@ def test_partial_dates_at_two_visits_are_two_records() -> None:
     assert list(vas["AVAL"]) == [70.0, 80.0]
 
 
+def test_no_subject_with_a_value_set_keeps_the_columns_typed() -> None:
+    """Regression (10,000-subject cohort, 2026-12-06): when no subject has an EQ-5D value set, the empty index
+    parameter does not turn the stacked columns into object (every later step on them was slow)."""
+    qs = qs_frame()
+    scored = qs.loc[qs["USUBJID"].eq("Q1") & qs["QSCAT"].eq(C30)].assign(USUBJID="Q3")
+    qs = pd.concat([qs.loc[qs["USUBJID"].eq("Q3")], scored], ignore_index=True)
+    dataset = build_dataset(
+        "ADQS", {"QS": qs.assign(QSSEQ=qs.groupby("USUBJID").cumcount() + 1)}, {"ADSL": adsl_frame()}
+    )
+    assert dataset is not None
+    types = dataset.data.dtypes.astype("str")
+    assert types[["USUBJID", "PARAMCD", "AVISIT", "AVAL", "ADT", "CHG"]].tolist() == [
+        "str",
+        "str",
+        "str",
+        "float64",
+        "datetime64[us]",
+        "float64",
+    ]
+    assert "EQ5DIDX" not in set(dataset.data["PARAMCD"])
+
+
 def test_variables_in_spec_order_with_spec_labels() -> None:
     dataset = build_dataset("ADQS", {"QS": qs_frame()}, {"ADSL": adsl_frame()})
     assert dataset is not None

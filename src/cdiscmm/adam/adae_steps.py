@@ -136,7 +136,7 @@ def compute_cell_therapy(adae: pd.DataFrame, ex: pd.DataFrame) -> pd.Series:
     the treatment-emergent window does not end.
     """
     units = ex["EXDOSU"] if "EXDOSU" in ex else pd.Series(pd.NA, index=ex.index)
-    cells = set(ex.loc[units.isin(CELL_DOSE_UNITS), "USUBJID"])
+    cells = ex.loc[units.isin(CELL_DOSE_UNITS), "USUBJID"].unique()
     return adae["USUBJID"].isin(cells)
 
 

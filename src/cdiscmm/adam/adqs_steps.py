@@ -108,7 +108,11 @@ def derive_param_eq5d5l_index(
     records = [
         eq5d.derive_param_eq5d5l_index(rows.loc[code.eq(value)], BY_VARS, value) for value in code.dropna().unique()
     ]
-    return pd.concat(records, ignore_index=True) if records else pd.DataFrame(columns=[*BY_VARS, "PARAMCD", "AVAL"])
+    if records:
+        return pd.concat(records, ignore_index=True)
+    # no record, but the columns typed as a scored record's: an untyped (object) frame would make the stacked
+    # ADQS columns object (pandas concat), and every later step on them slow
+    return rows.iloc[:0].loc[:, BY_VARS].assign(PARAMCD=pd.Series(dtype="str"), AVAL=pd.Series(dtype="float64"))
 
 
 @derivation(ScoreArgs, produces=fixed(*SCORED), reads="score", kind="parameter")

@@ -193,7 +193,7 @@ def derive_vars_merged_adsl(
     copies.update({name: name for name in keep})
     assert_columns(dataset_adsl, [KEY, *copies], "ADSL")
     added = dataset_adsl.loc[:, [KEY, *copies]].rename(columns=copies)
-    unknown = sorted(set(dataset[KEY].dropna()) - set(dataset_adsl[KEY]))
+    unknown = sorted(set(dataset[KEY].dropna().unique()) - set(dataset_adsl[KEY].unique()))
     if unknown:
         raise InputError(
             "records of subjects not in ADSL",

@@ -37,7 +37,7 @@ def _exists(rule: Rule, adsl: pd.DataFrame, sdtm: Sdtm) -> pd.Series:
         dated = rows[[KEY]].assign(date=compute_dt_from_dtc(rows[exists.date]))
         reference = dated.merge(adsl[[KEY, exists.after]], on=KEY, how="left")
         rows = dated.loc[(reference["date"] > reference[exists.after]).to_numpy()]
-    return adsl[KEY].isin(rows[KEY])
+    return adsl[KEY].isin(rows[KEY].unique())
 
 
 def _flag(rule: Rule, adsl: pd.DataFrame, sdtm: Sdtm) -> pd.Series:

@@ -176,7 +176,7 @@ def _tte_counts(records: pd.DataFrame) -> dict[str, object]:
 def summarise_tte(adtte: pd.DataFrame, conf_level: float = CONF_LEVEL) -> list[dict[str, object]]:
     """Rows for the KM rates, KM medians and responder medians of ADTTE's parameters (module rules)."""
     assert_columns(adtte, ["USUBJID", "PARAMCD", "AVAL", "AVALU", "CNSR"], "ADTTE")
-    present = set(adtte["PARAMCD"].dropna())
+    present = set(adtte["PARAMCD"].dropna().unique())
     rows: list[dict[str, object]] = []
     for paramcd, endpoint in KM_RATES.items():
         if paramcd not in present:

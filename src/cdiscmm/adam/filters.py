@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from cdiscmm.core.distinct import compute_on_distinct
 
 Scalar = str | int | float
 
@@ -24,7 +28,7 @@ class Comparison(BaseModel):
 
     def mask(self, values: pd.Series) -> pd.Series:
         """True where ``values`` meets every stated condition (a missing value meets none but ``present: false``)."""
-        numeric = pd.to_numeric(values, errors="coerce")
+        numeric = compute_on_distinct(partial(pd.to_numeric, errors="coerce"), values)  # once per distinct value
         tests = {
             "gt": lambda bound: numeric > bound,
             "ge": lambda bound: numeric >= bound,

@@ -110,7 +110,8 @@ def derive_param_qlq_scales(
         ],
         columns=["QSTESTCD", "PARAMCD", "PARAM", "_kind", "_range", "_n_items"],
     )
-    items = dataset.loc[dataset["QSTESTCD"].isin(mapping["QSTESTCD"])]
+    columns = list(dict.fromkeys([*by_vars, "QSTESTCD", "QSSTRESN", source_seq]))  # only these are read below
+    items = dataset.loc[dataset["QSTESTCD"].isin(mapping["QSTESTCD"]), columns]
     twice = items.duplicated([*by_vars, "QSTESTCD"])
     if twice.any():
         raise InputError(
@@ -128,13 +129,16 @@ def derive_param_qlq_scales(
             found=items.loc[out_of_range, ["QSTESTCD", "QSSTRESN"]].iloc[0].to_dict(),
             expected="1-4 for 4-point items, 1-7 for items 29-30",
         )
+    # each questionnaire (group of by_vars, a missing key a value) as one number: the grouping below is on it
+    items = items.assign(_q=items.groupby(by_vars, sort=False, dropna=False).ngroup().to_numpy())
     answered = items.loc[items["QSSTRESN"].notna()]
-    keys = [*by_vars, "PARAMCD"]
-    scored = answered.groupby(keys, dropna=False).agg(_raw=("QSSTRESN", "mean"), _answered=("QSSTRESN", "size"))
+    keys = ["_q", "PARAMCD"]
+    scored = answered.groupby(keys).agg(_raw=("QSSTRESN", "mean"), _answered=("QSSTRESN", "size"))
     scored = scored.join(compute_group_seq_text(answered, keys, source_seq).rename("SRCSEQS"))
-    groups = items.loc[:, by_vars].drop_duplicates()
+    groups = items.loc[~items["_q"].duplicated(), [*by_vars, "_q"]]
     scale_table = mapping.drop(columns="QSTESTCD").drop_duplicates("PARAMCD")
     out = groups.merge(scale_table, how="cross").merge(scored.reset_index(), on=keys, how="left")
+    out["SRCSEQS"] = out["SRCSEQS"].where(out[by_vars].notna().all(axis=1))  # no SRCSEQS when a key is missing
     out["_answered"] = out["_answered"].fillna(0).astype("int64")
     enough = out["_answered"] * 2 >= out["_n_items"]
     score = compute_qlq_scale_score(out["_raw"], out["_kind"], out["_range"])

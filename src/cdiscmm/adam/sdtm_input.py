@@ -19,12 +19,14 @@ variable is a note and an all-missing column (:mod:`cdiscmm.adam.fallbacks`).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from cdiscmm.adam.fallbacks import absent_column, absent_optional, fallback_text
 from cdiscmm.core import progress
+from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.datasetjson import read_dataset_json
 from cdiscmm.io.metadata import METADATA_FILE
@@ -94,8 +96,8 @@ def _where(datasets: Mapping[str, pd.DataFrame], name: str) -> str:
 
 def _supp_key_column(parent: pd.DataFrame, idvar: str, values: pd.Series) -> pd.Series:
     """IDVARVAL as the type of the parent's IDVAR column (numeric --SEQ, or text such as --GRPID)."""
-    if pd.api.types.is_numeric_dtype(parent[idvar]):
-        return pd.to_numeric(values, errors="coerce")
+    if pd.api.types.is_numeric_dtype(parent[idvar]):  # parsed once per distinct IDVARVAL (a --SEQ repeats)
+        return compute_on_distinct(partial(pd.to_numeric, errors="coerce"), values)
     return values.astype(parent[idvar].dtype)
 
 
@@ -122,7 +124,7 @@ def combine_supp(
     missing = [key for key in SUPP_KEYS if key not in supp.columns]
     if missing:
         raise InputError(f"{name} has no variable {missing[0]}", Location(file=name, field=missing[0]))
-    clash = sorted(set(supp["QNAM"].dropna()) & set(parent.columns))
+    clash = sorted(set(supp["QNAM"].dropna().unique()) & set(parent.columns))
     if clash:
         raise InputError(
             f"{name} QNAM {clash[0]} is already a variable of the parent dataset",

@@ -155,7 +155,7 @@ def derive_param_tte(
     assert_unique(dataset_adsl, ["USUBJID"], "adsl")
     events = _select(event_conditions, source_datasets, first=True)
     censors = _select(censor_conditions, source_datasets, first=False)
-    chosen = pd.concat([events, censors.loc[~censors["USUBJID"].isin(events["USUBJID"])]], ignore_index=True)
+    chosen = pd.concat([events, censors.loc[~censors["USUBJID"].isin(events["USUBJID"].unique())]], ignore_index=True)
     chosen["ADT"] = chosen["ADT"].astype("datetime64[us]")
     starts = dataset_adsl.loc[dataset_adsl[start_date].notna(), ["USUBJID", start_date]]
     out = starts.rename(columns={start_date: "STARTDT"}).merge(chosen, on="USUBJID", how="inner")
