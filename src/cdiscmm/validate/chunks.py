@@ -22,7 +22,7 @@ import pandas as pd
 
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.chunks import SPAN_COLUMNS, chunk_count, chunk_spans
-from cdiscmm.io.xpt.check import XptFinding, check_xpt
+from cdiscmm.io.xpt.check import XptFinding, check_xpt, require_readable
 from cdiscmm.io.xpt.read import read_xpt, read_xpt_blocks, read_xpt_rows
 from cdiscmm.validate.delivery import Delivery, build_delivery, check_inputs, submitted_metadata
 
@@ -90,12 +90,12 @@ class ChunkedFiles:
             for path in xpt_files(folder, kind) if folder is not None else []:
                 name = path.stem.upper()
                 self.paths[name], kinds[name] = path, kind
-                content = path.read_bytes()  # checked, then dropped: one file's bytes at a time
-                findings = check_xpt(path, ascii_only=ascii_only, content=content)
+                findings = check_xpt(path, ascii_only=ascii_only)  # the head, then 64 MiB at a time
                 checked[name] = [finding for finding in findings if finding.kind == "conformance"]
-                data = read_xpt(path, rows=1, content=content, findings=findings).data
-                if SUBJECT not in data.columns:  # decoded from the bytes in hand, not read again
-                    self.whole[name] = read_xpt(path, content=content, findings=findings).data
+                require_readable(path, findings=findings)
+                data = read_xpt_rows(path, slice(0, 1)).data
+                if SUBJECT not in data.columns:  # a trial design dataset: small, read whole
+                    self.whole[name] = read_xpt(path, findings=findings).data
                     data = self.whole[name].iloc[:1]
                     self.records[name] = len(self.whole[name])
                 heads[name] = data.reset_index(drop=True)
