@@ -182,7 +182,7 @@ def _as_number(values: pd.Series, step: VerbStep, *, required: bool) -> tuple[pd
     numbers = pd.to_numeric(values, errors="coerce")
     bad = values.notna() & numbers.isna()
     field = fields[0] if fields else ""
-    reason = field + ": " + values.astype("string").fillna("") + " is not a number"
+    reason = field + ": " + values[bad].astype("string") + " is not a number"  # the reported rows only
     if not required:
         reason = reason + "; not submitted, query the site"
     return numbers.astype("Float64"), problems_where(bad, field, values, "not_a_number", reason, reject=required)

@@ -66,9 +66,12 @@ def empty_problems() -> pd.DataFrame:
 def problems_where(
     mask: pd.Series, field_name: str, values: pd.Series, rule: str, reason: pd.Series | str, *, reject: bool
 ) -> pd.DataFrame:
-    """One problem row per True in ``mask`` (index kept), naming the field, the value and the reason."""
+    """One problem row per True in ``mask`` (index kept), naming the field, the value and the reason.
+
+    ``reason``: one text, or a Series of one per row of ``values`` or of one per reported row (the rows ``mask``
+    selects, same labels): building the texts of the reported rows only costs those rows, not the column."""
     selected = mask.fillna(False).astype(bool)
-    reasons = reason[selected] if isinstance(reason, pd.Series) else reason
+    reasons = reason[selected] if isinstance(reason, pd.Series) and len(reason) == len(values) else reason
     return pd.DataFrame(
         {
             "FIELD": field_name,
