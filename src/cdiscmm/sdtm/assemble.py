@@ -366,7 +366,7 @@ def _supp_dataset(
         .drop(columns="__N")
         .reset_index(drop=True)
     )
-    value_level = supp_value_level(qualifiers, set(data["QNAM"].dropna()))
+    value_level = supp_value_level(qualifiers, set(data["QNAM"].dropna().unique()))
     variables = [
         variable.model_copy(update={"value_level": value_level}) if variable.name == "QVAL" else variable
         for variable in supp_meta.variables
