@@ -24,7 +24,7 @@ import pandas as pd
 
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.atomic import replace_file
-from cdiscmm.io.xpt.blocks import char_block, numeric_block
+from cdiscmm.io.xpt.blocks import CharValues, char_values, numeric_block
 from cdiscmm.io.xpt.layout import (
     DESCRIPTOR_HEADER,
     LIBRARY_HEADER,
@@ -153,34 +153,43 @@ def checked_variables(meta: DatasetMeta, columns: Iterable[str], path: Path) -> 
     return variables
 
 
-def observation_blocks(
+def observation_records(
     variables: list[VariableMeta],
     data: pd.DataFrame,
     name: str,
     path: Path,
     lengths: Mapping[str, int] | None = None,
     row_offset: int = 0,
-) -> list[np.ndarray]:
-    """One fixed-width uint8 block per variable of ``data`` (IBM doubles, or UTF-8 blank-padded to the variable's
-    length in ``lengths``, else to its longest value here); side by side they are the observation records (TS-140:
-    each record is the variables' values at their NAMESTR npos, no separator). ``row_offset`` rows of the dataset
-    come before ``data`` (for the row named in an error)."""
-    blocks: list[np.ndarray] = []
+) -> tuple[np.ndarray, list[int]]:
+    """The observation records of ``data`` as one (n, record length) uint8 array, and each variable's length: each
+    variable's fixed-width value at its NAMESTR npos, no separator (TS-140), an IBM double or UTF-8 blank-padded
+    to the variable's length in ``lengths``, else to its longest value here. Each value is written once, straight
+    into its record (no block per variable joined after). ``row_offset`` rows of the dataset come before ``data``
+    (for the row named in an error); variables are checked in order, as they are written."""
+    fields: list[np.ndarray | CharValues] = []
+    sizes: list[int] = []
     for variable in variables:
         column = data[variable.name].reset_index(drop=True)
         what = f"{name}.{variable.name}"
         if variable.type == "Num":
-            values = sas_numbers(column, variable.display_format)
-            blocks.append(numeric_block(values, what, path, variable.name, row_offset))
+            fields.append(
+                numeric_block(sas_numbers(column, variable.display_format), what, path, variable.name, row_offset)
+            )
+            sizes.append(fields[-1].shape[1])
         else:
-            width = lengths[variable.name] if lengths is not None else None
-            blocks.append(char_block(column, what, path, variable.name, width, row_offset))
-    return blocks
-
-
-def observation_bytes(blocks: list[np.ndarray]) -> bytes:
-    """The observation records of ``blocks`` (:func:`observation_blocks`), row after row."""
-    return np.concatenate(blocks, axis=1).tobytes() if blocks else b""
+            text = char_values(column, what, path, variable.name, row_offset)
+            fields.append(text)
+            sizes.append(text.width(lengths[variable.name] if lengths is not None else None, what))
+    records = np.full((len(data), sum(sizes)), 0x20, dtype=np.uint8)
+    start = 0
+    for value, size in zip(fields, sizes, strict=True):
+        block = records[:, start : start + size]
+        if isinstance(value, CharValues):
+            value.put(block)
+        else:
+            block[...] = value
+        start += size
+    return records, sizes
 
 
 def xpt_head(meta: DatasetMeta, variables: list[VariableMeta], lengths: list[int], created: datetime | None) -> bytes:
@@ -198,9 +207,9 @@ def xpt_bytes(dataset: Dataset, path: Path, created: datetime | None = None) -> 
     observation records, blanks to the end of the last 80-byte record."""
     meta = dataset.meta
     variables = checked_variables(meta, dataset.data.columns, path)
-    blocks = observation_blocks(variables, dataset.data, meta.name, path)
-    observations = observation_bytes(blocks)
-    head = xpt_head(meta, variables, [block.shape[1] for block in blocks], created)
+    records, sizes = observation_records(variables, dataset.data, meta.name, path)
+    observations = records.tobytes()
+    head = xpt_head(meta, variables, sizes, created)
     return b"".join([head, observations, b" " * padding(len(observations))])
 
 
