@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cdiscmm.metadata.model import Codelist
 from cdiscmm.metadata.vocabulary import SpecArgs
@@ -85,9 +87,11 @@ def problems_where(
 
 
 def clean_text(values: pd.Series) -> pd.Series:
-    """Collected text with surrounding blanks removed; blank becomes null."""
-    text = values.astype("string").str.strip()
-    return text.mask(text == "")
+    """Collected text with surrounding blanks removed; blank becomes null (a ``string`` Series, labels and name
+    kept). Two Arrow kernels on the column's Arrow strings (the whitespace trim ``Series.str.strip`` runs)."""
+    stripped = pc.utf8_trim_whitespace(pa.array(values.astype("string")))
+    kept = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, stripped.type), stripped)
+    return pd.Series(kept, index=values.index, name=values.name, dtype="string")
 
 
 @dataclass(frozen=True)
