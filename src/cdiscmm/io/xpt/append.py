@@ -25,11 +25,8 @@ import pandas as pd
 from cdiscmm.io.atomic import replacing
 from cdiscmm.io.xpt.blocks import char_width
 from cdiscmm.io.xpt.layout import padding
-from cdiscmm.io.xpt.write import checked_variables, observation_records, xpt_head
+from cdiscmm.io.xpt.write import NUMERIC_LENGTH, checked_variables, observation_records, xpt_head
 from cdiscmm.metadata.model import DatasetMeta
-
-#: Bytes of a numeric value in an observation (an IBM double, TS-140).
-NUMERIC_LENGTH = 8
 
 
 def piece_lengths(

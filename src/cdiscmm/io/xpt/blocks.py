@@ -3,7 +3,6 @@ Python): character values blank-padded to the column's length in bytes, numbers 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -53,38 +52,20 @@ def char_width(
     return int(sizes.max(initial=0))
 
 
-@dataclass(frozen=True)
-class CharValues:
-    """A character column as UTF-8 bytes (missing values empty): the bytes, their offsets and each value's size."""
-
-    encoded: pa.LargeBinaryArray
-    offsets: np.ndarray
-    sizes: np.ndarray
-
-    def width(self, width: int | None, what: str) -> int:
-        """The field width: ``width`` when given (the whole dataset's, when this is one piece of it; a value longer
-        than it is a ValueError), else the longest value in bytes, at least 1."""
-        longest = int(self.sizes.max(initial=0))
-        if width is None:
-            return max(1, longest)
-        if width < longest:
-            raise ValueError(f"{what}: width {width} is shorter than a value of {longest} bytes")
-        return width
-
-    def put(self, block: np.ndarray) -> None:
-        """Write each value's bytes at the start of its row of ``block``, an (n, width) uint8 view already blank."""
-        data = np.frombuffer(self.encoded.buffers()[2], dtype=np.uint8)[self.offsets[0] : self.offsets[-1]]
-        # The cells a value fills, taken row by row, are exactly the value bytes in order: one masked assignment.
-        block[np.arange(block.shape[1]) < self.sizes[:, None]] = data
-
-
-def char_values(values: pd.Series, what: str, path: Path, field: str, row_offset: int = 0) -> CharValues:
-    """The UTF-8 bytes of ``values`` for a fixed-width block (:meth:`CharValues.put`). A value over 200 bytes is an
-    InputError naming its row (``row_offset`` rows come before ``values``)."""
+def put_text(block: np.ndarray, values: pd.Series, what: str, path: Path, field: str, row_offset: int = 0) -> None:
+    """Write the UTF-8 bytes of ``values`` at the start of their rows of ``block``, an (n, width) uint8 view of the
+    records already blank (missing values stay blanks). A value over 200 bytes is an InputError naming its row
+    (``row_offset`` rows come before ``values``); a value longer than the width (the whole dataset's, when
+    ``values`` is one piece of it) is a ValueError."""
     encoded, offsets = _encoded(values)
     sizes = np.diff(offsets)
     _checked_sizes(sizes, what, path, field, row_offset)
-    return CharValues(encoded, offsets, sizes)
+    longest = int(sizes.max(initial=0))
+    if block.shape[1] < longest:
+        raise ValueError(f"{what}: width {block.shape[1]} is shorter than a value of {longest} bytes")
+    data = np.frombuffer(encoded.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    # The cells a value fills, taken row by row, are exactly the value bytes in order: one masked assignment.
+    block[np.arange(block.shape[1]) < sizes[:, None]] = data
 
 
 def numeric_block(values: np.ndarray, what: str, path: Path, field: str, row_offset: int = 0) -> np.ndarray:

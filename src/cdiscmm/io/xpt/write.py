@@ -24,7 +24,7 @@ import pandas as pd
 
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.atomic import replace_file
-from cdiscmm.io.xpt.blocks import CharValues, char_values, numeric_block
+from cdiscmm.io.xpt.blocks import char_width, numeric_block, put_text
 from cdiscmm.io.xpt.layout import (
     DESCRIPTOR_HEADER,
     LIBRARY_HEADER,
@@ -45,6 +45,8 @@ SAS_EPOCH = pd.Timestamp("1960-01-01")
 #: UTC, i.e. what SOURCE_DATE_EPOCH=0 gives (reproducible-builds.org/specs/source-date-epoch).
 DEFAULT_TIMESTAMP = datetime(1970, 1, 1, tzinfo=UTC)
 _FORMAT_NAME = "ABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
+#: Bytes of a numeric value in an observation (an IBM double, TS-140).
+NUMERIC_LENGTH = 8
 
 
 def header_timestamp(cutoff: datetime | None = None) -> datetime:
@@ -163,31 +165,28 @@ def observation_records(
 ) -> tuple[np.ndarray, list[int]]:
     """The observation records of ``data`` as one (n, record length) uint8 array, and each variable's length: each
     variable's fixed-width value at its NAMESTR npos, no separator (TS-140), an IBM double or UTF-8 blank-padded
-    to the variable's length in ``lengths``, else to its longest value here. Each value is written once, straight
-    into its record (no block per variable joined after). ``row_offset`` rows of the dataset come before ``data``
-    (for the row named in an error); variables are checked in order, as they are written."""
-    fields: list[np.ndarray | CharValues] = []
-    sizes: list[int] = []
-    for variable in variables:
-        column = data[variable.name].reset_index(drop=True)
-        what = f"{name}.{variable.name}"
-        if variable.type == "Num":
-            fields.append(
-                numeric_block(sas_numbers(column, variable.display_format), what, path, variable.name, row_offset)
-            )
-            sizes.append(fields[-1].shape[1])
-        else:
-            text = char_values(column, what, path, variable.name, row_offset)
-            fields.append(text)
-            sizes.append(text.width(lengths[variable.name] if lengths is not None else None, what))
+    to the variable's length in ``lengths``, else to its longest value here (at least 1). Each column is written
+    straight into its field of the records, one column at a time (no block per variable joined after).
+    ``row_offset`` rows of the dataset come before ``data`` (for the row named in an error); variables are checked
+    in order, as they are written."""
+    columns = {variable.name: data[variable.name].reset_index(drop=True) for variable in variables}
+    sizes = [
+        NUMERIC_LENGTH
+        if variable.type == "Num"
+        else lengths[variable.name]
+        if lengths is not None
+        else max(1, char_width(columns[variable.name], "", path, variable.name, checked=False))
+        for variable in variables
+    ]
     records = np.full((len(data), sum(sizes)), 0x20, dtype=np.uint8)
     start = 0
-    for value, size in zip(fields, sizes, strict=True):
-        block = records[:, start : start + size]
-        if isinstance(value, CharValues):
-            value.put(block)
+    for variable, size in zip(variables, sizes, strict=True):
+        block, what = records[:, start : start + size], f"{name}.{variable.name}"
+        if variable.type == "Num":
+            values = sas_numbers(columns[variable.name], variable.display_format)
+            block[...] = numeric_block(values, what, path, variable.name, row_offset)
         else:
-            block[...] = value
+            put_text(block, columns[variable.name], what, path, variable.name, row_offset)
         start += size
     return records, sizes
 
