@@ -207,9 +207,9 @@ def xpt_bytes(dataset: Dataset, path: Path, created: datetime | None = None) -> 
     meta = dataset.meta
     variables = checked_variables(meta, dataset.data.columns, path)
     records, sizes = observation_records(variables, dataset.data, meta.name, path)
-    observations = records.tobytes()
     head = xpt_head(meta, variables, sizes, created)
-    return b"".join([head, observations, b" " * padding(len(observations))])
+    # the records' buffer joined as it is (C order: row after row), not copied to a bytes object first
+    return b"".join([head, records, b" " * padding(records.nbytes)])
 
 
 def write_xpt(dataset: Dataset, path: Path, created: datetime | None = None) -> Path:
