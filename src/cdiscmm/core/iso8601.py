@@ -116,10 +116,13 @@ def _dtc_bounds_distinct(iso: pd.Series) -> tuple[pd.Series, pd.Series]:
     day = pd.to_datetime(
         year + "-" + parts["month"].fillna("12") + "-" + parts["day"], format="%Y-%m-%d", errors="coerce"
     ).fillna(last_day)
-    clock = pd.to_timedelta(
-        parts["hour"].fillna("23") + ":" + parts["minute"].fillna("59") + ":" + parts["second"].fillna("59"),
-        errors="coerce",
+    # components are two ASCII digits (or unknown, filled): seconds summed as integers, the Timedelta that
+    # "HH:MM:SS" text parses to, without parsing each value in Python
+    seconds = sum(
+        parts[name].fillna(last).astype("int64") * scale
+        for name, last, scale in (("hour", "23", 3600), ("minute", "59", 60), ("second", "59", 1))
     )
+    clock = pd.Series(pd.to_timedelta(seconds.to_numpy(), unit="s").astype("timedelta64[us]"), index=parts.index)
     return low, day + clock
 
 

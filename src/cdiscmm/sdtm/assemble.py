@@ -16,6 +16,7 @@ from typing import cast
 
 import pandas as pd
 
+from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.core.errors import Location, SpecError, located
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.sdtm.describe import (
@@ -174,15 +175,20 @@ def _run_record_step(step: VerbStep, rows: pd.DataFrame, context: MapContext) ->
     return cast(Mapped, RECORD_VERBS[name].function(rows, args, context))  # record verbs return Mapped
 
 
+def _numbers(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce")
+
+
 def _as_number(values: pd.Series, step: VerbStep, *, required: bool) -> tuple[pd.Series, pd.DataFrame]:
     """Num targets take numbers (SDTMIG: Num variables are numeric). A value that is not one rejects the row when
     the variable is Required; otherwise the variable is left null, the row kept and the value reported for a
-    query (a typo in a dose or an age must not lose the record)."""
+    query (a typo in a dose or an age must not lose the record). Each distinct value is read once (scores and
+    doses repeat)."""
     fields = step.verb()[1].fields()
-    numbers = pd.to_numeric(values, errors="coerce")
+    numbers = compute_on_distinct(_numbers, values)
     bad = values.notna() & numbers.isna()
     field = fields[0] if fields else ""
-    reason = field + ": " + values.astype("string").fillna("") + " is not a number"
+    reason = field + ": " + values[bad].astype("string") + " is not a number"  # the reported rows only
     if not required:
         reason = reason + "; not submitted, query the site"
     return numbers.astype("Float64"), problems_where(bad, field, values, "not_a_number", reason, reject=required)
@@ -366,7 +372,7 @@ def _supp_dataset(
         .drop(columns="__N")
         .reset_index(drop=True)
     )
-    value_level = supp_value_level(qualifiers, set(data["QNAM"].dropna()))
+    value_level = supp_value_level(qualifiers, set(data["QNAM"].dropna().unique()))
     variables = [
         variable.model_copy(update={"value_level": value_level}) if variable.name == "QVAL" else variable
         for variable in supp_meta.variables

@@ -153,7 +153,7 @@ def _drop_unknown_subjects(
         "SUBJID",
         frame["USUBJID"],
         "subject_not_in_dm",
-        "subject " + frame["USUBJID"] + " has no DM record",
+        "subject " + frame.loc[unknown, "USUBJID"] + " has no DM record",
         reject=True,
     )
     events = [

@@ -17,6 +17,7 @@ import pandas as pd
 from cdiscmm.core.distinct import compute_on_distinct
 from cdiscmm.core.iso8601 import extract_fixed_width, format_iso8601
 from cdiscmm.metadata.vocabulary import DateFormat
+from cdiscmm.sdtm.verbs.base import clean_text
 
 MONTHS: dict[str, str] = {
     name: f"{number:02d}"
@@ -26,11 +27,6 @@ MONTHS: dict[str, str] = {
 }
 #: Tokens an EDC writes for a date or time component that is not known.
 UNKNOWN_TOKENS: frozenset[str] = frozenset({"UN", "UNK", "UNKN", "UK", "UNKNOWN", "--"})
-
-
-def _blank_to_na(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip()
-    return text.mask(text == "")
 
 
 def _unknown_to_na(values: pd.Series) -> pd.Series:
@@ -135,12 +131,12 @@ def _not_calendar_date(parts: pd.DataFrame) -> pd.Series:
 
 
 def _iso8601_distinct(date: pd.Series, time: pd.Series, date_format: DateFormat) -> tuple[pd.Series, pd.Series]:
-    date_text = _blank_to_na(date)
+    date_text = clean_text(date)
     parts, unparsed = DATE_FORMATS[date_format](date_text)
     problem = pd.Series(pd.NA, index=date.index, dtype="string")
     problem = problem.mask(unparsed, "unparsable date")
     problem = problem.mask(problem.isna() & _not_calendar_date(parts), "not a calendar date")
-    time_parts, bad_time = _parse_time(_blank_to_na(time))
+    time_parts, bad_time = _parse_time(clean_text(time))
     parts = parts.join(time_parts)
     problem = problem.mask(problem.isna() & bad_time, "unparsable time")
     iso = format_iso8601(parts).mask(problem.notna())

@@ -10,7 +10,7 @@ FDA/PMDA TCG), which the NAMESTRs state before any record.
 Hence two phases: :func:`piece_lengths` gives a piece's per-variable maxima (phase 1, while the piece is at hand;
 :func:`merge_lengths` reduces them), :func:`write_xpt_pieces` writes the head with the merged lengths, then each
 piece's records blank-padded to them (phase 2). The bytes are those :func:`cdiscmm.io.xpt.write.write_xpt` writes
-for the concatenated pieces (the same steps: :func:`checked_variables`, :func:`observation_blocks`,
+for the concatenated pieces (the same steps: :func:`checked_variables`, :func:`observation_records`,
 :func:`xpt_head`); the file is replaced atomically (:func:`cdiscmm.io.atomic.replacing`).
 """
 
@@ -25,11 +25,8 @@ import pandas as pd
 from cdiscmm.io.atomic import replacing
 from cdiscmm.io.xpt.blocks import char_width
 from cdiscmm.io.xpt.layout import padding
-from cdiscmm.io.xpt.write import checked_variables, observation_blocks, observation_bytes, xpt_head
+from cdiscmm.io.xpt.write import NUMERIC_LENGTH, checked_variables, observation_records, xpt_head
 from cdiscmm.metadata.model import DatasetMeta
-
-#: Bytes of a numeric value in an observation (an IBM double, TS-140).
-NUMERIC_LENGTH = 8
 
 
 def piece_lengths(
@@ -86,9 +83,9 @@ def write_xpt_pieces(
         written = rows = 0
         for data in pieces:
             checked_variables(meta, data.columns, path)
-            records = observation_bytes(observation_blocks(variables, data, meta.name, path, widths, rows))
-            stream.write(records)
-            written += len(records)
+            records, _ = observation_records(variables, data, meta.name, path, widths, rows)
+            stream.write(records)  # the array's bytes, row after row (C order), not copied to a bytes object
+            written += records.nbytes
             rows += len(data)
         stream.write(b" " * padding(written))
     return path

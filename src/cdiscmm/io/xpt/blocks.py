@@ -52,25 +52,20 @@ def char_width(
     return int(sizes.max(initial=0))
 
 
-def char_block(
-    values: pd.Series, what: str, path: Path, field: str, width: int | None = None, row_offset: int = 0
-) -> np.ndarray:
-    """An (n, width) uint8 block of the UTF-8 bytes of ``values`` blank-padded to ``width``: the longest value in
-    bytes (at least 1) unless given (the whole dataset's, when ``values`` is one piece of it); missing values are
-    blanks. A value over 200 bytes is an InputError naming its row (``row_offset`` rows come before ``values``)."""
+def put_text(block: np.ndarray, values: pd.Series, what: str, path: Path, field: str, row_offset: int = 0) -> None:
+    """Write the UTF-8 bytes of ``values`` at the start of their rows of ``block``, an (n, width) uint8 view of the
+    records already blank (missing values stay blanks). A value over 200 bytes is an InputError naming its row
+    (``row_offset`` rows come before ``values``); a value longer than the width (the whole dataset's, when
+    ``values`` is one piece of it) is a ValueError."""
     encoded, offsets = _encoded(values)
     sizes = np.diff(offsets)
     _checked_sizes(sizes, what, path, field, row_offset)
     longest = int(sizes.max(initial=0))
-    if width is None:
-        width = max(1, longest)
-    elif width < longest:
-        raise ValueError(f"{what}: width {width} is shorter than a value of {longest} bytes")
-    block = np.full((len(sizes), width), 0x20, dtype=np.uint8)
+    if block.shape[1] < longest:
+        raise ValueError(f"{what}: width {block.shape[1]} is shorter than a value of {longest} bytes")
     data = np.frombuffer(encoded.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
     # The cells a value fills, taken row by row, are exactly the value bytes in order: one masked assignment.
-    block[np.arange(width) < sizes[:, None]] = data
-    return block
+    block[np.arange(block.shape[1]) < sizes[:, None]] = data
 
 
 def numeric_block(values: np.ndarray, what: str, path: Path, field: str, row_offset: int = 0) -> np.ndarray:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.atomic import replace_file
-from cdiscmm.io.xpt.blocks import char_block, numeric_block
+from cdiscmm.io.xpt.blocks import char_width, numeric_block, put_text
 from cdiscmm.io.xpt.layout import (
     DESCRIPTOR_HEADER,
     LIBRARY_HEADER,
@@ -45,6 +45,8 @@ SAS_EPOCH = pd.Timestamp("1960-01-01")
 #: UTC, i.e. what SOURCE_DATE_EPOCH=0 gives (reproducible-builds.org/specs/source-date-epoch).
 DEFAULT_TIMESTAMP = datetime(1970, 1, 1, tzinfo=UTC)
 _FORMAT_NAME = "ABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
+#: Bytes of a numeric value in an observation (an IBM double, TS-140).
+NUMERIC_LENGTH = 8
 
 
 def header_timestamp(cutoff: datetime | None = None) -> datetime:
@@ -153,34 +155,40 @@ def checked_variables(meta: DatasetMeta, columns: Iterable[str], path: Path) -> 
     return variables
 
 
-def observation_blocks(
+def observation_records(
     variables: list[VariableMeta],
     data: pd.DataFrame,
     name: str,
     path: Path,
     lengths: Mapping[str, int] | None = None,
     row_offset: int = 0,
-) -> list[np.ndarray]:
-    """One fixed-width uint8 block per variable of ``data`` (IBM doubles, or UTF-8 blank-padded to the variable's
-    length in ``lengths``, else to its longest value here); side by side they are the observation records (TS-140:
-    each record is the variables' values at their NAMESTR npos, no separator). ``row_offset`` rows of the dataset
-    come before ``data`` (for the row named in an error)."""
-    blocks: list[np.ndarray] = []
-    for variable in variables:
-        column = data[variable.name].reset_index(drop=True)
-        what = f"{name}.{variable.name}"
+) -> tuple[np.ndarray, list[int]]:
+    """The observation records of ``data`` as one (n, record length) uint8 array, and each variable's length: each
+    variable's fixed-width value at its NAMESTR npos, no separator (TS-140), an IBM double or UTF-8 blank-padded
+    to the variable's length in ``lengths``, else to its longest value here (at least 1). Each column is written
+    straight into its field of the records, one column at a time (no block per variable joined after).
+    ``row_offset`` rows of the dataset come before ``data`` (for the row named in an error); variables are checked
+    in order, as they are written."""
+    columns = {variable.name: data[variable.name].reset_index(drop=True) for variable in variables}
+    sizes = [
+        NUMERIC_LENGTH
+        if variable.type == "Num"
+        else lengths[variable.name]
+        if lengths is not None
+        else max(1, char_width(columns[variable.name], "", path, variable.name, checked=False))
+        for variable in variables
+    ]
+    records = np.full((len(data), sum(sizes)), 0x20, dtype=np.uint8)
+    start = 0
+    for variable, size in zip(variables, sizes, strict=True):
+        block, what = records[:, start : start + size], f"{name}.{variable.name}"
         if variable.type == "Num":
-            values = sas_numbers(column, variable.display_format)
-            blocks.append(numeric_block(values, what, path, variable.name, row_offset))
+            values = sas_numbers(columns[variable.name], variable.display_format)
+            block[...] = numeric_block(values, what, path, variable.name, row_offset)
         else:
-            width = lengths[variable.name] if lengths is not None else None
-            blocks.append(char_block(column, what, path, variable.name, width, row_offset))
-    return blocks
-
-
-def observation_bytes(blocks: list[np.ndarray]) -> bytes:
-    """The observation records of ``blocks`` (:func:`observation_blocks`), row after row."""
-    return np.concatenate(blocks, axis=1).tobytes() if blocks else b""
+            put_text(block, columns[variable.name], what, path, variable.name, row_offset)
+        start += size
+    return records, sizes
 
 
 def xpt_head(meta: DatasetMeta, variables: list[VariableMeta], lengths: list[int], created: datetime | None) -> bytes:
@@ -198,10 +206,10 @@ def xpt_bytes(dataset: Dataset, path: Path, created: datetime | None = None) -> 
     observation records, blanks to the end of the last 80-byte record."""
     meta = dataset.meta
     variables = checked_variables(meta, dataset.data.columns, path)
-    blocks = observation_blocks(variables, dataset.data, meta.name, path)
-    observations = observation_bytes(blocks)
-    head = xpt_head(meta, variables, [block.shape[1] for block in blocks], created)
-    return b"".join([head, observations, b" " * padding(len(observations))])
+    records, sizes = observation_records(variables, dataset.data, meta.name, path)
+    head = xpt_head(meta, variables, sizes, created)
+    # the records' buffer joined as it is (C order: row after row), not copied to a bytes object first
+    return b"".join([head, records, b" " * padding(records.nbytes)])
 
 
 def write_xpt(dataset: Dataset, path: Path, created: datetime | None = None) -> Path:

@@ -194,7 +194,7 @@ def assign_ct(raw: pd.DataFrame, args: AssignCtArgs, context: MapContext) -> Map
             group_lookup = {value.strip().upper(): term for value, term in group_map.items()}
             mapped = mapped.mask(rows, collected.str.upper().map(group_lookup).astype("string"))
     unknown = collected.notna() & mapped.isna()
-    reason = "value " + collected.fillna("") + f" not in {name}"
+    reason = "value " + collected[unknown] + f" not in {name}"  # the reported rows only
     policy = args.unknown or compute_unknown_policy(extensible, args.strict, context.core)
     if args.unknown_as is not None:
         policy = "unknown_as"
@@ -216,6 +216,7 @@ def assign_ct(raw: pd.DataFrame, args: AssignCtArgs, context: MapContext) -> Map
 
 def _overridden(own: pd.Series, collected: pd.Series, lookup: dict[str, str], args: AssignCtArgs) -> pd.DataFrame:
     """A value of ``field`` replaced by a ``prefer`` field is still checked: outside the list it is a finding."""
-    bad = own.notna() & (own != collected) & ~own.str.upper().isin(list(lookup))
-    reason = "value " + own.fillna("") + f" of {args.field} not in the codelist (the value of {args.prefer} is used)"
+    replaced = (own.notna() & (own != collected)).fillna(False).astype(bool)
+    bad = replaced & ~own.str.upper().isin(list(lookup)) if replaced.any() else replaced
+    reason = "value " + own[bad] + f" of {args.field} not in the codelist (the value of {args.prefer} is used)"
     return problems_where(bad, args.field, own, "not_in_codelist", reason, reject=False)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cdiscmm.metadata.model import Codelist
 from cdiscmm.metadata.vocabulary import SpecArgs
@@ -66,9 +68,12 @@ def empty_problems() -> pd.DataFrame:
 def problems_where(
     mask: pd.Series, field_name: str, values: pd.Series, rule: str, reason: pd.Series | str, *, reject: bool
 ) -> pd.DataFrame:
-    """One problem row per True in ``mask`` (index kept), naming the field, the value and the reason."""
+    """One problem row per True in ``mask`` (index kept), naming the field, the value and the reason.
+
+    ``reason``: one text, or a Series of one per row of ``values`` or of one per reported row (the rows ``mask``
+    selects, same labels): building the texts of the reported rows only costs those rows, not the column."""
     selected = mask.fillna(False).astype(bool)
-    reasons = reason[selected] if isinstance(reason, pd.Series) else reason
+    reasons = reason[selected] if isinstance(reason, pd.Series) and len(reason) == len(values) else reason
     return pd.DataFrame(
         {
             "FIELD": field_name,
@@ -82,9 +87,11 @@ def problems_where(
 
 
 def clean_text(values: pd.Series) -> pd.Series:
-    """Collected text with surrounding blanks removed; blank becomes null."""
-    text = values.astype("string").str.strip()
-    return text.mask(text == "")
+    """Collected text with surrounding blanks removed; blank becomes null (a ``string`` Series, labels and name
+    kept). Two Arrow kernels on the column's Arrow strings (the whitespace trim ``Series.str.strip`` runs)."""
+    stripped = pc.utf8_trim_whitespace(pa.array(values.astype("string")))
+    kept = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, stripped.type), stripped)
+    return pd.Series(kept, index=values.index, name=values.name, dtype="string")
 
 
 @dataclass(frozen=True)
@@ -136,9 +143,10 @@ class EpochStart:
 class DomainContext:
     """What domain verbs may consult: the domain code, DM (USUBJID and reference dates), epochs, sort keys, CT.
 
-    ``by_subject`` keeps each DM column a verb looked up (:meth:`subject_values`), indexed by USUBJID; a build
-    gives every domain and chunk the same dict for the same DM, so DM is converted once per column and a lookup
-    costs the records looked up, not the study's subjects (``--chunk-subjects``).
+    ``by_subject`` keeps each DM column a verb looked up (:meth:`subject_values`), by DM row; a build gives every
+    domain and chunk the same dict for the same DM, so DM is converted once per column and a lookup costs the
+    records looked up, not the study's subjects (``--chunk-subjects``). The DM row of each record is found once
+    per USUBJID column (every verb of a domain looks up the same one), then each lookup takes DM rows by number.
     """
 
     domain: str
@@ -148,6 +156,15 @@ class DomainContext:
     keys: list[str] = field(default_factory=list)
     ct: CodelistLookup | None = None
     by_subject: dict[tuple[str, str], pd.Series] = field(default_factory=dict)
+    #: the USUBJID values last looked up (the array itself, held so it is the same object) and their DM rows
+    _dm_rows: tuple[object, pd.Series] | None = field(default=None, init=False, repr=False)
+
+    def _rows(self, usubjid: pd.Series) -> pd.Series:
+        """Each record's row in DM (-1 for a subject without a DM record), labelled and named like ``usubjid``."""
+        if self._dm_rows is None or self._dm_rows[0] is not usubjid.array:
+            rows = pd.Index(self.dm["USUBJID"]).get_indexer(usubjid)
+            self._dm_rows = (usubjid.array, pd.Series(rows, index=usubjid.index, name=usubjid.name))
+        return self._dm_rows[1]
 
     def subject_values(
         self, usubjid: pd.Series, variable: str, convert: Callable[[pd.Series], pd.Series] | None = None
@@ -157,5 +174,6 @@ class DomainContext:
         key = (variable, convert.__qualname__ if convert else "")
         if key not in self.by_subject:
             column = self.dm[variable]
-            self.by_subject[key] = (column if convert is None else convert(column)).set_axis(self.dm["USUBJID"])
-        return usubjid.map(self.by_subject[key])
+            self.by_subject[key] = (column if convert is None else convert(column)).reset_index(drop=True)
+        # the same values and dtype as ``usubjid.map`` of the column indexed by USUBJID (-1: no row, null)
+        return self._rows(usubjid).map(self.by_subject[key])

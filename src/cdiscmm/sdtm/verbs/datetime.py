@@ -42,7 +42,7 @@ def assign_datetime(raw: pd.DataFrame, args: AssignDatetimeArgs, context: MapCon
         problem = problem.where(~problem.isin(INVALID), problem + QUERY)
         iso = iso.mask(problem.str.endswith(QUERY).fillna(False).astype(bool))
     bad_date = problem.str.removesuffix(QUERY).isin(["unparsable date", "not a calendar date"])
-    bad_time = problem.str.removesuffix(QUERY) == "unparsable time"
+    bad_time = (problem.str.removesuffix(QUERY) == "unparsable time").fillna(False).astype(bool)
     problems = pd.concat(
         [
             problems_where(
@@ -50,7 +50,7 @@ def assign_datetime(raw: pd.DataFrame, args: AssignDatetimeArgs, context: MapCon
                 args.date,
                 clean_text(raw[args.date]),
                 "invalid_date",
-                f"{args.date}: " + problem,
+                f"{args.date}: " + problem[bad_date],
                 reject=reject,
             ),
             problems_where(
@@ -58,7 +58,7 @@ def assign_datetime(raw: pd.DataFrame, args: AssignDatetimeArgs, context: MapCon
                 args.time or args.date,
                 clean_text(raw[args.time]) if args.time else clean_text(raw[args.date]),
                 "invalid_date",
-                f"{args.time}: " + problem,
+                f"{args.time}: " + problem[bad_time],
                 reject=reject,
             ),
         ]

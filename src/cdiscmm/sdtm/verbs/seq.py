@@ -31,6 +31,7 @@ def derive_seq(frame: pd.DataFrame, args: DeriveSeqArgs, context: DomainContext)
     by = args.by or [key for key in context.keys if key in frame and key not in {"STUDYID", "USUBJID", "DOMAIN"}]
     by = [ENGLISH_PREFIX + name if ENGLISH_PREFIX + name in frame else name for name in by]
     order_by = ["USUBJID", *by, ORDER_COLUMN]
-    ordered = frame.sort_values(order_by, kind="stable", na_position="last")
+    # only the ordering columns are sorted (each named once), not every column of the domain
+    ordered = frame[list(dict.fromkeys(order_by))].sort_values(order_by, kind="stable", na_position="last")
     seq = ordered.groupby("USUBJID", sort=False).cumcount() + 1
     return seq.reindex(frame.index).astype("Int64")
