@@ -9,9 +9,9 @@ import pytest
 
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.validate.catalogue import REACH, load_catalogue
-from cdiscmm.validate.chunks import ChunkedFiles, study_subjects
+from cdiscmm.validate.chunks import ChunkedFiles, dm_subject_count, study_subjects
 from cdiscmm.validate.report import records
-from cdiscmm.validate.run import Inputs, validate_study
+from cdiscmm.validate.run import Inputs, _chunks, validate_study
 from tests.adam.test_sdtm_input import xpt_dataset
 
 #: S2 has no AE record; S3's second AE has no AETERM (row 4 of AE) and repeats its AESEQ; LB's test code CHOL is
@@ -84,6 +84,16 @@ def test_chunked_report_is_the_whole_report(reports: dict, chunk: int) -> None:
 def test_one_chunk_of_every_subject_is_the_whole_run(reports: dict) -> None:
     # 4 subjects in chunks of 4: the whole run itself, its steps too
     assert reports[4] == reports[None]
+
+
+def test_dm_decides_one_chunk_without_reading_every_dataset(tmp_path: Path) -> None:
+    # DM has 4 subjects: chunks of 4 are the whole run, decided from DM alone; chunks of 3 read every USUBJID
+    sdtm = _folder(tmp_path)
+    assert dm_subject_count(sdtm) == 4
+    assert _chunks(Inputs(sdtm=sdtm), 4) is None
+    chunked = _chunks(Inputs(sdtm=sdtm), 3)
+    assert chunked is not None and (list(chunked[0]), chunked[1]) == (["S1", "S2", "S3", "S4"], 3)
+    assert dm_subject_count(tmp_path / "elsewhere") is None  # no DM: every dataset's USUBJID decides
 
 
 def test_finding_in_a_later_chunk_keeps_its_whole_dataset_row(reports: dict) -> None:

@@ -56,6 +56,16 @@ def xpt_files(folder: Path, kind: str) -> list[Path]:
     return paths
 
 
+def dm_subject_count(sdtm: Path | None) -> int | None:
+    """The number of distinct USUBJID of the SDTM folder's ``dm.xpt`` (DM: one record per subject, SDTMIG 3.4
+    §5.2), None without one."""
+    path = sdtm / "dm.xpt" if sdtm is not None else None
+    if path is None or not path.is_file():
+        return None
+    frame = read_xpt(path, [SUBJECT]).data
+    return int(frame[SUBJECT].nunique()) if SUBJECT in frame.columns else None
+
+
 def study_subjects(sdtm: Path | None, adam: Path | None, define: Path | None) -> pd.Index:
     """Every USUBJID of every ``.xpt`` of the SDTM and ADaM folders, sorted (a subject missing from DM too); each
     file's USUBJID column read a block at a time. InputError on what the delivery lacks (:func:`check_inputs`)."""

@@ -99,10 +99,18 @@ Subjects = tuple[pd.Index, int]
 
 def _chunks(inputs: Inputs, chunk_subjects: int | None) -> Subjects | None:
     """The subjects to check ``chunk_subjects`` at a time, or None for the whole run: no chunk size, or a size
-    that makes one chunk (the whole run is that one chunk, the same report without the chunks' bookkeeping)."""
+    that makes one chunk (the whole run is that one chunk, the same report without the chunks' bookkeeping).
+
+    DM has one record per subject (SDTMIG 3.4 §5.2), so a DM of at most ``chunk_subjects`` subjects decides it
+    without reading every dataset's USUBJID column (0.3 s at 1,200 subjects): a subject found only outside DM is an
+    error the checks report, and the whole run gives the report the chunks would."""
     if chunk_subjects is None:
         return None
-    from cdiscmm.validate.chunks import study_subjects
+    from cdiscmm.validate.chunks import dm_subject_count, study_subjects
+
+    in_dm = dm_subject_count(inputs.sdtm)
+    if in_dm is not None and in_dm <= chunk_subjects:
+        return None
 
     with progress.step("finding the subjects"):
         subjects = study_subjects(inputs.sdtm, inputs.adam, inputs.define)
