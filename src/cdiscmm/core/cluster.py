@@ -12,6 +12,7 @@ without it, one clear message (exit 2). docs/scaling.md, "Running the chunks on 
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -57,29 +58,35 @@ def in_order(
 ) -> Iterator[Result]:
     """``function(shared, item)`` for each of ``items`` on ``client``'s workers, the results in the order of
     ``items``; ``shared`` is sent once to every worker. ``scatter``: each item is sent straight to a worker (big
-    inputs stay out of the task graph through the scheduler); ``ahead``: how many tasks may be submitted before
-    the first result is taken (default :data:`AHEAD_PER_WORKER` per worker). ``function`` must be picklable (a
-    module-level function, or a :func:`functools.partial` of one)."""
+    inputs stay out of the task graph through the scheduler). ``ahead``: how many tasks are submitted beyond the
+    one whose result is taken next (default :data:`AHEAD_PER_WORKER` per worker); the first ``ahead + 1`` are
+    submitted at once, before any result is asked for, so the caller may work meanwhile. ``function`` must be
+    picklable (a module-level function, or a :func:`functools.partial` of one)."""
     if ahead is None:
         ahead = AHEAD_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
     shipped = client.scatter(shared, broadcast=True, hash=False)
     pending: deque[Future] = deque()
+    rest = iter(items)
 
-    def take() -> Any:
-        future = pending.popleft()
-        result = future.result()
-        future.release()
-        if isinstance(result, CdiscmmError):
-            raise result
-        return result
-
-    for item in items:
+    def submit(item: Item) -> None:
         sent = client.scatter(item, hash=False) if scatter else item
         pending.append(client.submit(_on_worker, function, quiet, shipped, sent, pure=False))
-        if len(pending) > ahead:
-            yield take()
-    while pending:
-        yield take()
+
+    for item in itertools.islice(rest, ahead + 1):
+        submit(item)
+
+    def taken() -> Iterator[Any]:
+        while pending:
+            future = pending.popleft()
+            result = future.result()
+            future.release()
+            if isinstance(result, CdiscmmError):
+                raise result
+            yield result
+            for item in itertools.islice(rest, 1):
+                submit(item)
+
+    return taken()
 
 
 @contextmanager
