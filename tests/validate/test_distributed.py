@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import psutil
 import pytest
 
 from cdiscmm.cli import main
-from cdiscmm.core.errors import UsageError
-from cdiscmm.validate.chunk_work import in_process
-from cdiscmm.validate.distributed import part_runner
+from cdiscmm.validate import distributed
 from tests.conftest import SMALL_STUDY
 
 
@@ -48,11 +45,16 @@ def test_workers_need_chunks(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         assert "--workers maps chunks of subjects on a cluster; expected --chunk-subjects N" in capsys.readouterr().err
 
 
-def test_without_dask_workers_is_one_clear_error_and_one_process_needs_no_dask(
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_delivery_of_one_chunk_starts_no_cluster(
+    small_study_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` raises ImportError
-    with part_runner(None) as runner:
-        assert runner is in_process
-    with pytest.raises(UsageError, match=r"--workers needs Dask, which is not installed"), part_runner(2):
-        pass
+    def no_cluster(workers: int) -> None:
+        raise AssertionError("a cluster was started")
+
+    monkeypatch.setattr(distributed, "local_client", no_cluster)
+    sdtm = small_study_out / SMALL_STUDY / "sdtm"
+    args = ["validate", "--sdtm", str(sdtm), "--engine", "native", "--out", str(tmp_path), "-q"]
+    assert main([*args, "--chunk-subjects", "40", "--workers", "2"]) == main([*args, "--chunk-subjects", "40"])
+    assert "a cluster was started" not in capsys.readouterr().err
+    main([*args, "--chunk-subjects", "39", "--workers", "2"])  # 40 subjects in chunks of 39: two chunks
+    assert "a cluster was started" in capsys.readouterr().err

@@ -89,19 +89,27 @@ def in_order(
     return taken()
 
 
-@contextmanager
-def local_client(workers: int) -> Iterator[Client]:
-    """A client of a local Dask cluster of ``workers`` processes of one thread each, shut down at the end;
-    UsageError when Dask is not installed."""
+def require_dask() -> None:
+    """UsageError when Dask is not installed (``--workers`` needs it)."""
     try:
-        import dask
-        from distributed import Client, LocalCluster
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
     except ImportError:
         raise UsageError(
             "--workers needs Dask, which is not installed",
             Location(field="--workers"),
             expected="pip install 'cdiscmm[dask]', or no --workers (one process)",
         ) from None
+
+
+@contextmanager
+def local_client(workers: int) -> Iterator[Client]:
+    """A client of a local Dask cluster of ``workers`` processes of one thread each, shut down at the end;
+    UsageError when Dask is not installed."""
+    require_dask()
+    import dask
+    from distributed import Client, LocalCluster
+
     with (
         tempfile.TemporaryDirectory(prefix="cdiscmm-dask-") as scratch,
         # The scheduler's and workers' scratch space, removed after. No statistical profiler sampling each worker's

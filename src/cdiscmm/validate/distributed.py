@@ -16,10 +16,10 @@ message (exit 2).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
-from cdiscmm.core.cluster import in_order, local_client
+from cdiscmm.core.cluster import in_order, local_client, require_dask
 from cdiscmm.validate.chunk_work import ChunkWork, Part, PartResult, PartRunner, in_process
 
 if TYPE_CHECKING:
@@ -39,10 +39,19 @@ def dask_runner(client: Client, quiet: bool = False) -> PartRunner:
 @contextmanager
 def part_runner(workers: int | None, quiet: bool = False) -> Iterator[PartRunner]:
     """The runner of a chunked validation: :func:`~cdiscmm.validate.chunk_work.in_process` without ``workers``;
-    else a local Dask cluster of ``workers`` processes (:func:`cdiscmm.core.cluster.local_client`), shut down at
-    the end."""
+    else one on a local Dask cluster of ``workers`` processes (:func:`cdiscmm.core.cluster.local_client`), started
+    when a delivery is first checked in chunks (a delivery of one chunk is checked whole, in this process) and shut
+    down at the end. UsageError at once when Dask is not installed."""
     if workers is None:
         yield in_process
         return
-    with local_client(workers) as client:
-        yield dask_runner(client, quiet)
+    require_dask()
+    with ExitStack() as stack:
+        started: list[PartRunner] = []
+
+        def run(work: ChunkWork, parts: list[Part]) -> Iterator[PartResult]:
+            if not started:
+                started.append(dask_runner(stack.enter_context(local_client(workers)), quiet))
+            return started[0](work, parts)
+
+        yield run
