@@ -11,7 +11,7 @@ order of the parts (:mod:`cdiscmm.validate.chunked`), so the report is the same 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,14 +20,16 @@ import pandas as pd
 
 # the modules registering the ``subject`` checks, for a worker process that unpickles the work without the catalogue
 from cdiscmm.validate import checks_define, checks_records, checks_related, checks_subjects, native  # noqa: F401
-from cdiscmm.validate.catalogue import CHECKS, CheckRun, Rule
-from cdiscmm.validate.chunks import Chunk, ChunkedFiles
-from cdiscmm.validate.findings import PART_SIZES, NotRun
+from cdiscmm.validate.catalogue import CHECKS, READS, CheckRun, Rule
+from cdiscmm.validate.chunks import SUBJECT, Chunk, ChunkedFiles
+from cdiscmm.validate.delivery import Delivery
+from cdiscmm.validate.engine import _outcome
+from cdiscmm.validate.findings import PART_SIZES, NotRun, RuleOutcome
 from cdiscmm.validate.suites import Plan
 
-#: A part of the work: ("whole", NAME) the suites' expectations on dataset NAME read whole (no bigger than a
-#: chunk's biggest); ("chunk", N) chunk N (from 0) read and checked; ("schema", "") the expectations on every
-#: dataset's variables and types, on its first record.
+#: A part of the work: ("rule", ID) a rule on whole columns (reach ``columns``); ("whole", NAME) the suites'
+#: expectations on dataset NAME read whole (no bigger than a chunk's biggest); ("chunk", N) chunk N (from 0) read
+#: and checked; ("schema", "") the expectations on every dataset's variables and types, on its first record.
 Part = tuple[str, str | int]
 #: A ``subject`` task: a rule, with the define.xml it runs against (define rules) or None.
 Task = tuple[Rule, Path | None]
@@ -45,11 +47,12 @@ class SubjectRun:
 
 @dataclass
 class PartResult:
-    """What a part found: each ``subject`` task's run (chunks only, in task order) and the suites' findings per
-    expectation index of the plan."""
+    """What a part found: each ``subject`` task's run (chunks only, in task order), the suites' findings per
+    expectation index of the plan, a rule's outcome (rules only)."""
 
     subject: list[SubjectRun]
     suites: dict[int, list[pd.DataFrame]]
+    outcome: RuleOutcome | None = None
 
 
 def renumbered(found: pd.DataFrame, rows: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -105,11 +108,12 @@ def _run_subject(rule: Rule, chunk: Chunk, first: bool, whole: set[str]) -> Subj
 
 @dataclass
 class ChunkWork:
-    """What every part of a chunked validation needs: the files, the ``subject`` tasks, the suites' plan with the
-    expectation indices each kind of part runs, and the suites' engine."""
+    """What every part of a chunked validation needs: the files, the ``subject`` tasks, the rules on whole columns
+    (by id), the suites' plan with the expectation indices each kind of part runs, and the suites' engine."""
 
     files: ChunkedFiles
     tasks: list[Task]
+    columns: dict[str, Rule]
     plan: Plan
     by_dataset: dict[str, list[int]]
     by_chunk: list[int]
@@ -119,6 +123,9 @@ class ChunkWork:
     def run(self, part: Part) -> PartResult:
         """The findings of ``part`` (:data:`Part`)."""
         kind, which = part
+        if kind == "rule":
+            rule = self.columns[str(which)]
+            return PartResult([], {}, _outcome(rule, columns_delivery(self.files, rule)))
         suites = suites_runner(self.engine)
         head = self.files.head
         if kind == "schema":
@@ -139,10 +146,11 @@ class ChunkWork:
         return PartResult(subject, in_file)
 
     def parts(self) -> list[Part]:
-        """Every part, in the order their results are folded: the datasets read whole (by name), the chunks, the
-        schema expectations."""
+        """Every part, in the order their results are folded: the rules on whole columns (the longest parts first),
+        the datasets read whole (by name), the chunks, the schema expectations."""
+        rules: list[Part] = [("rule", rule_id) for rule_id in self.columns]
         wholes: list[Part] = [("whole", name) for name in sorted(self.by_dataset)]
-        return [*wholes, *(("chunk", number) for number in range(self.files.chunks())), ("schema", "")]
+        return [*rules, *wholes, *(("chunk", number) for number in range(self.files.chunks())), ("schema", "")]
 
 
 def _by_index(found: dict[str, list[pd.DataFrame]]) -> dict[int, list[pd.DataFrame]]:
@@ -156,3 +164,37 @@ PartRunner = Callable[[ChunkWork, list[Part]], Iterator[PartResult]]
 def in_process(work: ChunkWork, parts: list[Part]) -> Iterator[PartResult]:
     """The parts run in this process, one at a time as their results are taken."""
     return map(work.run, parts)
+
+
+def columns_delivery(files: ChunkedFiles, rule: Rule) -> Delivery:
+    """The delivery a ``columns`` check runs on: each dataset of its scope whole, with only USUBJID, --SEQ, the
+    rule's ``variables`` and the check's :data:`READS`, each read when the check first asks for it."""
+    templates = [*rule.variables, *READS[rule.check]]
+    frames = _LazyFrames(files, templates, set(files.head.in_scope(rule)))
+    return dataclasses.replace(files.head, datasets=frames)  # type: ignore[arg-type]
+
+
+class _LazyFrames(Mapping[str, pd.DataFrame]):
+    """Datasets of ``scope`` read on first use (one at a time: reading one drops the one before); the others'
+    first record."""
+
+    def __init__(self, files: ChunkedFiles, templates: list[str], scope: set[str]) -> None:
+        self._files, self._templates, self._scope = files, templates, scope
+        self._read: tuple[str, pd.DataFrame] | None = None
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._scope:
+            return self._files.head.datasets[name]
+        if self._read is None or self._read[0] != name:
+            prefix = name[:2] if self._files.head.kinds.get(name) == "SDTM" else ""
+            wanted = [SUBJECT, f"{name[:2]}SEQ", "ASEQ", f"{name}SEQ"]
+            wanted += [template.replace("--", prefix) for template in self._templates]
+            self._read = None  # the dataset before is dropped before this one is read
+            self._read = (name, self._files.columns(name, wanted))
+        return self._read[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files.head.datasets)
+
+    def __len__(self) -> int:
+        return len(self._files.head.datasets)

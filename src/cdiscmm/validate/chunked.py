@@ -13,22 +13,24 @@ types run once on its first record, and a key that does not start at USUBJID is 
 Those on a dataset no bigger than a chunk's biggest (:meth:`~cdiscmm.validate.chunks.ChunkedFiles.fitting`) run
 once, before the chunks, on the whole dataset read alone: the suites' cost per run (GX builds each expectation's
 metrics graph again for every batch) is paid once for most datasets, only the biggest are checked chunk by chunk.
+
+The work on whole columns, whole datasets and chunks is cut into parts (:mod:`cdiscmm.validate.chunk_work`) that a
+runner runs in this process or on a Dask cluster (:mod:`cdiscmm.validate.distributed`); their results are folded
+here in the order of the parts, so the report is the same either way.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from cdiscmm.validate import native
-from cdiscmm.validate.catalogue import REACH, READS, CheckRun, Rule
-from cdiscmm.validate.chunk_work import ChunkWork, PartRunner, SubjectRun, Task, in_process
+from cdiscmm.validate.catalogue import REACH, CheckRun, Rule
+from cdiscmm.validate.chunk_work import ChunkWork, PartRunner, SubjectRun, Task, columns_delivery, in_process
 from cdiscmm.validate.chunks import SUBJECT, ChunkedFiles
-from cdiscmm.validate.delivery import Delivery
 from cdiscmm.validate.engine import GX_CHECK, Validation, _outcome, conclude
 from cdiscmm.validate.findings import RuleOutcome, empty_findings
 from cdiscmm.validate.suites import Plan, Planned, plan_suites
@@ -129,7 +131,8 @@ def _work(files: ChunkedFiles, rules: list[Rule], engine: str, defines: list[Pat
         if REACH[rule.check] == "subject"
         for path in (defines if rule.scope == "define" else [None])
     ]
-    return ChunkWork(files, tasks, plan, by_dataset, by_chunk, schema, engine), by_whole_key
+    columns = {rule.id: rule for rule in rules if REACH[rule.check] == "columns" and rule.scope != "define"}
+    return ChunkWork(files, tasks, columns, plan, by_dataset, by_chunk, schema, engine), by_whole_key
 
 
 def validate_chunked(
@@ -150,10 +153,11 @@ def validate_chunked(
     rules = [rule for rule in rules if rule.scope in ("SDTM", "ADaM", "XPT") or (rule.scope == "define" and defines)]
     work, by_whole_key = _work(files, rules, engine, defines)
     started = time.perf_counter()
-    results = runner(work, work.parts())
+    parts = work.parts()
+    results = runner(work, parts)
 
     def once(rule: Rule, path: Path | None) -> RuleOutcome:
-        delivery = head if REACH[rule.check] == "dataset" else _columns_delivery(files, rule)
+        delivery = head if REACH[rule.check] == "dataset" else columns_delivery(files, rule)
         delivery.define = path
         return _outcome(rule, delivery)
 
@@ -162,13 +166,19 @@ def validate_chunked(
             return outcome_of_defines(rule, lambda path: once(rule, path))
         return once(rule, None)
 
-    # the suites' rule waits for the parts; the other rules of whole columns or first records do not
-    outcomes = {rule.id: outcome(rule) for rule in rules if REACH[rule.check] != "subject" and rule.check != GX_CHECK}
+    # the rules on first records (and any on whole columns not run as a part); the suites' rule waits for the parts
+    outcomes = {
+        rule.id: outcome(rule)
+        for rule in rules
+        if REACH[rule.check] != "subject" and rule.check != GX_CHECK and rule.id not in work.columns
+    }
     if meanwhile is not None:
         meanwhile()
     per_item: dict[int, list[pd.DataFrame]] = {}
     collected = {(rule.id, path): _Collected() for rule, path in work.tasks}
-    for result in results:
+    for (kind, which), result in zip(parts, results, strict=True):
+        if kind == "rule" and result.outcome is not None:
+            outcomes[str(which)] = result.outcome
         for (rule, path), run in zip(work.tasks, result.subject, strict=True) if result.subject else ():
             collected[rule.id, path].add(run)
         for index, found in result.suites.items():
@@ -190,37 +200,3 @@ def validate_chunked(
         if rule.scope == "define" and REACH[rule.check] == "subject":
             outcomes[rule.id] = outcome_of_defines(rule, lambda path, rule=rule: collected[rule.id, path].outcome())
     return Validation(head, rules, {rule.id: outcomes[rule.id] for rule in rules}, work.plan, timings)
-
-
-def _columns_delivery(files: ChunkedFiles, rule: Rule) -> Delivery:
-    """The delivery a ``columns`` check runs on: each dataset of its scope whole, with only USUBJID, --SEQ, the
-    rule's ``variables`` and the check's :data:`READS`, each read when the check first asks for it."""
-    templates = [*rule.variables, *READS[rule.check]]
-    frames = _LazyFrames(files, templates, set(files.head.in_scope(rule)))
-    return dataclasses.replace(files.head, datasets=frames)  # type: ignore[arg-type]
-
-
-class _LazyFrames(Mapping[str, pd.DataFrame]):
-    """Datasets of ``scope`` read on first use (one at a time: reading one drops the one before); the others'
-    first record."""
-
-    def __init__(self, files: ChunkedFiles, templates: list[str], scope: set[str]) -> None:
-        self._files, self._templates, self._scope = files, templates, scope
-        self._read: tuple[str, pd.DataFrame] | None = None
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        if name not in self._scope:
-            return self._files.head.datasets[name]
-        if self._read is None or self._read[0] != name:
-            prefix = name[:2] if self._files.head.kinds.get(name) == "SDTM" else ""
-            wanted = [SUBJECT, f"{name[:2]}SEQ", "ASEQ", f"{name}SEQ"]
-            wanted += [template.replace("--", prefix) for template in self._templates]
-            self._read = None  # the dataset before is dropped before this one is read
-            self._read = (name, self._files.columns(name, wanted))
-        return self._read[1]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._files.head.datasets)
-
-    def __len__(self) -> int:
-        return len(self._files.head.datasets)
