@@ -2,11 +2,11 @@
 
 The client finds the subjects, lays out the files (:class:`~cdiscmm.validate.chunks.ChunkedFiles`: each
 dataset's chunk spans, first record and metadata) and plans the suites as one process does; this
-:class:`~cdiscmm.validate.chunk_work.ChunkWork` is sent once to every worker. Every part (each dataset read whole,
-each chunk, the schema expectations) is submitted at once; a worker reads its chunk's rows from the files itself
-(only a part's name and number travel), imports GX and makes its context once, and sends back the part's
-findings, renumbered to the whole files' rows. Meanwhile the client runs the rules on whole columns and on first
-records, and the collected data's. It takes the results in the order of the parts
+:class:`~cdiscmm.validate.chunk_work.ChunkWork` is sent once to every worker. Every part (each rule on whole
+columns, each dataset read whole, each chunk, the schema expectations) is submitted at once; a worker reads its
+part's rows from the files itself (only a part's kind and name or number travel), imports GX and makes its context
+once, and sends back the part's findings, renumbered to the whole files' rows. Meanwhile the client runs the rules
+on first records and checks the collected data. It takes the results in the order of the parts
 (:func:`cdiscmm.core.cluster.in_order`) and folds them as one process does: the same report.
 
 Dask (``pip install 'cdiscmm[dask]'``) is imported only when a cluster is asked for; without it, one clear
