@@ -39,19 +39,24 @@ def dask_runner(client: Client, quiet: bool = False) -> PartRunner:
 @contextmanager
 def part_runner(workers: int | None, quiet: bool = False) -> Iterator[PartRunner]:
     """The runner of a chunked validation: :func:`~cdiscmm.validate.chunk_work.in_process` without ``workers``;
-    else one on a local Dask cluster of ``workers`` processes (:func:`cdiscmm.core.cluster.local_client`), started
-    when a delivery is first checked in chunks (a delivery of one chunk is checked whole, in this process) and shut
-    down at the end. UsageError at once when Dask is not installed."""
+    else one running each delivery's parts on a local Dask cluster of ``workers`` processes
+    (:func:`cdiscmm.core.cluster.local_client`), started when the delivery is checked in chunks (a delivery of one
+    chunk is checked whole, in this process) and shut down once its last result is taken, before the report is
+    built (idle workers would hold their memory). UsageError at once when Dask is not installed."""
     if workers is None:
         yield in_process
         return
     require_dask()
-    with ExitStack() as stack:
-        started: list[PartRunner] = []
+    with ExitStack() as clusters:  # any cluster still up (a failed run) is shut down here at the latest
 
         def run(work: ChunkWork, parts: list[Part]) -> Iterator[PartResult]:
-            if not started:
-                started.append(dask_runner(stack.enter_context(local_client(workers)), quiet))
-            return started[0](work, parts)
+            cluster = clusters.enter_context(ExitStack())
+            results = dask_runner(cluster.enter_context(local_client(workers)), quiet)(work, parts)
+
+            def taken() -> Iterator[PartResult]:
+                yield from results
+                cluster.close()
+
+            return taken()
 
         yield run
