@@ -1,4 +1,5 @@
-"""The parts of a chunked validation (``--chunk-subjects``) that run on one chunk or one dataset, in any process.
+"""The parts of a chunked validation (``--chunk-subjects``): a rule on whole columns, a dataset read whole, a chunk,
+each run apart, in any process.
 
 A :class:`ChunkWork` holds what every part needs and is the same for all (the files' layout and first records,
 the ``subject`` tasks, the suites' plan): one process runs its parts in turn (:func:`in_process`), or it is sent
@@ -154,6 +155,7 @@ class ChunkWork:
 
 
 def _by_index(found: dict[str, list[pd.DataFrame]]) -> dict[int, list[pd.DataFrame]]:
+    """The suites' findings keyed by expectation index (:func:`keyed` gave each its index as rule id)."""
     return {int(key): parts for key, parts in found.items()}
 
 
