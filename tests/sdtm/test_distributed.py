@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,13 +13,14 @@ import psutil
 import pytest
 
 from cdiscmm.cli import main
-from cdiscmm.core.errors import Location, SpecError, UsageError
+from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.io.spill import ChunkPieces, PieceStore
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
-from cdiscmm.sdtm.build import ChunkOutput, in_process
-from cdiscmm.sdtm.distributed import chunk_runner, dask_runner
+from cdiscmm.sdtm.build import ChunkOutput
+from cdiscmm.sdtm.distributed import dask_runner
 from cdiscmm.sdtm.partition import Chunk
 from tests.conftest import SMALL_STUDY
+from tests.core.test_cluster import InlineClient
 from tests.sdtm.conftest import assert_same_sdtm
 
 
@@ -47,54 +48,10 @@ def test_workers_need_chunks(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "--workers maps chunks of subjects on a cluster; expected --chunk-subjects N" in capsys.readouterr().err
 
 
-def test_without_dask_workers_is_one_clear_error_and_one_process_needs_no_dask(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` raises ImportError
-    with chunk_runner(None) as runner:
-        assert runner is in_process
-    with (
-        pytest.raises(UsageError, match=r"--workers needs Dask, which is not installed.*cdiscmm\[dask\]"),
-        chunk_runner(2),
-    ):
-        pass
-
-
 def test_the_command_line_starts_without_dask() -> None:
     code = "import sys; from cdiscmm import cli; cli.build_parser(); print({'dask', 'distributed'} & {*sys.modules})"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "set()"
-
-
-class Done:
-    """A finished task (the part of ``distributed.Future`` the runner uses)."""
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-    def result(self) -> object:
-        return self.value
-
-    def release(self) -> None:
-        """Nothing to free."""
-
-
-@dataclass
-class InlineClient:
-    """The part of ``distributed.Client`` the runner uses, each task run at once in this process; ``order`` records
-    the chunks submitted and the results taken."""
-
-    order: list[str] = field(default_factory=list)
-
-    def scheduler_info(self) -> dict[str, dict[str, object]]:
-        return {"workers": {"tcp://one": {}}}
-
-    def scatter(self, value: object, hash: bool, broadcast: bool = False) -> object:
-        return value
-
-    def submit(self, function: Callable[..., object], *args: object, pure: bool) -> Done:
-        self.order.append(f"submit {args[-1].number}")  # the chunk
-        return Done(function(*args))
 
 
 @dataclass
@@ -125,7 +82,7 @@ class OnePieceEach:
 
 def test_the_runner_adds_the_workers_pieces_in_chunk_order_and_raises_their_problems(tmp_path: Path) -> None:
     chunks = [Chunk(number, 5, {}) for number in range(1, 6)]
-    client = InlineClient()
+    client = InlineClient(name=lambda chunk: str(chunk.number))
     with PieceStore(tmp_path) as store:
         run = dask_runner(client)
         outputs = []

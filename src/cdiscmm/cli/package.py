@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cdiscmm.cli.options import add_chunk_option
+from cdiscmm.cli.options import add_chunk_option, add_workers_option, require_chunks
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_VALIDATION, InputError, Location
 from cdiscmm.metadata.project import ProjectConfig
@@ -46,11 +46,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--region", required=True, choices=REGIONS, help="agency whose rules apply")
     parser.add_argument("--verify", action="store_true", help="re-check the package against its manifest.json")
     add_chunk_option(parser, "validate the package N subjects at a time to bound memory (the same findings)")
+    add_workers_option(
+        parser,
+        "validate the chunks of --chunk-subjects on a local Dask cluster of K processes (the same findings; "
+        "needs the dask extra)",
+    )
     parser.set_defaults(func=run)
 
 
 def _validation(
-    region: str, home: Path, chunk_subjects: int | None = None
+    region: str, home: Path, chunk_subjects: int | None = None, workers: int | None = None
 ) -> Callable[[Path], tuple[str, list[Finding]]]:
     """A checker running the validate stage's rule catalogue on the assembled tree (SDTM, ADaM, SDTM define.xml).
 
@@ -59,11 +64,13 @@ def _validation(
     validate stage's report.json in ``home`` (``<out>/<STUDYID>``) stands for the run when it provably gives the
     same outcome (:mod:`cdiscmm.validate.reuse`: same files by SHA-256, code, rules, settings); a progress line says
     whether it did and why not. Else the QA report files go to a temporary folder: they carry run timings, and the
-    package must rebuild identically. ``chunk_subjects``: validate that many subjects at a time (the same report).
+    package must rebuild identically. ``chunk_subjects``: validate that many subjects at a time (the same report),
+    on a local Dask cluster of ``workers`` processes when given (started only to validate afresh).
     """
 
     def check(root: Path) -> tuple[str, list[Finding]]:
         from cdiscmm.package.findings import Finding
+        from cdiscmm.validate.distributed import part_runner
         from cdiscmm.validate.reuse import outcome_of, stored_outcome  # the command line may run another stage
         from cdiscmm.validate.run import REPORT_STEM, VALIDATION_FOLDER, Inputs, validate_study
 
@@ -74,8 +81,13 @@ def _validation(
         outcome, why = stored_outcome(home / VALIDATION_FOLDER / f"{REPORT_STEM}.json", inputs)
         progress.info(f"validation: {why}" if outcome else f"validation: {why}; validating")
         if outcome is None:
-            with tempfile.TemporaryDirectory() as scratch, progress.step("validating the package"):
-                outcome = outcome_of(validate_study(inputs, Path(scratch), chunk_subjects=chunk_subjects)[0])
+            with (
+                tempfile.TemporaryDirectory() as scratch,
+                progress.step("validating the package"),
+                part_runner(workers, progress.is_quiet()) as runner,
+            ):
+                report = validate_study(inputs, Path(scratch), chunk_subjects=chunk_subjects, runner=runner)[0]
+                outcome = outcome_of(report)
         severity = {rule["id"]: rule.get(region) or rule["severity"] for rule in outcome.rules}
         folders = {"SDTM": sdtm, "ADaM": adam}
         findings = []
@@ -148,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
     from cdiscmm.package.assemble import StudyInputs
     from cdiscmm.package.build import build_package
 
+    require_chunks(args)
     code = 0
     project = getattr(args, "project", None) or ProjectConfig()
     for study in select_studies(args.study, args.mappings):
@@ -163,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
             _ensure_define(folder, study)
         raw = project.raw_for(study.studyid) or home / "raw"  # the export the sdtm stage read (cli/sdtm.py)
         inputs = StudyInputs(study.studyid, home / "sdtm", home / "adam", raw, study.config.encoding)
-        checkers = [_validation(args.region, home, args.chunk_subjects), _define_match]
+        checkers = [_validation(args.region, home, args.chunk_subjects, args.workers), _define_match]
         result = build_package(
             inputs, args.region, args.out, checkers=checkers, define_writer=partial(_write_define, study)
         )

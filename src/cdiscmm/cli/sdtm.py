@@ -7,7 +7,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cdiscmm.cli.options import add_chunk_option, add_format_option, positive_int
+from cdiscmm.cli.options import add_chunk_option, add_format_option, add_workers_option, require_chunks
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.core.paths import mappings_dir
@@ -34,13 +34,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--raw", type=Path, metavar="DIR", help="folder of collected CSV forms (one study)")
     add_format_option(parser)
     add_chunk_option(parser)
-    parser.add_argument(
-        "--workers",
-        type=positive_int,
-        metavar="K",
-        help="map the chunks of --chunk-subjects on a local Dask cluster of K processes (same files; needs the "
-        "dask extra)",
-    )
+    add_workers_option(parser)
     parser.set_defaults(func=run)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     schema = actions.add_parser(
@@ -58,10 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from cdiscmm.sdtm.distributed import chunk_runner  # imports Dask only for --workers
 
     formats = parse_formats(args.format)
-    if args.workers is not None and args.chunk_subjects is None:
-        raise UsageError(
-            "--workers maps chunks of subjects on a cluster", Location(field="--workers"), expected="--chunk-subjects N"
-        )
+    require_chunks(args)
     studies = select_studies(args.study, getattr(args, "mappings", None))
     if args.raw is not None and len(studies) != 1:
         raise UsageError("--raw takes exactly one --study", Location(field="--raw"))

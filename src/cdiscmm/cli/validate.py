@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cdiscmm.cli.options import add_chunk_option
+from cdiscmm.cli.options import add_chunk_option, add_workers_option, require_chunks
 from cdiscmm.core import progress
 from cdiscmm.core.errors import EXIT_OK, EXIT_VALIDATION, Location, UsageError
 from cdiscmm.metadata.study import select_studies
@@ -50,6 +50,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     add_chunk_option(
         parser, "check N subjects at a time to bound memory (the same report; default: the whole delivery at once)"
     )
+    add_workers_option(
+        parser,
+        "check the chunks of --chunk-subjects on a local Dask cluster of K processes (the same report; needs "
+        "the dask extra)",
+    )
     parser.add_argument("--export-suites", type=Path, metavar="DIR", help="also write the GX suites as JSON here")
     parser.set_defaults(func=run)
 
@@ -60,8 +65,10 @@ def _folder(path: Path) -> Path | None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the given folders, or each chosen bundled study's output; exit 1 on Reject/Error findings."""
+    from cdiscmm.validate.distributed import part_runner  # imports Dask only for --workers
     from cdiscmm.validate.run import Inputs, validate_study  # the stage loads only when it runs
 
+    require_chunks(args)
     if args.explanations is not None and not args.explanations.is_file():
         raise UsageError(
             "explanations file not found", Location(file=str(args.explanations)), expected="an explanations.yaml"
@@ -97,17 +104,24 @@ def run(args: argparse.Namespace) -> int:
             )
             runs.append((inputs, study.studyid))
     failing = 0
-    for inputs, _ in runs:
-        report, target = validate_study(
-            inputs, args.out, args.engine, args.export_suites, region=args.region, chunk_subjects=args.chunk_subjects
-        )
-        studyid = report["title"].rsplit(" ", 1)[-1]
-        counts = report["summary"]["by_severity"]
-        rules = report["summary"]["rules"]
-        progress.info(
-            f"{studyid}: "
-            + ", ".join(f"{n} {s}" for s, n in counts.items())
-            + f"; rules {rules['FAIL']} FAIL, {rules['PASS']} PASS, {rules['NOT RUN']} NOT RUN -> {target}"
-        )
-        failing += report["summary"]["failing"]
+    with part_runner(args.workers, args.quiet) as runner:
+        for inputs, _ in runs:
+            report, target = validate_study(
+                inputs,
+                args.out,
+                args.engine,
+                args.export_suites,
+                region=args.region,
+                chunk_subjects=args.chunk_subjects,
+                runner=runner,
+            )
+            studyid = report["title"].rsplit(" ", 1)[-1]
+            counts = report["summary"]["by_severity"]
+            rules = report["summary"]["rules"]
+            progress.info(
+                f"{studyid}: "
+                + ", ".join(f"{n} {s}" for s, n in counts.items())
+                + f"; rules {rules['FAIL']} FAIL, {rules['PASS']} PASS, {rules['NOT RUN']} NOT RUN -> {target}"
+            )
+            failing += report["summary"]["failing"]
     return EXIT_VALIDATION if failing else EXIT_OK

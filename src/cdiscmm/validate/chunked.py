@@ -13,24 +13,26 @@ types run once on its first record, and a key that does not start at USUBJID is 
 Those on a dataset no bigger than a chunk's biggest (:meth:`~cdiscmm.validate.chunks.ChunkedFiles.fitting`) run
 once, before the chunks, on the whole dataset read alone: the suites' cost per run (GX builds each expectation's
 metrics graph again for every batch) is paid once for most datasets, only the biggest are checked chunk by chunk.
+
+The work on whole columns, whole datasets and chunks is cut into parts (:mod:`cdiscmm.validate.chunk_work`) that a
+runner runs in this process or on a Dask cluster (:mod:`cdiscmm.validate.distributed`); their results are folded
+here in the order of the parts, so the report is the same either way.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from cdiscmm.validate import native
-from cdiscmm.validate.catalogue import CHECKS, REACH, READS, CheckRun, Rule
-from cdiscmm.validate.chunks import SUBJECT, Chunk, ChunkedFiles
-from cdiscmm.validate.delivery import Delivery
+from cdiscmm.validate.catalogue import REACH, CheckRun, Rule
+from cdiscmm.validate.chunk_work import ChunkWork, PartRunner, SubjectRun, Task, columns_delivery, in_process
+from cdiscmm.validate.chunks import SUBJECT, ChunkedFiles
 from cdiscmm.validate.engine import GX_CHECK, Validation, _outcome, conclude
-from cdiscmm.validate.findings import PART_SIZES, NotRun, RuleOutcome, empty_findings
+from cdiscmm.validate.findings import RuleOutcome, empty_findings
 from cdiscmm.validate.suites import Plan, Planned, plan_suites
 
 #: Expectations on a dataset's variables and types, not its values: run once, on its first record.
@@ -38,20 +40,6 @@ SCHEMA_EXPECTATIONS = frozenset(
     {"expect_table_columns_to_match_set", "expect_column_type_to_be", "expect_column_values_to_be_in_type_list"}
 )
 KEY_EXPECTATION = "expect_compound_columns_to_be_unique"
-#: A task: a rule, with the define.xml it runs against (define rules) or None.
-Task = tuple[str, Path | None]
-
-
-def _renumbered(found: pd.DataFrame, rows: dict[str, np.ndarray]) -> pd.DataFrame:
-    """``found`` (one dataset's findings in a chunk) with ROW the record's row in the whole file."""
-    numbered = found["ROW"].notna().to_numpy()
-    if not len(found) or not numbered.any():
-        return found
-    found = found.copy()
-    where = rows[str(found["DATASET"].iloc[0])]
-    local = found["ROW"].to_numpy()[numbered].astype(np.int64) - 1
-    found.loc[numbered, "ROW"] = where[local] + 1
-    return found
 
 
 def _joined(pieces: list[pd.DataFrame]) -> pd.DataFrame:
@@ -66,26 +54,27 @@ def _joined(pieces: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 class _Collected:
-    """A ``subject`` task's parts over the chunks, with what the first chunk said about it."""
+    """A ``subject`` task's parts over the chunks, in chunk order, with what the first chunk said about it (once a
+    chunk said it could not run, the later chunks are not heard)."""
 
     def __init__(self) -> None:
         self.parts: list[list[pd.DataFrame]] = []
         self.first: CheckRun | None = None
         self.not_run: str | None = None
 
-    def add(self, run: CheckRun, found: pd.DataFrame, sizes: list[int], chunk: Chunk, whole: set[str]) -> None:
-        if sum(sizes) != len(found):
-            raise RuntimeError(f"check {run.rule.check}: findings not made part by part, cannot be chunked")
+    def add(self, result: SubjectRun) -> None:
+        if self.not_run is not None:
+            return
+        if result.not_run is not None:
+            self.not_run, self.first = result.not_run, result.run
+            return
         if self.first is None:
-            self.first, self.parts = run, [[] for _ in sizes]
-        if len(sizes) != len(self.parts):
-            raise RuntimeError(f"check {run.rule.check}: parts differ between chunks, cannot be chunked")
-        start = 0
-        for index, size in enumerate(sizes):
-            part = found.iloc[start : start + size]
-            start += size
-            if size and (self.first is run or str(part["DATASET"].iloc[0]) not in whole):
-                self.parts[index].append(_renumbered(part.reset_index(drop=True), chunk.rows))
+            self.first, self.parts = result.run, [[] for _ in result.parts]
+        if len(result.parts) != len(self.parts):
+            raise RuntimeError(f"check {result.run.rule.check}: parts differ between chunks, cannot be chunked")
+        for pieces, part in zip(self.parts, result.parts, strict=True):
+            if part is not None:
+                pieces.append(part)
 
     def outcome(self) -> RuleOutcome:
         assert self.first is not None or self.not_run is not None  # every task ran on the first chunk
@@ -94,37 +83,6 @@ class _Collected:
         parts = [part for part in (_joined(pieces) for pieces in self.parts) if len(part)]
         found = pd.concat(parts, ignore_index=True) if parts else empty_findings()
         return conclude(self.first.rule, self.first, found)
-
-
-def _run_subject(collected: _Collected, rule: Rule, chunk: Chunk, whole: set[str]) -> None:
-    """One ``subject`` task on one chunk (skipped after a first chunk where it could not run)."""
-    if collected.not_run is not None:
-        return
-    run = CheckRun(chunk.delivery, rule)
-    sizes: list[int] = []
-    token = PART_SIZES.set(sizes)
-    try:
-        found = CHECKS[rule.check](run)
-    except NotRun as reason:
-        collected.not_run, collected.first = str(reason), run
-        return
-    finally:
-        PART_SIZES.reset(token)
-    collected.add(run, found, sizes, chunk, whole)
-
-
-def _keyed(plan: Plan, indices: list[int]) -> Plan:
-    """The expectations ``indices`` of ``plan``, each under its index as rule id (findings come back per index)."""
-    return Plan([dataclasses.replace(plan.expectations[index], rule=str(index)) for index in indices])
-
-
-def _suites(engine: str) -> Callable[[Plan, dict[str, pd.DataFrame]], dict[str, list[pd.DataFrame]]]:
-    """The suites' runner of ``engine``, in this process (GX imported once for every chunk)."""
-    if engine != "gx":
-        return native.run_plan
-    from cdiscmm.validate import gx
-
-    return lambda plan, datasets: gx.run_plan(plan, datasets)[0]
 
 
 def _engine_order(plan: Plan, engine: str) -> list[int]:
@@ -149,22 +107,14 @@ def _whole_key(item: Planned, files: ChunkedFiles) -> pd.DataFrame:
     return native.evaluate(item, columns, columns)
 
 
-def validate_chunked(
-    files: ChunkedFiles,
-    rules: list[Rule],
-    engine: str,
-    defines: list[Path],
-    outcome_of_defines: Callable[[Rule, Callable[[Path], RuleOutcome]], RuleOutcome],
-) -> Validation:
-    """Every rule of ``rules`` (scopes SDTM, ADaM, XPT, and define when ``defines`` are given) on the chunks of
-    ``files`` (module notes); a define rule's outcomes over ``defines`` are combined by ``outcome_of_defines``."""
-    timings: dict[str, float] = {}
+def _work(files: ChunkedFiles, rules: list[Rule], engine: str, defines: list[Path]) -> tuple[ChunkWork, list[int]]:
+    """The parts' work of ``rules`` on ``files`` (module notes), and the keys checked on their whole columns."""
     head = files.head
-    rules = [rule for rule in rules if rule.scope in ("SDTM", "ADaM", "XPT") or (rule.scope == "define" and defines)]
     plan = plan_suites(head, [rule for rule in rules if rule.check == GX_CHECK])
     head.gx_plan = plan
     whole, fitting = set(files.whole), files.fitting()
-    schema, by_whole_key, by_dataset, by_chunk = [], [], [], []
+    schema, by_whole_key, by_chunk = [], [], []
+    by_dataset: dict[str, list[int]] = {}
     for index, item in enumerate(plan.expectations):
         key = item.kwargs.get("column_list", [SUBJECT])
         if item.gx_type in SCHEMA_EXPECTATIONS:
@@ -172,87 +122,81 @@ def validate_chunked(
         elif item.gx_type == KEY_EXPECTATION and item.dataset not in whole and key[:2] != ["STUDYID", SUBJECT]:
             by_whole_key.append(index)
         elif item.dataset in fitting:
-            by_dataset.append(index)
+            by_dataset.setdefault(item.dataset, []).append(index)
         else:
             by_chunk.append(index)
-    suites = _suites(engine)
-    per_item: dict[int, list[pd.DataFrame]] = {}
-    for name in sorted(fitting):  # one whole dataset in memory at a time, before any chunk is
-        indices = [index for index in by_dataset if plan.expectations[index].dataset == name]
-        if indices:
-            frame = files.columns(name, list(head.datasets[name].columns))
-            for key, found in suites(_keyed(plan, indices), {name: frame}).items():
-                per_item.setdefault(int(key), []).extend(found)
-    tasks: list[tuple[Rule, Path | None]] = [
+    tasks: list[Task] = [
         (rule, path)
         for rule in rules
         if REACH[rule.check] == "subject"
         for path in (defines if rule.scope == "define" else [None])
     ]
-    collected = {(rule.id, path): _Collected() for rule, path in tasks}
+    columns = {rule.id: rule for rule in rules if REACH[rule.check] == "columns" and rule.scope != "define"}
+    return ChunkWork(files, tasks, columns, plan, by_dataset, by_chunk, schema, engine), by_whole_key
+
+
+def validate_chunked(
+    files: ChunkedFiles,
+    rules: list[Rule],
+    engine: str,
+    defines: list[Path],
+    outcome_of_defines: Callable[[Rule, Callable[[Path], RuleOutcome]], RuleOutcome],
+    runner: PartRunner = in_process,
+    meanwhile: Callable[[], None] | None = None,
+) -> Validation:
+    """Every rule of ``rules`` (scopes SDTM, ADaM, XPT, and define when ``defines`` are given) on the chunks of
+    ``files`` (module notes); a define rule's outcomes over ``defines`` are combined by ``outcome_of_defines``.
+    ``runner`` runs the parts (:mod:`cdiscmm.validate.chunk_work`); while it does, this process runs the rules
+    that read whole columns or only first records, then ``meanwhile``."""
+    timings: dict[str, float] = {}
+    head = files.head
+    rules = [rule for rule in rules if rule.scope in ("SDTM", "ADaM", "XPT") or (rule.scope == "define" and defines)]
+    work, by_whole_key = _work(files, rules, engine, defines)
     started = time.perf_counter()
-    for number in range(files.chunks()):
-        chunk = files.chunk(number)
-        for rule, path in tasks:
-            chunk.delivery.define = path
-            _run_subject(collected[rule.id, path], rule, chunk, whole)
-        for key, found in suites(_keyed(plan, by_chunk), chunk.delivery.datasets).items():
-            per_item.setdefault(int(key), []).extend(_renumbered(part, chunk.rows) for part in found)
-    timings["chunks"] = time.perf_counter() - started
-    for key, found in suites(_keyed(plan, schema), head.datasets).items():
-        per_item.setdefault(int(key), []).extend(found)
-    for index in by_whole_key:
-        per_item.setdefault(index, []).append(_whole_key(plan.expectations[index], files))
-    for index in _engine_order(plan, engine):
-        found = _joined(per_item.get(index, []))
-        if len(found):
-            head.gx_findings.setdefault(plan.expectations[index].rule, []).append(found)
+    parts = work.parts()
+    results = runner(work, parts)
 
     def once(rule: Rule, path: Path | None) -> RuleOutcome:
-        if REACH[rule.check] == "subject":
-            return collected[rule.id, path].outcome()
-        delivery = head if REACH[rule.check] == "dataset" else _columns_delivery(files, rule)
+        delivery = head if REACH[rule.check] == "dataset" else columns_delivery(files, rule)
         delivery.define = path
         return _outcome(rule, delivery)
 
-    outcomes: dict[str, RuleOutcome] = {}
-    for rule in rules:
+    def outcome(rule: Rule) -> RuleOutcome:
         if rule.scope == "define":
-            outcomes[rule.id] = outcome_of_defines(rule, lambda path, rule=rule: once(rule, path))
-        else:
-            outcomes[rule.id] = once(rule, None)
-    return Validation(head, rules, outcomes, plan, timings)
+            return outcome_of_defines(rule, lambda path: once(rule, path))
+        return once(rule, None)
 
-
-def _columns_delivery(files: ChunkedFiles, rule: Rule) -> Delivery:
-    """The delivery a ``columns`` check runs on: each dataset of its scope whole, with only USUBJID, --SEQ, the
-    rule's ``variables`` and the check's :data:`READS`, each read when the check first asks for it."""
-    templates = [*rule.variables, *READS[rule.check]]
-    frames = _LazyFrames(files, templates, set(files.head.in_scope(rule)))
-    return dataclasses.replace(files.head, datasets=frames)  # type: ignore[arg-type]
-
-
-class _LazyFrames(Mapping[str, pd.DataFrame]):
-    """Datasets of ``scope`` read on first use (one at a time: reading one drops the one before); the others'
-    first record."""
-
-    def __init__(self, files: ChunkedFiles, templates: list[str], scope: set[str]) -> None:
-        self._files, self._templates, self._scope = files, templates, scope
-        self._read: tuple[str, pd.DataFrame] | None = None
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        if name not in self._scope:
-            return self._files.head.datasets[name]
-        if self._read is None or self._read[0] != name:
-            prefix = name[:2] if self._files.head.kinds.get(name) == "SDTM" else ""
-            wanted = [SUBJECT, f"{name[:2]}SEQ", "ASEQ", f"{name}SEQ"]
-            wanted += [template.replace("--", prefix) for template in self._templates]
-            self._read = None  # the dataset before is dropped before this one is read
-            self._read = (name, self._files.columns(name, wanted))
-        return self._read[1]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._files.head.datasets)
-
-    def __len__(self) -> int:
-        return len(self._files.head.datasets)
+    # the rules on first records (and any on whole columns not run as a part); the suites' rule waits for the parts
+    outcomes = {
+        rule.id: outcome(rule)
+        for rule in rules
+        if REACH[rule.check] != "subject" and rule.check != GX_CHECK and rule.id not in work.columns
+    }
+    if meanwhile is not None:
+        meanwhile()
+    per_item: dict[int, list[pd.DataFrame]] = {}
+    collected = {(rule.id, path): _Collected() for rule, path in work.tasks}
+    for (kind, which), result in zip(parts, results, strict=True):
+        if kind == "rule" and result.outcome is not None:
+            outcomes[str(which)] = result.outcome
+        for (rule, path), run in zip(work.tasks, result.subject, strict=True) if result.subject else ():
+            collected[rule.id, path].add(run)
+        for index, found in result.suites.items():
+            per_item.setdefault(index, []).extend(found)
+    timings["chunks"] = time.perf_counter() - started
+    for index in by_whole_key:
+        per_item.setdefault(index, []).append(_whole_key(work.plan.expectations[index], files))
+    for index in _engine_order(work.plan, engine):
+        found = _joined(per_item.get(index, []))
+        if len(found):
+            head.gx_findings.setdefault(work.plan.expectations[index].rule, []).append(found)
+    for rule in rules:
+        if rule.check == GX_CHECK:
+            outcomes[rule.id] = outcome(rule)
+    for rule, path in work.tasks:
+        if rule.scope != "define":
+            outcomes[rule.id] = collected[rule.id, path].outcome()
+    for rule in rules:
+        if rule.scope == "define" and REACH[rule.check] == "subject":
+            outcomes[rule.id] = outcome_of_defines(rule, lambda path, rule=rule: collected[rule.id, path].outcome())
+    return Validation(head, rules, {rule.id: outcomes[rule.id] for rule in rules}, work.plan, timings)

@@ -14,6 +14,7 @@ from cdiscmm.core import progress
 from cdiscmm.io.chunks import chunk_count
 from cdiscmm.metadata.explanations import load_explanations
 from cdiscmm.validate.catalogue import Rule, load_catalogue
+from cdiscmm.validate.chunk_work import PartRunner, in_process
 from cdiscmm.validate.collected import Collected, load_collected
 from cdiscmm.validate.delivery import Delivery, load_delivery
 from cdiscmm.validate.engine import DEFAULT_ENGINE, ENGINES, Validation, _outcome, validate
@@ -78,9 +79,17 @@ def _define_outcome(rule: Rule, defines: list[Path], outcome: Callable[[Path], R
 
 
 def _chunked(
-    inputs: Inputs, rules: list[Rule], engine: str, region: str | None, defines: list[Path], subjects: Subjects
+    inputs: Inputs,
+    rules: list[Rule],
+    engine: str,
+    region: str | None,
+    defines: list[Path],
+    subjects: Subjects,
+    runner: PartRunner,
+    meanwhile: Callable[[], None] | None,
 ) -> tuple[Validation, dict[str, int]]:
-    """The delivery's rules run ``size`` of the study's ``subjects`` at a time; with each dataset's record count."""
+    """The delivery's rules run ``size`` of the study's ``subjects`` at a time, the chunks' parts by ``runner``
+    (``meanwhile`` called while it runs them); with each dataset's record count."""
     from cdiscmm.validate.chunked import validate_chunked
     from cdiscmm.validate.chunks import ChunkedFiles
 
@@ -88,7 +97,13 @@ def _chunked(
     with progress.step(f"checking datasets {size} subjects at a time ({ENGINES[engine]})"):
         files = ChunkedFiles(inputs.sdtm, inputs.adam, inputs.define, found, size, ascii_only=ascii_only(region))
         result = validate_chunked(
-            files, rules, engine, defines, lambda rule, outcome: _define_outcome(rule, defines, outcome)
+            files,
+            rules,
+            engine,
+            defines,
+            lambda rule, outcome: _define_outcome(rule, defines, outcome),
+            runner,
+            meanwhile,
         )
     return result, files.records
 
@@ -125,13 +140,15 @@ def validate_study(
     rules: list[Rule] | None = None,
     region: str | None = None,
     chunk_subjects: int | None = None,
+    runner: PartRunner = in_process,
 ) -> tuple[dict[str, Any], Path]:
     """Run every rule that has its inputs; write the three reports into ``<out_root>/<STUDYID>/validation/``.
 
     Returns the report and its folder. The study id is the datasets' STUDYID, else the collected export's.
     ``region`` (pmda, nmpa, fda) adds its region rules and agency severities (:mod:`cdiscmm.validate.region`).
     ``chunk_subjects``: the datasets are read and checked that many subjects at a time, the same report
-    (:mod:`cdiscmm.validate.chunked`); the whole run when they are one chunk.
+    (:mod:`cdiscmm.validate.chunked`); the whole run when they are one chunk. ``runner`` runs the chunks' parts
+    (:mod:`cdiscmm.validate.distributed`: on a Dask cluster, the collected data checked meanwhile).
     """
     rules_given = rules is not None
     catalogue = rules if rules is not None else load_catalogue()
@@ -156,9 +173,12 @@ def validate_study(
         defines = [path for path in (inputs.define, inputs.adam_define) if path is not None]
         subjects = _chunks(inputs, chunk_subjects)
         if subjects is not None:
-            result, records = _chunked(inputs, rules, engine, region, defines, subjects)
+            elsewhere = runner is not in_process  # the parts run in other processes: check the collected data meanwhile
+            meanwhile = check_collected if elsewhere else None
+            result, records = _chunked(inputs, rules, engine, region, defines, subjects, runner, meanwhile)
             delivery = result.delivery
-            check_collected()
+            if not elsewhere:
+                check_collected()
         else:
             with progress.step("reading datasets"):
                 delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define, ascii_only=ascii_only(region))
