@@ -49,6 +49,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(func=run)
 
 
+def _file(folder: Path | None, name: str) -> Path | None:
+    """``folder/name`` when it is a file."""
+    path = folder / name if folder is not None else None
+    return path if path is not None and path.is_file() else None
+
+
 def _validation(
     region: str, home: Path, chunk_subjects: int | None = None
 ) -> Callable[[Path], tuple[str, list[Finding]]]:
@@ -63,14 +69,16 @@ def _validation(
     """
 
     def check(root: Path) -> tuple[str, list[Finding]]:
+        from cdiscmm.io.metadata import METADATA_FILE
         from cdiscmm.package.findings import Finding
         from cdiscmm.validate.reuse import outcome_of, stored_outcome  # the command line may run another stage
         from cdiscmm.validate.run import REPORT_STEM, VALIDATION_FOLDER, Inputs, validate_study
 
         sdtm = next(iter(sorted(root.glob("m5/datasets/*/tabulations/sdtm"))), None)
         adam = next(iter(sorted(root.glob("m5/datasets/*/analysis/adam/datasets"))), None)
-        define = sdtm / "define.xml" if sdtm is not None and (sdtm / "define.xml").is_file() else None
-        inputs = Inputs(sdtm, adam, define)
+        inputs = Inputs(sdtm, adam, _file(sdtm, "define.xml"), adam_define=_file(adam, "define.xml"))
+        inputs.sdtm_metadata = _file(home / "sdtm" if sdtm else None, METADATA_FILE)
+        inputs.adam_metadata = _file(home / "adam" if adam else None, METADATA_FILE)
         outcome, why = stored_outcome(home / VALIDATION_FOLDER / f"{REPORT_STEM}.json", inputs)
         progress.info(f"validation: {why}" if outcome else f"validation: {why}; validating")
         if outcome is None:
