@@ -119,3 +119,28 @@ def test_no_report_is_said(tmp_path: Path) -> None:
     inputs, path = _stage(tmp_path)
     path.unlink()
     assert stored_outcome(path, inputs) == (None, f"no validate stage report at {path}")
+
+
+def test_the_stage_report_stands_for_a_package_of_the_same_bytes_checked_against_the_stage_metadata(
+    tmp_path: Path,
+) -> None:
+    inputs, path = _stage(tmp_path)
+    stage = inputs.sdtm
+    (stage / "metadata.json").write_text('{"studyid": "S"}', encoding="utf-8")
+    stage_inputs = Inputs(stage, None, stage / "define.xml", tmp_path / "raw")
+    report = json.loads(path.read_text(encoding="utf-8"))
+    report["provenance"] = provenance(stage_inputs, ["ae"], catalogue_given=False)
+    path.write_text(json.dumps(report), encoding="utf-8")
+    package = tmp_path / "package"
+    package.mkdir()
+    for name in ("dm.xpt", "define.xml"):
+        (package / name).write_bytes((stage / name).read_bytes())
+    packaged = Inputs(package, None, package / "define.xml", sdtm_metadata=stage / "metadata.json")
+    outcome, why = stored_outcome(path, packaged)
+    assert outcome is not None and "the same 3 files" in why
+    assert (
+        "also read sdtm/metadata.json, which the package's validation does not read"
+        in stored_outcome(path, Inputs(package, None, package / "define.xml"))[1]
+    )
+    (stage / "metadata.json").write_text('{"studyid": "T"}', encoding="utf-8")  # same size, other bytes
+    assert stored_outcome(path, packaged)[1].endswith("does not match the package's metadata.json (SHA-256)")

@@ -33,13 +33,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
             "analysis/adam/datasets/ (datasets, define.xml, stylesheet, define.html, cSDRG/ADRG PDF; the annotated CRF "
             "acrf.pdf beside the SDTM datasets, drawn from <out>/<STUDYID>/raw/ and the sdtm stage's fields.csv), "
             "analysis/adam/programs/, review/ (guides as HTML, endpoint report) and manifest.json. Runs "
-            "`define` first for a folder without define.xml. The assembled datasets and SDTM define.xml are "
-            "validated with the validate stage's rules; <out>/<STUDYID>/validation/report.json stands for that "
-            "run when it lists the very files the package validates (same SHA-256) and no other but the collected"
-            " export and explanations, with the same code, rule catalogue and specs, default engine and no region"
-            " (a report of `validate --study` read metadata.json and the ADaM define.xml, so it does not); else "
-            "the package validates afresh and says why. The package is the same either way. Exit 1 with the "
-            "reasons when a gateway would refuse "
+            "`define` first for a folder without define.xml. The assembled datasets and both define.xml are "
+            "validated with the validate stage's rules against the metadata.json of <out>/<STUDYID>/sdtm and adam "
+            "(the model the define.xml files were written from); <out>/<STUDYID>/validation/report.json stands for "
+            "that run when it lists the very files the package validates (same SHA-256) and no other but the "
+            "collected export and explanations, with the same code, rule catalogue and specs, default engine and no"
+            " region: a report of `validate --study` does for fda and pmda (the stage's bytes), not for nmpa "
+            "(relabelled datasets); else the package validates afresh and says why. The package is the same either"
+            " way. Exit 1 with the reasons when a gateway would refuse "
             "the package. With --verify: re-check an existing package against its manifest."
         ),
     )
@@ -54,10 +55,25 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(func=run)
 
 
+def _file(folder: Path | None, name: str) -> Path | None:
+    """``folder/name`` when it is a file."""
+    path = folder / name if folder is not None else None
+    return path if path is not None and path.is_file() else None
+
+
 def _validation(
     region: str, home: Path, chunk_subjects: int | None = None, workers: int | None = None
 ) -> Callable[[Path], tuple[str, list[Finding]]]:
-    """A checker running the validate stage's rule catalogue on the assembled tree (SDTM, ADaM, SDTM define.xml).
+    """A checker running the validate stage's rule catalogue on the assembled tree (SDTM, ADaM, both define.xml).
+
+    The datasets are checked against the metadata the package's define.xml files were written from: the stage
+    folders' ``metadata.json`` in ``home`` (one model drives the datasets and define.xml, so this checks them
+    against what define.xml declares, as an agency validator does), never the standard's. NMPA too: its define.xml
+    is written from the stage's metadata merged with its ``zh/`` copy's, the stage's winning
+    (:func:`cdiscmm.define.folder.merged_metadata`); the ``zh/`` datasets it submits share every variable with the
+    stage's and differ only by value-level entries of their continuation QNAMs (no codelist) and codelists of fewer
+    terms, so the stage's metadata.json is what the define declares (on EQUE-CN-RWS the ``zh/`` metadata in its
+    place gives the same findings). A dataset only the ``zh/`` copy has gets the standard's metadata.
 
     Each failing rule gives one finding per dataset and variable with its record count; the severity is the
     region's class for the rule (catalogue columns ``pmda`` / ``fda``), else the rule's own severity (NMPA). The
@@ -69,6 +85,7 @@ def _validation(
     """
 
     def check(root: Path) -> tuple[str, list[Finding]]:
+        from cdiscmm.io.metadata import METADATA_FILE
         from cdiscmm.package.findings import Finding
         from cdiscmm.validate.distributed import part_runner
         from cdiscmm.validate.reuse import outcome_of, stored_outcome  # the command line may run another stage
@@ -76,8 +93,9 @@ def _validation(
 
         sdtm = next(iter(sorted(root.glob("m5/datasets/*/tabulations/sdtm"))), None)
         adam = next(iter(sorted(root.glob("m5/datasets/*/analysis/adam/datasets"))), None)
-        define = sdtm / "define.xml" if sdtm is not None and (sdtm / "define.xml").is_file() else None
-        inputs = Inputs(sdtm, adam, define)
+        inputs = Inputs(sdtm, adam, _file(sdtm, "define.xml"), adam_define=_file(adam, "define.xml"))
+        inputs.sdtm_metadata = _file(home / "sdtm" if sdtm else None, METADATA_FILE)
+        inputs.adam_metadata = _file(home / "adam" if adam else None, METADATA_FILE)
         outcome, why = stored_outcome(home / VALIDATION_FOLDER / f"{REPORT_STEM}.json", inputs)
         progress.info(f"validation: {why}" if outcome else f"validation: {why}; validating")
         if outcome is None:

@@ -217,7 +217,11 @@ def write_metadata(datasets: Iterable[Dataset | SpilledDataset], folder: Path) -
 
 def read_metadata(folder: Path) -> SubmissionMetadata:
     """Read ``folder/metadata.json``; InputError naming the file and the first bad field when it does not fit."""
-    path = folder / METADATA_FILE
+    return read_metadata_file(folder / METADATA_FILE)
+
+
+def read_metadata_file(path: Path) -> SubmissionMetadata:
+    """Read the metadata.json at ``path`` (:func:`read_metadata`, the file named apart from its datasets' folder)."""
     if not path.is_file():
         raise InputError("file not found", Location(file=str(path)), expected="the metadata.json a stage writes")
     try:

@@ -13,7 +13,7 @@ the strict XPT checker reads each file once, before it is dropped.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +77,8 @@ def study_subjects(sdtm: Path | None, adam: Path | None, define: Path | None) ->
 
 class ChunkedFiles:
     """The ``.xpt`` datasets of the SDTM and ADaM folders, ``size`` of the study's sorted ``subjects``
-    (:func:`study_subjects`) at a time (module notes)."""
+    (:func:`study_subjects`) at a time (module notes), checked against ``metadata`` (a ``metadata.json`` per kind
+    given apart from the datasets, :func:`~cdiscmm.validate.delivery.load_delivery`)."""
 
     def __init__(
         self,
@@ -88,6 +89,7 @@ class ChunkedFiles:
         size: int,
         *,
         ascii_only: bool = False,
+        metadata: Mapping[str, Path | None] | None = None,
     ) -> None:
         self.size, self.subjects = size, subjects
         self.paths: dict[str, Path] = {}
@@ -112,7 +114,7 @@ class ChunkedFiles:
         self.spans = {name: self._spans(name) for name in self.paths if name not in self.whole}
         for name, spans in self.spans.items():
             self.records[name] = int(spans["RECORDS"].sum())
-        submitted, sources = submitted_metadata({"SDTM": sdtm, "ADaM": adam})
+        submitted, sources = submitted_metadata({"SDTM": sdtm, "ADaM": adam}, metadata)
         split = {kind: {n: heads[n] for n in heads if kinds[n] == kind} for kind in ("SDTM", "ADaM")}
         self.head = build_delivery(split["SDTM"], split["ADaM"], submitted, sources)
         self.head.files, self.head.define, self.head.xpt_findings = dict(self.paths), define, checked

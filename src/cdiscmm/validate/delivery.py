@@ -1,12 +1,15 @@
 """A delivery to validate: the datasets of an SDTM and/or ADaM folder (ours or a sponsor's) with their metadata.
 
-The metadata is the ``metadata.json`` written beside the datasets when there is one (the model they were built
-from); otherwise the standard's: SDTMIG 3.4 by dataset name (SUPP-- as SUPPQUAL) and ADaMIG 1.3 by structure
-(ADSL, time-to-event when CNSR is there, ADAE, else BDS), with SDTM CT, ADaM CT and the sponsor codelists.
+The metadata is the model the datasets were built from: a ``metadata.json`` given apart from them (a package
+folder carries none; the package names the stage's, which its define.xml was written from), else the one written
+beside them when there is one; otherwise the standard's: SDTMIG 3.4 by dataset name (SUPP-- as SUPPQUAL) and
+ADaMIG 1.3 by structure (ADSL, time-to-event when CNSR is there, ADAE, else BDS), with SDTM CT, ADaM CT and the
+sponsor codelists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +18,7 @@ import pandas as pd
 
 from cdiscmm.core.errors import InputError, Location
 from cdiscmm.io.datasetjson import read_dataset_json
-from cdiscmm.io.metadata import METADATA_FILE, read_metadata
+from cdiscmm.io.metadata import METADATA_FILE, read_metadata_file
 from cdiscmm.io.xpt.check import XptFinding, check_xpt
 from cdiscmm.io.xpt.read import read_xpt
 from cdiscmm.metadata.model import Codelist, DatasetMeta, SubmissionMetadata, VariableMeta
@@ -113,9 +116,13 @@ def read_folder(
     return frames, {path.stem.upper(): path for path in paths}, checked
 
 
-def _submission_metadata(folder: Path) -> SubmissionMetadata | None:
-    """The folder's ``metadata.json`` when the delivery has one (a sponsor's usually does not)."""
-    return read_metadata(folder) if (folder / METADATA_FILE).is_file() else None
+def metadata_file(folder: Path, given: Path | None = None) -> Path | None:
+    """The ``metadata.json`` the datasets of ``folder`` are checked against: ``given`` (named apart from them),
+    else the one beside them when the delivery has one (a sponsor's usually does not), else None."""
+    if given is not None:
+        return given
+    beside = folder / METADATA_FILE
+    return beside if beside.is_file() else None
 
 
 def _adam_structure(name: str, frame: pd.DataFrame) -> str:
@@ -198,18 +205,19 @@ def build_delivery(
 
 
 def submitted_metadata(
-    folders: dict[str, Path | None],
+    folders: dict[str, Path | None], given: Mapping[str, Path | None] | None = None
 ) -> tuple[dict[str, SubmissionMetadata | None], dict[str, str]]:
-    """Per kind (SDTM, ADaM) of the given ``folders``: its ``metadata.json`` (None when absent), and where each
-    found one came from (the report's metadata source)."""
+    """Per kind (SDTM, ADaM) of the given ``folders``: its metadata (:func:`metadata_file`, ``given`` per kind;
+    None when there is none), and where each found one came from (the report's metadata source)."""
     submitted: dict[str, SubmissionMetadata | None] = {}
     sources: dict[str, str] = {}
     for kind, folder in folders.items():
         if folder is None:
             continue
-        submitted[kind] = _submission_metadata(folder)
+        path = metadata_file(folder, (given or {}).get(kind))
+        submitted[kind] = read_metadata_file(path) if path is not None else None
         if submitted[kind] is not None:
-            sources[kind] = f"{folder / METADATA_FILE} ({submitted[kind].standard})"
+            sources[kind] = f"{path} ({submitted[kind].standard})"
     return submitted, sources
 
 
@@ -222,10 +230,16 @@ def check_inputs(sdtm: Path | None, adam: Path | None, define: Path | None) -> N
 
 
 def load_delivery(
-    sdtm: Path | None, adam: Path | None = None, define: Path | None = None, *, ascii_only: bool = False
+    sdtm: Path | None,
+    adam: Path | None = None,
+    define: Path | None = None,
+    *,
+    ascii_only: bool = False,
+    metadata: Mapping[str, Path | None] | None = None,
 ) -> Delivery:
-    """Read every ``.xpt`` of the SDTM and ADaM folders and the metadata to check them against; every XPT file
-    also goes through the strict XPT v5 checker (``ascii_only``: the region requires ASCII labels and values)."""
+    """Read every ``.xpt`` of the SDTM and ADaM folders and the metadata to check them against (``metadata``:
+    a ``metadata.json`` per kind given apart from the datasets); every XPT file also goes through the strict XPT
+    v5 checker (``ascii_only``: the region requires ASCII labels and values)."""
     check_inputs(sdtm, adam, define)
     frames: dict[str, dict[str, pd.DataFrame]] = {"SDTM": {}, "ADaM": {}}
     files: dict[str, Path] = {}
@@ -236,7 +250,7 @@ def load_delivery(
         frames[kind], paths, found = read_folder(folder, kind, ascii_only=ascii_only)
         files.update(paths)
         checked.update(found)
-    submitted, sources = submitted_metadata({"SDTM": sdtm, "ADaM": adam})
+    submitted, sources = submitted_metadata({"SDTM": sdtm, "ADaM": adam}, metadata)
     delivery = build_delivery(frames["SDTM"], frames["ADaM"], submitted, sources)
     delivery.files, delivery.define = files, define
     delivery.xpt_findings = checked

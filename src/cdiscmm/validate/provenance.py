@@ -18,7 +18,7 @@ from cdiscmm.io.collected import CODELISTS_FILE, DICTIONARY_FILE
 from cdiscmm.io.digest import code_version, describe_file, rule_catalogue_version, specs_version
 from cdiscmm.io.metadata import METADATA_FILE
 from cdiscmm.metadata.explanations import EXPLANATIONS_FILE
-from cdiscmm.validate.delivery import dataset_paths
+from cdiscmm.validate.delivery import dataset_paths, metadata_file
 
 if TYPE_CHECKING:
     from cdiscmm.validate.run import Inputs
@@ -27,11 +27,14 @@ if TYPE_CHECKING:
 CALLER_RULES = "given by the caller"
 
 
-def dataset_files(folder: Path) -> list[Path]:
-    """The files of an SDTM or ADaM folder a validation reads: its ``.xpt`` datasets, or without any its
-    Dataset-JSON files (:func:`cdiscmm.validate.delivery.dataset_paths`), and its ``metadata.json`` when present."""
-    metadata = folder / METADATA_FILE
-    return [*dataset_paths(folder), *([metadata] if metadata.is_file() else [])]
+def dataset_files(folder: Path, metadata: Path | None = None) -> dict[str, Path]:
+    """``{name: path}`` of the files read for an SDTM or ADaM folder: its ``.xpt`` datasets, or without any its
+    Dataset-JSON files (:func:`cdiscmm.validate.delivery.dataset_paths`), and the metadata they are checked against
+    (:func:`cdiscmm.validate.delivery.metadata_file`: ``metadata`` given apart, else the folder's own) as
+    ``metadata.json`` wherever it lies: the same role, so a report matches whichever way the same bytes were named."""
+    found = {path.name: path for path in dataset_paths(folder)}
+    checked_against = metadata_file(folder, metadata)
+    return found | ({METADATA_FILE: checked_against} if checked_against is not None else {})
 
 
 def read_files(inputs: Inputs, forms: Iterable[str] = ()) -> dict[str, Path]:
@@ -40,7 +43,8 @@ def read_files(inputs: Inputs, forms: Iterable[str] = ()) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for role in ("sdtm", "adam"):
         folder = getattr(inputs, role)
-        found |= {f"{role}/{path.name}": path for path in (dataset_files(folder) if folder is not None else [])}
+        files = dataset_files(folder, getattr(inputs, f"{role}_metadata")) if folder is not None else {}
+        found |= {f"{role}/{name}": path for name, path in files.items()}
     for role in ("define", "adam_define"):
         path = getattr(inputs, role)
         if path is not None:

@@ -1,12 +1,15 @@
 """A stored validate-stage report in place of a fresh validation, only when it gives exactly the same outcome.
 
-A report written by :func:`cdiscmm.validate.run.validate_study` stands for a fresh run on ``inputs`` (datasets and
-define.xml, no collected export, default engine, no region: what the package stage validates) when: it is
-readable and of this report version; its provenance (:mod:`cdiscmm.validate.provenance`) names the same code,
-rule catalogue and specs; it ran on the default engine without a region; and the files it read, other than the
-collected export and the explanations, are exactly the files the fresh run reads, same role, name, size and
-SHA-256. So a ``metadata.json`` beside the datasets or a second (ADaM) define.xml that the fresh run would not
-read rules it out: the datasets would be checked against other metadata, the define rules against another file.
+A report written by :func:`cdiscmm.validate.run.validate_study` stands for a fresh run on ``inputs`` (datasets,
+define.xml files and metadata.json, no collected export, default engine, no region: what the package stage
+validates) when: it is readable and of this report version; its provenance (:mod:`cdiscmm.validate.provenance`)
+names the same code, rule catalogue and specs; it ran on the default engine without a region; and the files it
+read, other than the collected export and the explanations, are exactly the files the fresh run reads, same role,
+name, size and SHA-256. A metadata.json has its role wherever it lies (``sdtm/metadata.json``: beside the datasets
+or given apart), so the report of ``validate --study`` stands for the FDA and PMDA package, whose datasets and
+define.xml are the stage's bytes checked against the stage's metadata.json; a file only one run read (another
+metadata, a define.xml) rules it out: the datasets would be checked against other metadata, the define rules
+against another file.
 The collected rules read only the collected export: the fresh run leaves them NOT RUN, and so does the reused
 outcome, without their findings and forms. The explanations only mark findings; the outcome leaves that out.
 """
@@ -135,8 +138,8 @@ def _mismatch(stored: dict[str, Any], inputs: Inputs) -> str | None:
 
 
 def stored_outcome(path: Path, inputs: Inputs) -> tuple[Outcome | None, str]:
-    """The outcome of the report at ``path`` when it is the one a fresh run on ``inputs`` (datasets and
-    define.xml only) would give (module notes), with what was checked; else None and why not."""
+    """The outcome of the report at ``path`` when it is the one a fresh run on ``inputs`` (datasets, define.xml,
+    metadata; no collected export) would give (module notes), with what was checked; else None and why not."""
     if not path.is_file():
         return None, f"no validate stage report at {path}"
     try:

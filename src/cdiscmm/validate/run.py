@@ -43,6 +43,10 @@ class Inputs:
     encoding: str = "utf-8"
     #: The study's explanations of the findings it keeps (``explanations.yaml``), shown beside them in the report.
     explanations: Path | None = None
+    #: The metadata the SDTM / ADaM datasets were built from, given apart from them (a package folder has none
+    #: beside its datasets): checked against instead of a ``metadata.json`` in the folder; None: that one, if any.
+    sdtm_metadata: Path | None = None
+    adam_metadata: Path | None = None
 
     def given(self) -> bool:
         """True when any folder or file to validate is given."""
@@ -51,6 +55,10 @@ class Inputs:
     def described(self) -> dict[str, str]:
         """The inputs as the report lists them: each given path and the collected export's encoding."""
         return {key: str(value) for key, value in vars(self).items() if value is not None}
+
+    def metadata(self) -> dict[str, Path | None]:
+        """The metadata given apart from the datasets, per kind (SDTM, ADaM)."""
+        return {"SDTM": self.sdtm_metadata, "ADaM": self.adam_metadata}
 
 
 def _on_define(rule: Rule, delivery: Delivery) -> Callable[[Path], RuleOutcome]:
@@ -95,7 +103,15 @@ def _chunked(
 
     found, size = subjects
     with progress.step(f"checking datasets {size} subjects at a time ({ENGINES[engine]})"):
-        files = ChunkedFiles(inputs.sdtm, inputs.adam, inputs.define, found, size, ascii_only=ascii_only(region))
+        files = ChunkedFiles(
+            inputs.sdtm,
+            inputs.adam,
+            inputs.define,
+            found,
+            size,
+            ascii_only=ascii_only(region),
+            metadata=inputs.metadata(),
+        )
         result = validate_chunked(
             files,
             rules,
@@ -181,7 +197,9 @@ def validate_study(
                 check_collected()
         else:
             with progress.step("reading datasets"):
-                delivery = load_delivery(inputs.sdtm, inputs.adam, inputs.define, ascii_only=ascii_only(region))
+                delivery = load_delivery(
+                    inputs.sdtm, inputs.adam, inputs.define, ascii_only=ascii_only(region), metadata=inputs.metadata()
+                )
             timings["read_datasets"] = time.perf_counter() - started
 
             def meanwhile() -> None:  # while the suites run: define rules and the collected data
