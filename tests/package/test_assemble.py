@@ -203,6 +203,17 @@ def test_non_ascii_values_counted_block_by_block_as_in_the_whole_file(tmp_path: 
     assert non_ascii(path, ["STUDYID", "AETERM", "AEDECOD"], block_bytes=1) == expected  # one record a block
 
 
+def test_a_value_that_is_not_utf8_stops_the_ascii_check_naming_the_file(tmp_path: Path) -> None:
+    """Only the records holding a byte >= 0x80 are decoded, and they are checked as the reader checks them."""
+    frame = pd.DataFrame({"STUDYID": ["TEST-PKG"] * 3, "AETERM": ["Nausea", "Naus\u00e9e", "Rash"]})
+    path = write(tmp_path / "ae.xpt", "AE", "Adverse Events", frame)
+    assert non_ascii(path, ["STUDYID", "AETERM"]) == {"AETERM": (1, "Naus\u00e9e")}
+    path.write_bytes(path.read_bytes().replace("\u00e9e".encode(), b"\xe9e "))  # Latin-1, not UTF-8
+    with pytest.raises(InputError, match="not a readable SAS XPORT file") as raised:
+        non_ascii(path, ["STUDYID", "AETERM"])
+    assert raised.value.location.file == str(path)
+
+
 def test_define_leaves_and_stylesheet_are_checked_against_the_folder(tmp_path: Path) -> None:
     inputs = study(tmp_path, leaves=("ae.xpt", "lb.xpt", "acrf.pdf", "csdrg.pdf"))
     (inputs.sdtm / "define2-1.xsl").unlink()
