@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cdiscmm.io.digest import describe_files, file_sha256
+from cdiscmm.io.digest import copy_file_sha256, describe_files, file_sha256, hash_files
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
 from cdiscmm.package.assemble import PackageFile
@@ -52,3 +52,21 @@ def test_a_copy_whose_head_cannot_be_read_is_read_whole(tmp_path: Path) -> None:
     source = tmp_path / "ae.xpt"
     source.write_bytes(b"HEADER" * 100)
     assert PackageFile("m5/ae.xpt", None, "dataset", source).ends() == (b"HEADER" * 100, (b"HEADER" * 100)[-80:])
+
+
+def test_a_copy_is_hashed_as_it_is_copied_and_not_read_again(tmp_path: Path) -> None:
+    big = bytes(range(256)) * (5 * 4096 + 7)  # over one 4 MiB chunk, not a multiple of it
+    source, target = tmp_path / "lb.xpt", tmp_path / "package" / "lb.xpt"
+    source.write_bytes(big)
+    target.parent.mkdir()
+    (target.parent / "define.xml").write_bytes(b"<ODM/>")
+    digest = copy_file_sha256(source, target)
+    assert target.read_bytes() == big and digest == hashlib.sha256(big).hexdigest()
+    stand_in = "0" * 64  # a digest the files do not have: taken as given, the file not read
+    described = describe_files(target.parent, {"lb.xpt": stand_in})
+    assert described == {
+        "define.xml": {"sha256": hashlib.sha256(b"<ODM/>").hexdigest(), "bytes": 6},
+        "lb.xpt": {"sha256": stand_in, "bytes": len(big)},
+    }
+    assert hash_files([source], tmp_path, {source: stand_in}) == {"lb.xpt": stand_in}
+    assert hash_files([source], tmp_path) == {"lb.xpt": digest}
