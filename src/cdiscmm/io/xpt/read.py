@@ -111,7 +111,9 @@ def read_xpt_blocks(path: Path, columns: list[str] | None, block_bytes: int = BL
     """The records of ``read_xpt(path, columns).data`` in consecutive frames (concatenated, they are it), holding
     about ``block_bytes`` of the file at a time, not the file: :func:`read_xpt_records` decoded."""
     for head, block in read_xpt_records(path, block_bytes):
-        yield decode_records(path, head, block, columns)
+        frame = decode_records(path, head, block, columns)
+        del head, block  # the last block's bytes are not held while the caller holds its frame
+        yield frame
 
 
 def read_xpt_records(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple[bytes, np.ndarray]]:
