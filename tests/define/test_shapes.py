@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cdiscmm.define.shapes import Shape, shape_of
+from cdiscmm.define.shapes import Shape, measure, shape_of, stored_text_measure
 from cdiscmm.metadata.model import VariableMeta
 
 
@@ -53,3 +53,22 @@ def test_numeric_shapes(values: list[float], expected: Shape) -> None:
 def test_formatted_numerics_are_dates_without_length(display_format: str, expected: str) -> None:
     values = pd.Series(pd.to_datetime(["2024-01-02", None]))
     assert shape_of(values, _variable("ADT", "Num", display_format)) == Shape(expected, display_format=display_format)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [b"Headache  ", b"          ", b"Naus\xc3\xa9e   "],  # blank padded; an empty value; 2 bytes for one é
+        [b"  a b     ", b"\xe5\x8f\x91\xe7\x83\xad\x00\x00\x00\x00", b"x         "],  # leading blanks kept; NULs
+        [b"          ", b"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"],  # no value at all
+        [b"0123456789"],  # the whole stored length
+    ],
+)
+def test_stored_text_is_measured_as_its_decoded_values(values: list[bytes]) -> None:
+    """Records of 13 bytes: 2 bytes before the 10 of the text, 1 after; the bytes stand for the decoded values
+    (trailing blanks and NULs stripped, UTF-8)."""
+    stored = np.frombuffer(b"".join(b"XY" + value + b"Z" for value in values), dtype=np.uint8).reshape(-1, 13)
+    decoded = pd.Series([value.rstrip(b" \x00").decode("utf-8") for value in values])
+    expected = measure(decoded, _variable("AETERM", "Char"))
+    assert stored_text_measure(stored[:, 2:12]) == expected
+    assert stored_text_measure(stored[:0, 2:12]) == measure(decoded[:0], _variable("AETERM", "Char"))

@@ -18,7 +18,7 @@ from cdiscmm.package.checks import check_dataset, check_names, check_tree, judge
 from cdiscmm.package.define_check import check_define
 from cdiscmm.package.findings import Finding
 from cdiscmm.package.profile import load_profile
-from cdiscmm.package.relabel import count_records, read_labels, relabel_xpt
+from cdiscmm.package.relabel import read_labels, records_in, relabel_xpt
 
 LABELS = {
     "STUDYID": "Study Identifier",
@@ -162,7 +162,7 @@ def test_relabel_refuses_a_label_over_40_bytes_and_keeps_the_data(tmp_path: Path
     relabelled = relabel_xpt(content, None, {"AETERM": "不良事件报告术语"})
     assert read_labels(relabelled) == ("Adverse Events", {"AETERM": "不良事件报告术语"})
     assert relabelled[-240:] == content[-240:]
-    assert count_records(relabelled) == 3
+    assert records_in(relabelled, len(relabelled), relabelled[-80:]) == 3
 
 
 def test_names_and_path_length_follow_the_region(tmp_path: Path) -> None:
@@ -201,6 +201,17 @@ def test_non_ascii_values_counted_block_by_block_as_in_the_whole_file(tmp_path: 
     expected = {"AETERM": (3, "\u4e0d\u826f"), "AEDECOD": (1, "\u00e9")}  # the first value in file order
     assert non_ascii(path, ["STUDYID", "AETERM", "AEDECOD"]) == expected
     assert non_ascii(path, ["STUDYID", "AETERM", "AEDECOD"], block_bytes=1) == expected  # one record a block
+
+
+def test_a_value_that_is_not_utf8_stops_the_ascii_check_naming_the_file(tmp_path: Path) -> None:
+    """Only the records holding a byte >= 0x80 are decoded, and they are checked as the reader checks them."""
+    frame = pd.DataFrame({"STUDYID": ["TEST-PKG"] * 3, "AETERM": ["Nausea", "Naus\u00e9e", "Rash"]})
+    path = write(tmp_path / "ae.xpt", "AE", "Adverse Events", frame)
+    assert non_ascii(path, ["STUDYID", "AETERM"]) == {"AETERM": (1, "Naus\u00e9e")}
+    path.write_bytes(path.read_bytes().replace("\u00e9e".encode(), b"\xe9e "))  # Latin-1, not UTF-8
+    with pytest.raises(InputError, match="not a readable SAS XPORT file") as raised:
+        non_ascii(path, ["STUDYID", "AETERM"])
+    assert raised.value.location.file == str(path)
 
 
 def test_define_leaves_and_stylesheet_are_checked_against_the_folder(tmp_path: Path) -> None:

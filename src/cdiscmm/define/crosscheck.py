@@ -11,9 +11,11 @@
 - References: every OID reference resolves (ItemRef, CodeListRef, MethodOID, CommentOID, WhereClauseRef,
   ValueListRef, RangeCheck def:ItemOID, DocumentRef and ArchiveLocationID leaf ids, def:StandardOID, ARM).
 
-A file's records are read a block at a time (:func:`cdiscmm.io.xpt.read.read_xpt_blocks`): what the checks need
+A file's records are read a block at a time (:func:`cdiscmm.io.xpt.read.read_xpt_records`): what the checks need
 of a column (its :class:`~cdiscmm.define.shapes.Measure`, the first values in sort order outside its codelists)
-is gathered per block and merged, so a file of any size is checked in the memory of a block.
+is gathered per block and merged, so a file of any size is checked in the memory of a block. A text column whose
+values nothing but its Length reads (no codelist, value level or where clause; not --DTC/--DUR) is measured from
+its stored bytes, undecoded.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from pathlib import Path
 import pandas as pd
 from lxml import etree
 
-from cdiscmm.define.shapes import Measure, measure
+from cdiscmm.define.shapes import Measure, measure, stored_text_measure
 from cdiscmm.define.xmlkit import PREFIXES, qname
 from cdiscmm.io.metadata import WhereRows, text_values
-from cdiscmm.io.xpt.read import BLOCK_BYTES, read_xpt_blocks, read_xpt_rows
+from cdiscmm.io.xpt.decode import spans
+from cdiscmm.io.xpt.read import BLOCK_BYTES, decode_records, non_ascii_values, read_xpt_records, read_xpt_rows
 from cdiscmm.metadata.model import VariableMeta, WhereCondition
 
 #: (referencing element, attribute) -> the element kind whose OID (or ID) it names.
@@ -190,14 +193,40 @@ def _asked(
     return _Asked(item.get("Name"), item.get(qname("def:DisplayFormat")), _codes(item, codelists), tuple(levels))
 
 
+def _stored(asked: dict[str, _Asked]) -> set[str]:
+    """The asked columns measured from their stored bytes when the file holds them as text: no codelist, no value
+    level, no where-clause tests them, and neither --DTC nor --DUR (whose values the shape rules read)."""
+    tested = {condition.variable for column in asked.values() for _, where, _ in column.levels for condition in where}
+    return {
+        column.name
+        for column in asked.values()
+        if column.codes is None
+        and not column.levels
+        and column.name not in tested
+        and not column.name.endswith(("DTC", "DUR"))
+    }
+
+
 def _scan(path: Path, asked: dict[str, _Asked], block_bytes: int) -> dict[str, _Found]:
     """What the records of ``path`` show of each asked column (by ItemDef OID), read about ``block_bytes`` of the
-    file at a time (:func:`cdiscmm.io.xpt.read.read_xpt_blocks`, which checks the file)."""
+    file at a time (:func:`cdiscmm.io.xpt.read.read_xpt_records`, which checks the file). The text columns of
+    :func:`_stored` are measured from their bytes (:func:`cdiscmm.define.shapes.stored_text_measure`; the values
+    holding a non-ASCII byte are decoded, so a value that is not UTF-8 stops the check as the reader does); the
+    others are decoded."""
     found: dict[str, _Found] = {}
-    for block in read_xpt_blocks(path, None, block_bytes):
-        rows = WhereRows(block)
-        for oid in (oid for oid, column in asked.items() if column.name in block.columns):
-            seen = _found(block, rows, asked[oid])
+    plain = _stored(asked)
+    for head, block in read_xpt_records(path, block_bytes):
+        where = spans(head)
+        stored = [name for name, span in where.items() if span.character and name in plain]
+        non_ascii_values(path, head, block, stored)
+        data = decode_records(path, head, block, [name for name in where if name not in stored])
+        rows = WhereRows(data)
+        for oid, column in ((oid, column) for oid, column in asked.items() if column.name in where):
+            if column.name in stored:
+                position, length, _ = where[column.name]
+                seen = _Found(False, stored_text_measure(block[:, position : position + length]), (), ())
+            else:
+                seen = _found(data, rows, column)
             found[oid] = found[oid].merge(seen) if oid in found else seen
     return found
 

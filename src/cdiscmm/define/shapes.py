@@ -159,6 +159,21 @@ def _character_measure(column: pd.Series, name: str) -> Measure:
     return Measure(len(text), int(longest), 0, dates, datetimes, durations, timed)
 
 
+def stored_text_measure(stored: np.ndarray) -> Measure:
+    """What the shape rules read of a character variable that is neither --DTC nor --DUR, from the (n, length)
+    uint8 bytes of n records as the XPT file stores them: the same as :func:`measure` of those values decoded,
+    without decoding them. A value is its bytes without trailing blanks and NULs (as the reader strips them), so
+    it is empty when only those are left, and its UTF-8 length is the stored length up to its last other byte."""
+    rows, length = stored.shape
+    if not rows or not length:
+        return NOTHING
+    values = stored.view(f"S{length}")[:, 0].copy()  # one fixed-width item a record, contiguous
+    values.view(np.uint8)[values.view(np.uint8) == ord(" ")] = 0  # a fixed-width item ends at its last non-NUL
+    lengths = np.strings.str_len(values)
+    count = int(np.count_nonzero(lengths))
+    return Measure(values=count, width=int(lengths.max())) if count else NOTHING
+
+
 def measure(column: pd.Series, variable: VariableMeta) -> Measure:
     """What the shape rules read of ``column``, some or all written values of ``variable``."""
     if variable.type == "Num":

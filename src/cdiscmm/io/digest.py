@@ -7,7 +7,7 @@ the package stage (the manifest lists every file and input), so both describe a 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import cdiscmm
@@ -26,21 +26,38 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def describe_file(path: Path) -> dict[str, object]:
-    """``{"sha256", "bytes"}`` of the file at ``path``."""
-    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+def copy_file_sha256(source: Path, target: Path) -> str:
+    """Copy ``source`` to ``target`` a chunk at a time; the hex SHA-256 of the bytes copied (the digest of both
+    files, taken as they are copied, so neither is read again to be hashed)."""
+    digest = hashlib.sha256()
+    buffer = memoryview(bytearray(_CHUNK))
+    with source.open("rb") as reader, target.open("wb") as writer:
+        while read := reader.readinto(buffer):
+            digest.update(buffer[:read])
+            writer.write(buffer[:read])
+    return digest.hexdigest()
 
 
-def hash_files(paths: Iterable[Path], root: Path) -> dict[str, str]:
-    """``{path relative to root (POSIX): sha256}`` of each existing file, sorted by path."""
+def describe_file(path: Path, sha256: str | None = None) -> dict[str, object]:
+    """``{"sha256", "bytes"}`` of the file at ``path``; ``sha256`` its digest when already known (the file is
+    then not read)."""
+    return {"sha256": sha256 or file_sha256(path), "bytes": path.stat().st_size}
+
+
+def hash_files(paths: Iterable[Path], root: Path, known: Mapping[Path, str] | None = None) -> dict[str, str]:
+    """``{path relative to root (POSIX): sha256}`` of each existing file, sorted by path; ``known``: digests
+    already taken, by path (those files are not read)."""
+    known = known or {}
     found = sorted((path.relative_to(root).as_posix(), path) for path in paths if path.is_file())
-    return {name: file_sha256(path) for name, path in found}
+    return {name: known.get(path) or file_sha256(path) for name, path in found}
 
 
-def describe_files(root: Path) -> dict[str, dict[str, object]]:
-    """``{path relative to root (POSIX): {"sha256", "bytes"}}`` of every file under ``root``, one file at a time."""
+def describe_files(root: Path, known: Mapping[str, str] | None = None) -> dict[str, dict[str, object]]:
+    """``{path relative to root (POSIX): {"sha256", "bytes"}}`` of every file under ``root``, one file at a time;
+    ``known``: digests already taken, by relative path (those files are not read)."""
+    known = known or {}
     found = sorted((path.relative_to(root).as_posix(), path) for path in root.rglob("*") if path.is_file())
-    return {name: describe_file(path) for name, path in found}
+    return {name: describe_file(path, known.get(name)) for name, path in found}
 
 
 def _tree_sha256(paths: list[Path], root: Path) -> str:

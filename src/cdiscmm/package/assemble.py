@@ -23,6 +23,8 @@ from pathlib import Path
 
 import cdiscmm
 from cdiscmm.core.paths import specs_dir
+from cdiscmm.io.xpt.layout import RECORD
+from cdiscmm.io.xpt.read import read_head
 from cdiscmm.metadata.translations import Translations
 from cdiscmm.package.findings import Finding
 from cdiscmm.package.profile import RegionProfile
@@ -63,6 +65,22 @@ class PackageFile:
     def size(self) -> int:
         """The file's size in bytes."""
         return len(self.body) if self.body is not None else self.source.stat().st_size if self.source else 0
+
+    def ends(self) -> tuple[bytes, bytes]:
+        """An XPT file's head (its bytes before the first observation: labels, names, types) and its last
+        ``min(size, 80)`` bytes, read from ``source`` without the observations between; for a file in memory, or
+        a copy whose head cannot be read (the callers' layout checks say why), the whole file and its end."""
+        if self.body is None and self.source is not None:
+            try:
+                head = read_head(self.source)
+            except (ValueError, IndexError):  # not a readable head: the whole file, as :attr:`content`
+                head = b""
+            if head:
+                with self.source.open("rb") as stream:
+                    stream.seek(max(0, self.size - RECORD))
+                    return head, stream.read()
+        content = self.content
+        return content, content[-RECORD:]
 
 
 @dataclass(frozen=True)

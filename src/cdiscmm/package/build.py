@@ -27,7 +27,7 @@ from cdiscmm.core.errors import InputError, Location
 from cdiscmm.core.outputs import staged_folder
 from cdiscmm.core.paths import docs_dir, mappings_dir, specs_dir
 from cdiscmm.io.collected import CODELISTS_FILE, DICTIONARY_FILE
-from cdiscmm.io.digest import describe_files, hash_files, rule_catalogue_version
+from cdiscmm.io.digest import copy_file_sha256, describe_files, hash_files, rule_catalogue_version
 from cdiscmm.metadata.explanations import load_explanations
 from cdiscmm.metadata.translations import load_translations
 from cdiscmm.package.acrf import ACRF_FILE, study_forms
@@ -65,14 +65,18 @@ class PackageResult:
         return [item for item in self.judged if item.refuses]
 
 
-def _write(root: Path, files: list[PackageFile]) -> None:
+def _write(root: Path, files: list[PackageFile]) -> dict[str, str]:
+    """``files`` written under ``root``; the SHA-256 of each copied one (by package path), taken as it is copied
+    (its bytes stream, never all in memory): the manifest lists it for the copy and for its source."""
+    copied = {}
     for file in files:
         path = root / file.path
         path.parent.mkdir(parents=True, exist_ok=True)
         if file.body is None and file.source is not None:
-            shutil.copyfile(file.source, path)  # a copy: its bytes stream, never all in memory
+            copied[file.path] = copy_file_sha256(file.source, path)
         else:
             path.write_bytes(file.content)
+    return copied
 
 
 def _specs(studyid: str, region: str) -> dict[str, str]:
@@ -89,11 +93,11 @@ def _specs(studyid: str, region: str) -> dict[str, str]:
     return hashed
 
 
-def _inputs(inputs: StudyInputs) -> dict[str, str]:
+def _inputs(inputs: StudyInputs, known: dict[Path, str]) -> dict[str, str]:
     hashed = {}
     for kind, folder in (("sdtm", inputs.sdtm), ("adam", inputs.adam)):
         files = [path for path in folder.rglob("*") if path.is_file()]
-        hashed |= {f"{kind}/{name}": digest for name, digest in hash_files(files, folder).items()}
+        hashed |= {f"{kind}/{name}": digest for name, digest in hash_files(files, folder, known).items()}
     if inputs.raw is not None and inputs.raw.is_dir():
         read = [inputs.raw / name for name in (DICTIONARY_FILE, CODELISTS_FILE) if (inputs.raw / name).is_file()]
         hashed |= {f"raw/{name}": digest for name, digest in hash_files(read, inputs.raw).items()}
@@ -173,7 +177,7 @@ def build_package(
         dated = created((inputs.sdtm / "dm.xpt").read_bytes(), str(inputs.sdtm / "dm.xpt"))
         acrf, problems = annotated_crf(inputs, study_tree(profile, inputs)["sdtm"], dated)
         files, findings = sorted(files + acrf, key=lambda file: file.path), findings + problems
-        _write(root, files)
+        copied = _write(root, files)
         if translations is not None and define_writer is not None:
             files, found = _local_defines(root, files, inputs, profile, define_writer)
             findings += found
@@ -220,6 +224,9 @@ def build_package(
                 {**vars(item.finding), "explanation": item.explanation, "refuses": item.refuses} for item in judged
             ],
         }
-        manifest = build_manifest(header, describe_files(root), _inputs(inputs), _specs(inputs.studyid, region))
+        sources = {file.source: copied[file.path] for file in files if file.source is not None and file.path in copied}
+        manifest = build_manifest(
+            header, describe_files(root, copied), _inputs(inputs, sources), _specs(inputs.studyid, region)
+        )
         (root / MANIFEST_FILE).write_bytes(dump_manifest(manifest))
     return PackageResult(target, judged, summaries)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from cdiscmm.io.xpt.check import check_xpt, require_readable
-from cdiscmm.io.xpt.read import BLOCK_BYTES, read_head, read_xpt, read_xpt_blocks
+from cdiscmm.io.xpt.read import BLOCK_BYTES, non_ascii_values, read_head, read_xpt, read_xpt_records
 from cdiscmm.metadata.explanations import Explanations
 from cdiscmm.metadata.standards import sdtmig
 from cdiscmm.package.assemble import PackageFile
@@ -37,7 +37,6 @@ from cdiscmm.package.findings import Finding, explain
 from cdiscmm.package.profile import RegionProfile
 from cdiscmm.package.relabel import read_labels, variable_names, variable_types
 
-_NON_ASCII = r"[^\x00-\x7f]"
 #: NAMESTR ntype of a character variable (SAS TS-140).
 _CHARACTER = 2
 
@@ -77,15 +76,14 @@ def _variable_matches(name: str, templates: list[str]) -> bool:
 
 def non_ascii(path: Path, text: list[str], block_bytes: int = BLOCK_BYTES) -> dict[str, tuple[int, str]]:
     """Per character variable of ``text`` (in that order) holding a non-ASCII value: how many records hold one and
-    the first such value in file order, read block by block (:func:`cdiscmm.io.xpt.read.read_xpt_blocks`)."""
+    the first such value in file order, read block by block; only the records holding one are decoded
+    (:func:`cdiscmm.io.xpt.read.non_ascii_values`)."""
     counts = dict.fromkeys(text, 0)
     examples: dict[str, str] = {}
-    for block in read_xpt_blocks(path, text, block_bytes):
-        for name in text:
-            wrong = block[name].str.contains(_NON_ASCII, regex=True, na=False)
-            if wrong.any():
-                counts[name] += int(wrong.sum())
-                examples.setdefault(name, block.loc[wrong, name].iloc[0])
+    for head, block in read_xpt_records(path, block_bytes):
+        for name, values in non_ascii_values(path, head, block, text).items():
+            counts[name] += len(values)
+            examples.setdefault(name, values.iloc[0])
     return {name: (counts[name], examples[name]) for name in text if name in examples}
 
 

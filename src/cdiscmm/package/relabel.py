@@ -71,22 +71,26 @@ def created(content: bytes, where: str = "XPT") -> datetime:
         raise InputError("no creation date in the XPT header", Location(file=where), found=text) from None
 
 
-def count_records(content: bytes, where: str = "XPT") -> int:
-    """Observations in the file: (bytes after the OBS header) / observation length (sum of the NAMESTR lengths).
+def records_in(head: bytes, size: int, last: bytes, where: str = "XPT") -> int:
+    """Observations in an XPT file of ``size`` bytes whose first bytes (at least through its NAMESTRs) are
+    ``head`` and whose last ``min(size, 80)`` bytes are ``last``: (bytes after the OBS header) / observation length
+    (sum of the NAMESTR lengths); the observations themselves are not needed.
 
     TS-140 pads the last 80-byte record with blanks; with observations shorter than 80 bytes that padding could
     read as all-blank observations, so those are not counted within the last record.
     """
-    count = _check_layout(content, where)
+    count = _check_layout(head, where)
     starts = [_NAMESTR_START + index * _NAMESTR_LENGTH for index in range(count)]
-    width = sum(int.from_bytes(content[start + 4 : start + 6], "big") for start in starts)
+    width = sum(int.from_bytes(head[start + 4 : start + 6], "big") for start in starts)
     namestr_end = _NAMESTR_START + count * _NAMESTR_LENGTH
     observations = -(-namestr_end // _RECORD) * _RECORD + _RECORD
     if width == 0:
         return 0
-    records = (len(content) - observations) // width
-    while records and width < _RECORD and len(content) - (observations + (records - 1) * width) <= _RECORD:
-        if content[observations + (records - 1) * width : observations + records * width].strip(b" "):
+    records = (size - observations) // width
+    offset = size - len(last)  # where ``last`` starts in the file
+    while records and width < _RECORD and size - (observations + (records - 1) * width) <= _RECORD:
+        start = observations + (records - 1) * width - offset
+        if last[start : start + width].strip(b" "):
             break
         records -= 1
     return records

@@ -3,10 +3,11 @@ block edges, non-ASCII values in later blocks, truncation, a member header's tex
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from cdiscmm.io.xpt.check import check_xpt
+from cdiscmm.io.xpt.check import byte_owners, check_xpt, high_byte_rows
 from cdiscmm.io.xpt.layout import HEADER_PREFIX
 from cdiscmm.io.xpt.write import write_xpt
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
@@ -76,3 +77,22 @@ def test_the_variants_break_the_rules_they_are_meant_to(tmp_path: Path) -> None:
     # non-ASCII values after it are still found
     assert rules["lookalike"] == [("XPT011", 30, "AETERM"), ("XPT011", 41, "AEDECOD")]
     assert rules["accents"] == [("XPT011", 45, "AETERM"), ("XPT011", 41, "AEDECOD")]
+
+
+def test_high_byte_rows_name_each_row_once_per_variable() -> None:
+    """Observations of 6 bytes: A (bytes 0-1), a numeric (2-3, not asked), B (4-5)."""
+    block = np.array(
+        [
+            list(b"ab\x80\x80cd"),  # high bytes only in the bytes of no asked variable
+            list(b"\xc3\xa9xy\xc3\xa9"),  # two high bytes in A, two in B: the row once each
+            list(b"abxycd"),
+            list(b"a\xe9xycd"),
+        ],
+        dtype=np.uint8,
+    )
+    owner = byte_owners([(0, 2), (4, 2)], 6)
+    assert owner.tolist() == [0, 0, -1, -1, 1, 1]
+    found = high_byte_rows(block, owner)
+    assert {index: rows.tolist() for index, rows in found.items()} == {0: [1, 3], 1: [1]}
+    assert high_byte_rows(block[[0, 2]], owner) == {}
+    assert high_byte_rows(np.zeros((0, 6), dtype=np.uint8), owner) == {}

@@ -204,20 +204,41 @@ def _check_variables(records: np.ndarray, found: _Findings) -> bool:
     return usable
 
 
+def byte_owners(spans: list[tuple[int, int]], width: int) -> np.ndarray:
+    """Each byte of an observation of ``width`` bytes -> the index in ``spans`` ((position, length) of some of the
+    variables) of the variable it belongs to, -1 for a byte of none of them."""
+    owner = np.full(width, -1, dtype=np.int64)
+    for index, (position, length) in enumerate(spans):
+        owner[position : position + length] = index
+    return owner
+
+
+def high_byte_rows(block: np.ndarray, owner: np.ndarray) -> dict[int, np.ndarray]:
+    """Per variable of ``owner`` (:func:`byte_owners`) holding a byte >= 0x80 (a non-ASCII character) in the (n,
+    width) uint8 observations ``block``: the rows (0-based, ascending, each once) holding one. The bytes of other
+    variables (an IBM number's, mostly >= 0x80) are masked out first: an all-ASCII block (the usual case) costs two
+    contiguous passes."""
+    rows, width = block.shape
+    if not block.size:
+        return {}
+    high = np.bitwise_and(block, np.where(owner >= 0, 0x80, 0).astype(np.uint8)).reshape(-1)
+    if high.max() == 0:
+        return {}
+    found = np.flatnonzero(high)
+    keys = np.unique(owner[found % width] * rows + found // width)  # by variable, then row
+    variables, at = np.unique(keys // rows, return_index=True)
+    return {int(index): found % rows for index, found in zip(variables, np.split(keys, at[1:]), strict=True)}
+
+
 def _first_non_ascii(block: bytes | memoryview, width: int, row_offset: int, owner: np.ndarray) -> np.ndarray:
     """Per character column: the first row (1-based, counted from the data's start) of the whole observations in
     ``block`` holding a byte >= 0x80, or 0. ``owner`` maps each byte of an observation to its character column's
-    index (-1 for numeric bytes). An all-ASCII block (the usual case) costs one contiguous pass."""
+    index (-1 for numeric bytes)."""
     rows = len(block) // width
-    flat = np.frombuffer(block[: rows * width], dtype=np.uint8)
     first = np.zeros(int(owner.max(initial=-1)) + 1, dtype=np.int64)
-    if not rows or flat.max() < 0x80:
-        return first
-    high = np.flatnonzero(flat >= 0x80)  # ascending: the first hit of a column is its first row
-    column = owner[high % width]
-    keep = column >= 0
-    columns, at = np.unique(column[keep], return_index=True)
-    first[columns] = row_offset + high[keep][at] // width + 1
+    observations = np.frombuffer(block[: rows * width], dtype=np.uint8).reshape(rows, width)
+    for index, found in high_byte_rows(observations, owner).items():
+        first[index] = row_offset + found[0] + 1
     return first
 
 
@@ -232,9 +253,7 @@ def _check_observations(
     width = int(records["nlng"].astype(np.int64).sum())
     pattern = HEADER_PREFIX + b"MEMBER  HEADER RECORD"
     characters = [record for record in records if int(record["ntype"]) == 2] if ascii_only else []
-    owner = np.full(width, -1, dtype=np.int64)
-    for index, record in enumerate(characters):
-        owner[int(record["npos"]) : int(record["npos"]) + int(record["nlng"])] = index
+    owner = byte_owners([(int(record["npos"]), int(record["nlng"])) for record in characters], width)
     member = source.content.find(pattern, start) if source.content is not None else -1
     searching = source.content is None
     step = max(1, block_bytes // width) * width if width else max(block_bytes, RECORD)

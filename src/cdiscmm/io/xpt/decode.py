@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -184,13 +185,13 @@ def member_header_at(content: bytes, start: int = 0) -> int:
     return end
 
 
-def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | slice | None = None) -> Decoded:
-    """The first member of the XPT ``content``: every variable, or those of ``columns`` (file order), and every
-    observation, or the first ``rows``, or those of the slice ``rows`` (step 1; e.g. one run of subjects)."""
-    records, names, width = _namestrs(content)
-    observations = head_length(content)
-    end = member_header_at(content, observations)
-    data = memoryview(content)[observations : len(content) if end < 0 else end]
+def observations(content: bytes, rows: int | slice | None = None) -> np.ndarray:
+    """The observations of the first member of the XPT ``content`` as an (n, width) uint8 array (a view of
+    ``content``): every one, or the first ``rows``, or those of the slice ``rows`` (step 1)."""
+    _, _, width = _namestrs(content)
+    start = head_length(content)
+    end = member_header_at(content, start)
+    data = memoryview(content)[start : len(content) if end < 0 else end]
     total = len(data) // width if width else 0
     # A last observation of only blanks inside the final record's padding is padding, not data (TS-140: the
     # last record is blank-filled); ReadStat drops it the same way.
@@ -200,14 +201,43 @@ def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | sli
         rows.indices(total)[:2] if isinstance(rows, slice) else (0, total if rows is None else min(total, rows))
     )
     count = max(0, stop - first)
-    block = np.frombuffer(data, dtype=np.uint8, count=count * width, offset=first * width).reshape(count, width)
-    return _decoded(content, records, names, block, columns)
+    return np.frombuffer(data, dtype=np.uint8, count=count * width, offset=first * width).reshape(count, width)
+
+
+def decode_xpt(content: bytes, columns: list[str] | None = None, rows: int | slice | None = None) -> Decoded:
+    """The first member of the XPT ``content``: every variable, or those of ``columns`` (file order), and every
+    observation, or the first ``rows``, or those of the slice ``rows`` (step 1; e.g. one run of subjects)."""
+    return decode_block(content, observations(content, rows), columns)
+
+
+def decode_block(head: bytes, block: np.ndarray, columns: list[str] | None = None) -> Decoded:
+    """The member whose first :func:`head_length` bytes are ``head``, with the (n, width) uint8 observations
+    ``block`` (some or all of its records): every variable, or those of ``columns``."""
+    records, names, _ = _namestrs(head)
+    return _decoded(head, records, names, block, columns)
 
 
 def decode_rows(head: bytes, data: bytes, columns: list[str] | None = None) -> Decoded:
     """The member whose first :func:`head_length` bytes are ``head``, with the whole observations ``data`` (a run
     of its records read on its own; none is taken for padding): every variable, or those of ``columns``."""
-    records, names, width = _namestrs(head)
+    width = observation_width(head)
     count = len(data) // width if width else 0
-    block = np.frombuffer(data, dtype=np.uint8, count=count * width).reshape(count, width)
-    return _decoded(head, records, names, block, columns)
+    return decode_block(head, np.frombuffer(data, dtype=np.uint8, count=count * width).reshape(count, width), columns)
+
+
+class Span(NamedTuple):
+    """Where a variable's value is in an observation (bytes ``position`` to ``position + length``), and whether
+    it is a character value."""
+
+    position: int
+    length: int
+    character: bool
+
+
+def spans(head: bytes) -> dict[str, Span]:
+    """Each variable of the member whose head is ``head`` (file order) -> its :class:`Span`."""
+    records, names, _ = _namestrs(head)
+    return {
+        name: Span(int(record["npos"]), int(record["nlng"]), int(record["ntype"]) == 2)
+        for record, name in zip(records, names, strict=True)
+    }

@@ -10,19 +10,23 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from cdiscmm.core.errors import InputError, Location
-from cdiscmm.io.xpt.check import XptFinding, require_readable
+from cdiscmm.io.xpt.check import XptFinding, byte_owners, high_byte_rows, require_readable
 from cdiscmm.io.xpt.decode import (
     FIXED_HEAD,
     Decoded,
+    decode_block,
     decode_rows,
     decode_xpt,
     head_length,
     member_header_at,
     observation_width,
+    observations,
+    spans,
 )
 from cdiscmm.io.xpt.layout import BLOCK_BYTES, RECORD
 
@@ -105,23 +109,31 @@ def read_xpt_rows(path: Path, rows: slice, columns: list[str] | None = None) -> 
 
 def read_xpt_blocks(path: Path, columns: list[str] | None, block_bytes: int = BLOCK_BYTES) -> Iterator[pd.DataFrame]:
     """The records of ``read_xpt(path, columns).data`` in consecutive frames (concatenated, they are it), holding
-    about ``block_bytes`` of the file at a time, not the file. The head is checked first
-    (:func:`cdiscmm.io.xpt.check.require_readable`); the observations are read block by block, whole records
-    and observations, so no member header record is cut; the last block (the file's end, or up to a second
-    member's header) is checked and decoded with the head by :func:`read_xpt`: its structure, its blank padding.
-    A file whose head cannot be read is read whole by :func:`read_xpt`, which says what is wrong."""
+    about ``block_bytes`` of the file at a time, not the file: :func:`read_xpt_records` decoded."""
+    for head, block in read_xpt_records(path, block_bytes):
+        frame = decode_records(path, head, block, columns)
+        del head, block  # the last block's bytes are not held while the caller holds its frame
+        yield frame
+
+
+def read_xpt_records(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple[bytes, np.ndarray]]:
+    """The observations of ``path`` as consecutive (n, width) uint8 arrays, undecoded, each with the file's head
+    (its bytes before the first observation), holding about ``block_bytes`` of the file at a time. The head is
+    checked first (:func:`cdiscmm.io.xpt.check.require_readable`); the observations are read block by block,
+    whole records and observations, so no member header record is cut; the last block (the file's end, or up to a
+    second member's header) is checked with the head as :func:`read_xpt` checks a file, and its blank padding is
+    no observation. A file whose head cannot be read is read whole and checked, which says what is wrong."""
     if not path.is_file():
-        yield read_xpt(path, columns).data  # the error naming the file
-        return
+        require_readable(path)  # the error naming the file
     size = path.stat().st_size
     with path.open("rb") as stream:
         try:
             head = _head(stream)
             width = observation_width(head)
-        except (ValueError, IndexError):  # not a readable head: read_xpt says why
+        except (ValueError, IndexError):  # not a readable head: the check of the whole file says why
             width = 0
         if not width:
-            yield read_xpt(path, columns).data
+            yield _last(path, path.read_bytes())
             return
         require_readable(path, content=head)
         step = math.lcm(width, RECORD) * max(1, block_bytes // math.lcm(width, RECORD))
@@ -131,10 +143,35 @@ def read_xpt_blocks(path: Path, columns: list[str] | None, block_bytes: int = BL
             done += step
             end = member_header_at(block)
             if end >= 0:
-                yield read_xpt(path, columns, content=head + block[:end]).data
+                yield _last(path, head + block[:end])
                 return
-            yield _content(path, partial(decode_rows, head, block, columns)).data
-        yield read_xpt(path, columns, content=head + stream.read()).data
+            yield head, np.frombuffer(block, dtype=np.uint8).reshape(-1, width)
+        yield _last(path, head + stream.read())
+
+
+def _last(path: Path, content: bytes) -> tuple[bytes, np.ndarray]:
+    """The head and observations of ``content`` (a head and the file's last observations), checked."""
+    require_readable(path, content=content)
+    return content, observations(content)
+
+
+def decode_records(path: Path, head: bytes, block: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+    """The observations ``block`` of ``path`` (from :func:`read_xpt_records`) decoded as :func:`read_xpt` decodes
+    them: every variable, or those of ``columns``; a value that cannot be decoded is an InputError naming the file."""
+    return _content(path, partial(decode_block, head, block, columns)).data
+
+
+def non_ascii_values(path: Path, head: bytes, block: np.ndarray, names: list[str]) -> dict[str, pd.Series]:
+    """Per character variable of ``names`` with values holding a byte >= 0x80 (UTF-8 codes every non-ASCII
+    character in such bytes only) among the observations ``block`` of ``path`` (:func:`read_xpt_records`): those
+    values, in file order, decoded by :func:`decode_records` (a value that is not UTF-8 is an InputError naming
+    the file, as when the whole block is decoded). Only those records are decoded."""
+    where = spans(head)
+    owner = byte_owners([where[name][:2] for name in names], block.shape[1])
+    return {
+        names[index]: decode_records(path, head, block[rows], [names[index]])[names[index]]
+        for index, rows in high_byte_rows(block, owner).items()
+    }
 
 
 def _content(path: Path, decode: Callable[[], Decoded]) -> XptContent:

@@ -26,7 +26,7 @@ from cdiscmm.metadata.yamlio import load_model
 from cdiscmm.package.assemble import PackageFile
 from cdiscmm.package.checks import Judged
 from cdiscmm.package.profile import RegionProfile
-from cdiscmm.package.relabel import count_records, read_labels, variable_names
+from cdiscmm.package.relabel import read_labels, records_in, variable_names
 from cdiscmm.package.versions import ct_versions, standard_versions
 
 
@@ -109,12 +109,12 @@ def inventory(files: list[PackageFile], folder: Path, text: dict[str, str], inpu
         path = PurePosixPath(file.path)
         local = f"{path.parent.name}/" if file.kind == "local-dataset" else ""
         name = f"{local}{path.stem.upper()}"
-        content = file.content  # read once: a copy's bytes come from its source file
-        label, _ = read_labels(content, file.path)
-        variables = len(variable_names(content, file.path))
-        records = count_records(content, file.path)
+        head, last = file.ends()  # a copy's observations are not read: its head, its size and its end suffice
+        label, _ = read_labels(head, file.path)
+        variables = len(variable_names(head, file.path))
+        records = records_in(head, file.size, last, file.path)
         kind = classes.get(path.stem.upper(), "")
-        rows.append([name, label, kind, str(records), str(variables), str(len(content))])
+        rows.append([name, label, kind, str(records), str(variables), str(file.size)])
     columns = [text[key] for key in ("h_dataset", "h_label", "h_class", "h_records", "h_variables", "h_bytes")]
     return Table(columns, rows)
 
