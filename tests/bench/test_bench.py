@@ -51,6 +51,14 @@ def test_watchdog_stops_a_child_past_the_rss_limit(tmp_path: Path) -> None:
     assert timing.wall_s < 30
 
 
+def test_peak_rss_is_the_sum_over_the_childs_processes(tmp_path: Path) -> None:
+    hold = "block = bytearray(200 * 2**20); block[::4096] = b'x' * len(block[::4096]); import time; time.sleep(2)"
+    both = f"import subprocess, sys; worker = subprocess.Popen([sys.executable, '-c', {hold!r}]); {hold}; worker.wait()"
+    timing = run_child("pair", 1, [sys.executable, "-c", both], tmp_path / "pair.log", rss_limit_mb=8_000)
+    assert timing.exit_code == 0
+    assert timing.peak_rss_mb > 380  # two processes of 200 MB each at once; either alone is about 210 MB
+
+
 def test_a_stopped_cohort_fails_the_large_targets() -> None:
     large = _cohort(100_000, {"read": 50.0, "sdtm": 60.0}, floor=500.0)
     large.stages[-1].stopped = "resident memory 9,000 MB passed the watchdog limit 8,192 MB"
@@ -71,8 +79,8 @@ def test_a_floor_stopped_by_the_watchdog_leaves_the_pipeline_targets_and_has_no_
     assert rows["100,000: end-to-end wall s"] == (500.0, "pass")
     assert rows["CPU(100,000) / CPU(10,000): sdtm"] == (6.0, "pass")
     text = write_report([mid, large], tmp_path)[0].read_text(encoding="utf-8")
-    assert "| 100,000 | whole | sdtm | 300.0 | 300.0 | 100 |  |" in text
-    assert "| 100,000 | whole | floor (stopped by the RSS watchdog) | 1.0 | 250.0 | 100 |  |" in text
+    assert "| 100,000 | whole |  | sdtm | 300.0 | 300.0 | 100 |  |" in text
+    assert "| 100,000 | whole |  | floor (stopped by the RSS watchdog) | 1.0 | 250.0 | 100 |  |" in text
 
 
 def test_targets_pass_fail_and_not_run() -> None:
@@ -98,7 +106,7 @@ def test_quick_run_has_no_large_cohort_targets(tmp_path: Path) -> None:
     assert rows["1,200: (sdtm + adam CPU) / floor CPU"] == "fail"
     assert rows["100,000: peak RSS MB"] == "not run"
     markdown, data = write_report(results, tmp_path)
-    assert "| 1,200 | whole | sdtm | 30.0 | 30.0 | 100 | 3.00 |" in markdown.read_text(encoding="utf-8")
+    assert "| 1,200 | whole |  | sdtm | 30.0 | 30.0 | 100 | 3.00 |" in markdown.read_text(encoding="utf-8")
     assert '"floor_cpu_s": 10.0' in data.read_text(encoding="utf-8")
 
 
@@ -132,3 +140,11 @@ def test_chunk_subjects_is_passed_to_every_chunked_stage(tmp_path: Path) -> None
     for stage in ("sdtm", "adam", "validate", "package"):
         assert _stage_command(stage, tmp_path, options)[-2:] == ["--chunk-subjects", "500"]
     assert "--chunk-subjects" not in _stage_command("define", tmp_path, options)
+
+
+def test_workers_go_only_to_the_stages_that_map_chunks_on_workers(tmp_path: Path) -> None:
+    options = BenchOptions(chunk_subjects=500, workers=2)
+    assert _stage_command("sdtm", tmp_path, options)[-4:] == ["--chunk-subjects", "500", "--workers", "2"]
+    for stage in ("adam", "define"):
+        assert "--workers" not in _stage_command(stage, tmp_path, options)
+    assert "--workers" not in _stage_command("sdtm", tmp_path, BenchOptions(workers=2))

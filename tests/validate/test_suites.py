@@ -68,6 +68,16 @@ def test_great_expectations_and_the_native_engine_give_the_same_findings():
     assert set(timings) == {"gx_import", "gx_validation"}
 
 
+def test_an_expectations_configuration_is_built_once_while_a_suite_validates():
+    expectation = gx._gx().expectations.ExpectColumnValuesToNotBeNull(column="SUBJID", meta={"rule": "SD0002"})
+    assert expectation.configuration is not expectation.configuration  # GX's own property: a new one per read
+    with gx._configurations_held():
+        held = expectation.configuration
+        assert expectation.configuration is held
+        assert held.kwargs["column"] == "SUBJID" and held.meta == {"rule": "SD0002"}
+    assert expectation.configuration is not held
+
+
 def test_the_suites_run_in_a_forked_process_with_the_same_findings():
     delivery = _delivery()
     plan = plan_suites(delivery, _gx_rules())

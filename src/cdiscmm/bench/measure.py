@@ -59,13 +59,17 @@ def run_child(
 ) -> StageTiming:
     """Run ``command`` with stdout and stderr to ``log``; the child's own rusage comes from ``os.wait4``.
 
-    ``wait4`` reports the resources of that one child, so every stage has its own CPU and peak RSS (the
-    ``RUSAGE_CHILDREN`` maximum would keep the largest of all children so far). With ``rss_limit_mb``, a
-    watchdog reads the resident memory of the child's session every 0.5 s and kills the session when it passes
-    the limit, so a cohort too big for the machine is stopped and reported (``stopped``) instead of swapping.
+    ``wait4`` reports the resources of that one child and of the processes it waited for (Linux: a stage's worker
+    processes included), so every stage has its own CPU (the ``RUSAGE_CHILDREN`` maximum would keep the largest
+    of all children so far). With ``rss_limit_mb``, a watchdog reads the resident memory of the child's session
+    every 0.5 s and kills the session when it passes the limit, so a cohort too big for the machine is stopped
+    and reported (``stopped``) instead of swapping. The peak RSS is the larger of the child's own maximum (exact)
+    and the largest sum over its session the watchdog saw: a stage with worker processes holds their memory at
+    once, which ``ru_maxrss`` (the largest single process) would not show.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     stopped = None
+    session_peak = 0.0
     with log.open("wb") as sink:
         started = time.perf_counter()
         child = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
@@ -74,6 +78,7 @@ def run_child(
             if pid == child.pid:
                 break
             rss = _group_rss_mb(child.pid)
+            session_peak = max(session_peak, rss)
             if rss_limit_mb is not None and rss > rss_limit_mb and stopped is None:
                 stopped = f"resident memory {rss:,.0f} MB passed the watchdog limit {rss_limit_mb:,.0f} MB"
                 os.killpg(child.pid, signal.SIGKILL)
@@ -85,7 +90,7 @@ def run_child(
         subjects=subjects,
         wall_s=round(wall, 2),
         cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
-        peak_rss_mb=round(usage.ru_maxrss * _RSS_UNIT_BYTES / 2**20, 1),
+        peak_rss_mb=round(max(usage.ru_maxrss * _RSS_UNIT_BYTES / 2**20, session_peak), 1),
         exit_code=child.returncode,
         command=command,
         stopped=stopped,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
-from cdiscmm.bench.run import PIPELINE, RSS_LIMIT_MB, SEED, STUDY, CohortResult
+from cdiscmm.bench.run import PIPELINE, RSS_LIMIT_MB, SEED, STUDY, WORKER_STAGES, CohortResult
 
 #: Targets of issue #13: sdtm + adam within 2x the floor (CPU, 1,200), 100,000 end to end within 10 minutes and
 #: 8 GB, every stage scaling 10k -> 100k by at most 11x, validation of 1,200 in under 10 s (wall; CPU shown too: the
@@ -76,6 +76,7 @@ def _table(results: list[CohortResult]) -> pd.DataFrame:
                 {
                     "subjects": f"{result.subjects:,}",
                     "chunk": f"{result.chunk_subjects:,}" if result.chunk_subjects else "whole",
+                    "workers": str(result.workers) if timing.stage in WORKER_STAGES and result.workers else "",
                     "stage": timing.stage + (" (stopped by the RSS watchdog)" if timing.stopped else status),
                     "wall s": f"{timing.wall_s:.1f}",
                     "CPU s": f"{cpu:.1f}",
@@ -110,10 +111,13 @@ def write_report(results: list[CohortResult], out: Path) -> tuple[Path, Path]:
         [
             f"# cdiscmm bench ({when})",
             f"{STUDY}-like cohorts (`cdiscmm raw generate --seed {SEED}`), {host}. CPU = user + system seconds of "
-            "the stage's own process; the floor is pandas reading the collected CSVs plus pyreadstat writing the "
-            "same final SDTM and ADaM datasets. Other work on the machine shifts wall time; compare CPU. chunk: "
-            "subjects per chunk of sdtm and adam (`--chunk-subjects`), whole = the study at once. A stage whose "
-            "resident memory passes the watchdog's limit is stopped and shown as such.",
+            "the stage's process and the worker processes it waited for; peak RSS = the larger of its largest "
+            "process and the largest sum over its processes seen every 0.5 s; the floor is pandas reading the "
+            "collected CSVs plus pyreadstat writing the same final SDTM and ADaM datasets. Other work on the "
+            "machine shifts wall time; compare CPU. chunk: subjects per chunk of sdtm and adam (`--chunk-"
+            "subjects`), whole = the study at once; workers: processes the stage mapped its chunks on "
+            "(`--workers`), blank = one. A stage whose resident memory passes the watchdog's limit is stopped and"
+            " shown as such.",
             _markdown(_table(results)),
             "## Targets (issue #13)",
             _markdown(target_frame),

@@ -27,10 +27,12 @@ _STAMP = ".bench-cohort"
 
 
 class BenchOptions(BaseModel):
-    """How the stages run: ``chunk_subjects`` passed to sdtm, adam, validate and package (None: whole study), the
-    watchdog's limit."""
+    """How the stages run: ``chunk_subjects`` passed to sdtm, adam, validate and package (None: whole study),
+    ``workers`` to the stages that map their chunks on worker processes (:data:`WORKER_STAGES`; None: one process),
+    the watchdog's limit."""
 
     chunk_subjects: int | None = None
+    workers: int | None = None
     rss_limit_mb: float = RSS_LIMIT_MB
 
 
@@ -43,6 +45,7 @@ class CohortResult(BaseModel):
     floor: StageTiming | None
     floor_cpu_s: float = 0.0
     chunk_subjects: int | None = None
+    workers: int | None = None
 
     def stage(self, name: str) -> StageTiming | None:
         """The timing of ``name``, or None when it did not run."""
@@ -89,8 +92,9 @@ def _floor(root: Path, subjects: int, logs: Path, rss_limit_mb: float) -> tuple[
     return timing, round(timing.cpu_s - json.loads(lines[-1])["setup_cpu_s"], 2)
 
 
-#: Stages that take ``--chunk-subjects``.
+#: Stages that take ``--chunk-subjects``, and those of them that take ``--workers`` with it.
 CHUNKED_STAGES = ("sdtm", "adam", "validate", "package")
+WORKER_STAGES = ("sdtm",)
 
 
 def _stage_command(stage: str, root: Path, options: BenchOptions) -> list[str]:
@@ -99,6 +103,8 @@ def _stage_command(stage: str, root: Path, options: BenchOptions) -> list[str]:
         command += ["--region", select_studies([STUDY])[0].config.region.lower()]
     if stage in CHUNKED_STAGES and options.chunk_subjects is not None:
         command += ["--chunk-subjects", str(options.chunk_subjects)]
+        if stage in WORKER_STAGES and options.workers is not None:
+            command += ["--workers", str(options.workers)]
     return command
 
 
@@ -112,7 +118,12 @@ def run_cohort(out: Path, subjects: int, stages: Sequence[str], options: BenchOp
     limit = options.rss_limit_mb
     generated = _generate(root, subjects, logs, limit)
     result = CohortResult(
-        subjects=subjects, generate=generated, stages=[], floor=None, chunk_subjects=options.chunk_subjects
+        subjects=subjects,
+        generate=generated,
+        stages=[],
+        floor=None,
+        chunk_subjects=options.chunk_subjects,
+        workers=options.workers if options.chunk_subjects is not None else None,
     )
     if generated.stopped:
         progress.info(f"bench: generate of {subjects} subjects stopped: {generated.stopped}")

@@ -35,6 +35,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="run sdtm, adam, validate and package N subjects at a time (default: the whole study at once)",
     )
     parser.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="K",
+        help="with --chunk-subjects: the stages that can map their chunks on K worker processes do (default: one "
+        "process)",
+    )
+    parser.add_argument(
         "--rss-limit-mb",
         type=positive_int,
         metavar="MB",
@@ -58,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     choices = next(action.choices for action in parser._actions if isinstance(action, argparse._SubParsersAction))
     sizes = args.subjects or (QUICK_SIZES if args.quick else SIZES)
     limit = {"rss_limit_mb": args.rss_limit_mb} if args.rss_limit_mb else {}
-    options = BenchOptions(chunk_subjects=args.chunk_subjects, **limit)
+    options = BenchOptions(chunk_subjects=args.chunk_subjects, workers=args.workers, **limit)
     results = run_bench(args.out, sizes, list(choices), options)
     for path in write_report(results, args.out):
         progress.info(f"wrote {path}")
