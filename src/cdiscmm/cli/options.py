@@ -69,6 +69,27 @@ def add_chunk_option(parser: argparse.ArgumentParser, help_text: str = CHUNK_HEL
     parser.add_argument("--chunk-subjects", type=positive_int, metavar="N", help=help_text)
 
 
+WORKERS_HELP = (
+    "map the chunks of --chunk-subjects on a local Dask cluster of K processes (same files; needs the dask extra)"
+)
+
+
+def add_workers_option(parser: argparse.ArgumentParser, help_text: str = WORKERS_HELP) -> None:
+    """``--workers K`` of sdtm, validate and package: the chunks of ``--chunk-subjects`` run on a local Dask cluster
+    of K processes, the same outputs (docs/scaling.md, "Running the chunks on Dask")."""
+    parser.add_argument("--workers", type=positive_int, metavar="K", help=help_text)
+
+
+def require_chunks(args: argparse.Namespace) -> None:
+    """UsageError when ``--workers`` is given without ``--chunk-subjects`` (the workers run chunks)."""
+    from cdiscmm.core.errors import Location, UsageError
+
+    if args.workers is not None and args.chunk_subjects is None:
+        raise UsageError(
+            "--workers maps chunks of subjects on a cluster", Location(field="--workers"), expected="--chunk-subjects N"
+        )
+
+
 def apply_project_config(args: argparse.Namespace, cwd: Path | None = None) -> None:
     """Read the project config (``--config``, else ``cdiscmm.yaml`` in ``cwd``) into ``args.project`` and fill
     ``--mappings`` and ``--out`` from it where the command line did not give them."""

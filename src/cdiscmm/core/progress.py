@@ -21,6 +21,11 @@ def set_quiet(quiet: bool) -> None:
     _quiet = quiet
 
 
+def is_quiet() -> bool:
+    """Whether progress output is silenced (``--quiet``)."""
+    return _quiet
+
+
 @contextmanager
 def step(description: str) -> Iterator[None]:
     """Announce ``description`` on stderr once it has run for a second, and its duration when done."""
