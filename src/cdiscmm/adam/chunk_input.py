@@ -97,6 +97,14 @@ class ChunkedDelivery:
         subjects = self.subjects[number * self.size : (number + 1) * self.size]
         return ChunkData(self, number, subjects)
 
+    def index_files(self) -> None:
+        """Every XPT file's :meth:`spans` (and its SUPP--'s) read now: a delivery sent to worker processes carries
+        them, where each worker would otherwise read every file's USUBJID column itself."""
+        for file, supp in self._files.values():
+            for path in (file, supp):
+                if path is not None:
+                    self.spans(path)
+
     def spans(self, file: Path) -> pd.DataFrame | None:
         """``file``'s :func:`chunk_spans`, None when it has no USUBJID (read once; a SUPP--'s QNAM order too)."""
         if file not in self._spans:

@@ -12,11 +12,20 @@ PARAMCD), not from the records, so it is the same in every chunk: the first piec
 Each finished piece goes to a :class:`cdiscmm.io.spill.PieceStore` and is dropped, so the build holds one chunk;
 the writer step appends the pieces to the XPT files (:mod:`cdiscmm.io.xpt.append`). What is global — the endpoint
 summary — reads back only ADRS and ADTTE (:func:`endpoint_datasets`), a few records per subject.
+
+With a Dask client (``--workers K``, :mod:`cdiscmm.core.cluster`) the chunks are built on the workers: the chunked
+delivery (file paths, sorted subjects, DM, each file's chunk spans read once here) is sent once to each worker,
+which reads its chunk's rows itself and writes the chunk's pieces into the store's folder
+(:class:`cdiscmm.io.spill.ChunkPieces`); their summaries come back in chunk order and are added to the store as
+one process adds them, so the written files are the same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,8 +34,11 @@ from cdiscmm.adam.chunk_input import ChunkedDelivery
 from cdiscmm.adam.endpoints import ENDPOINT_SOURCES
 from cdiscmm.adam.sdtm_input import require
 from cdiscmm.core import progress
-from cdiscmm.io.spill import PieceStore, SpilledDataset
+from cdiscmm.io.spill import ChunkPieces, Piece, PieceStore, SpilledDataset
 from cdiscmm.metadata.model import Dataset
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 def build_adam_chunked(
@@ -34,19 +46,41 @@ def build_adam_chunked(
     chunk_subjects: int,
     store: PieceStore,
     builders: Mapping[str, Builder] | None = None,
+    client: Client | None = None,
 ) -> dict[str, SpilledDataset]:
     """Every registered ADaM dataset built ``chunk_subjects`` DM subjects at a time (sorted USUBJID order), each
     chunk's datasets spilled to ``store``: the same datasets as :func:`cdiscmm.adam.build.build_adam` on the
-    whole ``sdtm``, joined."""
+    whole ``sdtm``, joined. With ``client``, the chunks are built on its workers (module notes)."""
     subjects = pd.Index(sorted(require(sdtm, "DM", ["USUBJID"])["USUBJID"].dropna().unique()))
     delivery = ChunkedDelivery(sdtm, subjects, chunk_subjects)
     count = delivery.chunks()
-    for number in range(count):
-        with progress.step(f"ADaM of subjects chunk {number + 1}/{count}"):
-            built = build_adam(delivery.chunk(number), builders)
-        for name, dataset in built.items():
-            store.put(name, dataset)
+    if client is None:
+        for number in range(count):
+            with progress.step(f"ADaM of subjects chunk {number + 1}/{count}"):
+                built = build_adam(delivery.chunk(number), builders)
+            for name, dataset in built.items():
+                store.put(name, dataset)
+    else:
+        from cdiscmm.core.cluster import in_order
+
+        delivery.index_files()
+        task = partial(build_on_worker, builders, store.folder)
+        with progress.step(f"ADaM of {count} subjects chunks on {len(client.scheduler_info()['workers'])} workers"):
+            for written in in_order(client, task, delivery, range(count), quiet=progress.is_quiet(), scatter=False):
+                for name, piece in written:
+                    store.add(name, piece)
     return {name: store.take(name, store.metas(name)[0]) for name in store}
+
+
+def build_on_worker(
+    builders: Mapping[str, Builder] | None, folder: Path, delivery: ChunkedDelivery, number: int
+) -> list[tuple[str, Piece]]:
+    """In a worker: chunk ``number`` of ``delivery`` built and spilled into ``folder``; its pieces' summaries in the
+    order the datasets were built (the order one process puts them in the store)."""
+    pieces = ChunkPieces(folder, number)
+    for name, dataset in build_adam(delivery.chunk(number), builders).items():
+        pieces.put(name, dataset)
+    return pieces.written
 
 
 def endpoint_datasets(adam: Mapping[str, Dataset | SpilledDataset]) -> dict[str, Dataset]:

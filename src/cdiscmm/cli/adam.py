@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from contextlib import nullcontext
 from pathlib import Path
 
-from cdiscmm.cli.options import add_chunk_option, add_format_option
+from cdiscmm.cli.options import add_chunk_option, add_format_option, add_workers_option, require_chunks
 from cdiscmm.core import progress
 from cdiscmm.core.errors import InputError, Location, UsageError
 from cdiscmm.metadata.project import ProjectConfig
@@ -29,6 +30,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--sdtm", type=Path, metavar="DIR", help="folder of SDTM .xpt files (ours or anyone's)")
     add_format_option(parser)
     add_chunk_option(parser)
+    add_workers_option(
+        parser,
+        "build the chunks of --chunk-subjects on a local Dask cluster of K processes (the same files; needs the dask "
+        "extra)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -38,13 +44,15 @@ def run_adam(
     studyid: str | None = None,
     formats: Iterable[str] = ("xpt",),
     chunk_subjects: int | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
     """Read ``sdtm_folder``, build the ADaM datasets and write them in each of ``formats`` (:mod:`cdiscmm.io.write`)
     to ``<out_root>/<STUDYID>/adam/``, with ``endpoints.csv`` (the endpoint summary) and ``report/`` (the endpoint
     report read back from the written files, :func:`cdiscmm.adam.report.render.run_report`); return the paths.
     The folder is replaced only when every file is written (:func:`cdiscmm.core.outputs.staged_folder`). With
     ``chunk_subjects``, the datasets are built that many subjects at a time and spilled piece by piece
-    (:mod:`cdiscmm.adam.partition`)."""
+    (:mod:`cdiscmm.adam.partition`), with ``workers`` on a local Dask cluster of that many processes (the same
+    files)."""
     from cdiscmm.adam.build import build_adam, read_delivery, report_tables  # the stage loads only when it runs
     from cdiscmm.adam.report.render import run_report
     from cdiscmm.core.outputs import staged_folder
@@ -59,9 +67,10 @@ def run_adam(
             written = write_outputs(whole, report_tables(whole), staging, formats)
         else:  # each chunk's datasets are spilled to a folder beside the staging folder, removed once written
             from cdiscmm.adam.partition import build_adam_chunked, endpoint_datasets
+            from cdiscmm.core.cluster import local_client  # imports Dask only for --workers
 
-            with PieceStore(staging.parent) as store:
-                spilled = build_adam_chunked(sdtm, chunk_subjects, store)
+            with PieceStore(staging.parent) as store, local_client(workers) if workers else nullcontext() as client:
+                spilled = build_adam_chunked(sdtm, chunk_subjects, store, client=client)
                 written = write_outputs(spilled, report_tables(endpoint_datasets(spilled)), staging, formats)
         with progress.step("writing the endpoint report"):
             written += run_report(staging, sdtm_folder, staging / "report")
@@ -76,11 +85,19 @@ def run(args: argparse.Namespace) -> int:
     from cdiscmm.io.write import parse_formats
 
     formats = parse_formats(args.format)
+    require_chunks(args)
     if args.sdtm is not None:
         if args.study and len(args.study) > 1:
             raise UsageError("--sdtm takes at most one --study", Location(field="--study"))
         studyid = args.study[0] if args.study else None
-        run_adam(args.sdtm, args.out, studyid=studyid, formats=formats, chunk_subjects=args.chunk_subjects)
+        run_adam(
+            args.sdtm,
+            args.out,
+            studyid=studyid,
+            formats=formats,
+            chunk_subjects=args.chunk_subjects,
+            workers=args.workers,
+        )
         return 0
     project = getattr(args, "project", None) or ProjectConfig()
     for study in select_studies(args.study, getattr(args, "mappings", None)):
@@ -91,5 +108,12 @@ def run(args: argparse.Namespace) -> int:
                 Location(file=str(folder)),
                 expected="the output of `cdiscmm sdtm` for this study, or --sdtm DIR",
             )
-        run_adam(folder, args.out, studyid=study.studyid, formats=formats, chunk_subjects=args.chunk_subjects)
+        run_adam(
+            folder,
+            args.out,
+            studyid=study.studyid,
+            formats=formats,
+            chunk_subjects=args.chunk_subjects,
+            workers=args.workers,
+        )
     return 0
