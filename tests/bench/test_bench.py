@@ -144,7 +144,7 @@ def test_chunk_subjects_is_passed_to_every_chunked_stage(tmp_path: Path) -> None
 
 def test_workers_go_only_to_the_stages_that_map_chunks_on_workers(tmp_path: Path) -> None:
     options = BenchOptions(chunk_subjects=500, workers=2)
-    assert _stage_command("sdtm", tmp_path, options)[-4:] == ["--chunk-subjects", "500", "--workers", "2"]
-    for stage in ("adam", "define"):
-        assert "--workers" not in _stage_command(stage, tmp_path, options)
+    for stage in ("sdtm", "adam", "validate", "package"):
+        assert _stage_command(stage, tmp_path, options)[-4:] == ["--chunk-subjects", "500", "--workers", "2"]
+    assert "--workers" not in _stage_command("define", tmp_path, options)
     assert "--workers" not in _stage_command("sdtm", tmp_path, BenchOptions(workers=2))

@@ -94,7 +94,7 @@ def _floor(root: Path, subjects: int, logs: Path, rss_limit_mb: float) -> tuple[
 
 #: Stages that take ``--chunk-subjects``, and those of them that take ``--workers`` with it.
 CHUNKED_STAGES = ("sdtm", "adam", "validate", "package")
-WORKER_STAGES = ("sdtm",)
+WORKER_STAGES = ("sdtm", "adam", "validate", "package")
 
 
 def _stage_command(stage: str, root: Path, options: BenchOptions) -> list[str]:
