@@ -69,6 +69,10 @@ clean:
 	rm -rf $(OUT)/*/ .pytest_cache
 
 # Time every stage on ISA-like cohorts of 1,200, 10,000 and 100,000 subjects against the I/O floor
-# (output/bench/bench.md and bench.json); `make bench QUICK=1` runs only the 1,200 cohort.
+# (output/bench/bench.md and bench.json); `make bench QUICK=1` runs only the 1,200 cohort. The stages work
+# BENCH_CHUNK subjects at a time on BENCH_WORKERS Dask worker processes (the README's run).
+BENCH_CHUNK ?= 2000
+BENCH_WORKERS ?= 2
 bench: $(STAMP)
-	$(BIN)/cdiscmm bench $(if $(QUICK),--quick,) --out $(OUT)/bench
+	$(BIN)/cdiscmm bench $(if $(QUICK),--quick,) --chunk-subjects $(BENCH_CHUNK) --workers $(BENCH_WORKERS) \
+		--out $(OUT)/bench

@@ -9,6 +9,7 @@ import pytest
 
 from cdiscmm.adam.chunk_input import SubjectSlice
 from cdiscmm.cli import main
+from cdiscmm.core import cluster
 from tests.conftest import SMALL_STUDY
 
 
@@ -36,6 +37,21 @@ def test_chunks_built_on_a_dask_cluster_write_the_files_of_the_whole_build(
     for name in files:
         assert (whole / name).read_bytes() == (on_dask / name).read_bytes(), name
     assert sorted(path.name for path in tmp_path.iterdir()) == [SMALL_STUDY]  # no pieces folder left
+
+
+def test_adam_of_one_chunk_starts_no_cluster(
+    small_study_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_cluster(workers: int) -> None:
+        raise AssertionError("a cluster was started for one chunk")
+
+    monkeypatch.setattr(cluster, "local_client", no_cluster)
+    sdtm = small_study_out / SMALL_STUDY / "sdtm"
+    args = ["adam", "--sdtm", str(sdtm), "--out", str(tmp_path), "--chunk-subjects", "1000", "--workers", "2", "-q"]
+    assert main(args) == 0
+    whole, built = small_study_out / SMALL_STUDY / "adam", tmp_path / SMALL_STUDY / "adam"
+    for name in (path.relative_to(built) for path in built.rglob("*.xpt")):
+        assert (whole / name).read_bytes() == (built / name).read_bytes(), name
 
 
 def test_adam_workers_need_chunks(small_study_out: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

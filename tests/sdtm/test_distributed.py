@@ -16,6 +16,7 @@ from cdiscmm.cli import main
 from cdiscmm.core.errors import Location, SpecError
 from cdiscmm.io.spill import ChunkPieces, PieceStore
 from cdiscmm.metadata.model import Dataset, DatasetMeta, VariableMeta
+from cdiscmm.sdtm import distributed
 from cdiscmm.sdtm.build import ChunkOutput
 from cdiscmm.sdtm.distributed import dask_runner
 from cdiscmm.sdtm.partition import Chunk
@@ -41,6 +42,19 @@ def test_chunks_on_a_dask_cluster_write_the_files_of_one_process(
     # resource tracker, started once, stays until this interpreter exits
     left = [process.cmdline() for process in psutil.Process().children(recursive=True)]
     assert [cmdline for cmdline in left if "multiprocessing.resource_tracker" not in " ".join(cmdline)] == []
+
+
+def test_a_build_of_one_chunk_starts_no_cluster(
+    small_study_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_cluster(workers: int) -> None:
+        raise AssertionError("a cluster was started for one chunk")
+
+    monkeypatch.setattr(distributed, "local_client", no_cluster)
+    raw = small_study_out / SMALL_STUDY / "raw"
+    args = ["sdtm", "--study", SMALL_STUDY, "--raw", str(raw), "--out", str(tmp_path), "--chunk-subjects", "1000"]
+    assert main([*args, "--workers", "2", "-q"]) == 0
+    assert_same_sdtm(small_study_out / SMALL_STUDY / "sdtm", tmp_path / SMALL_STUDY / "sdtm")
 
 
 def test_workers_need_chunks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -46,30 +46,42 @@ def build_adam_chunked(
     chunk_subjects: int,
     store: PieceStore,
     builders: Mapping[str, Builder] | None = None,
-    client: Client | None = None,
+    workers: int | None = None,
 ) -> dict[str, SpilledDataset]:
     """Every registered ADaM dataset built ``chunk_subjects`` DM subjects at a time (sorted USUBJID order), each
     chunk's datasets spilled to ``store``: the same datasets as :func:`cdiscmm.adam.build.build_adam` on the
-    whole ``sdtm``, joined. With ``client``, the chunks are built on its workers (module notes)."""
+    whole ``sdtm``, joined. With ``workers`` and more than one chunk, the chunks are built on a local Dask cluster
+    of that many processes (module notes); one chunk is built here (a cluster would only add its start)."""
     subjects = pd.Index(sorted(require(sdtm, "DM", ["USUBJID"])["USUBJID"].dropna().unique()))
     delivery = ChunkedDelivery(sdtm, subjects, chunk_subjects)
     count = delivery.chunks()
-    if client is None:
+    if workers is None or count < 2:
         for number in range(count):
             with progress.step(f"ADaM of subjects chunk {number + 1}/{count}"):
                 built = build_adam(delivery.chunk(number), builders)
             for name, dataset in built.items():
                 store.put(name, dataset)
     else:
-        from cdiscmm.core.cluster import in_order
+        from cdiscmm.core.cluster import local_client
 
         delivery.index_files()
-        task = partial(build_on_worker, builders, store.folder)
-        with progress.step(f"ADaM of {count} subjects chunks on {len(client.scheduler_info()['workers'])} workers"):
-            for written in in_order(client, task, delivery, range(count), quiet=progress.is_quiet(), scatter=False):
-                for name, piece in written:
-                    store.add(name, piece)
+        with local_client(workers) as client:
+            _build_on(client, delivery, count, store, builders)
     return {name: store.take(name, store.metas(name)[0]) for name in store}
+
+
+def _build_on(
+    client: Client, delivery: ChunkedDelivery, count: int, store: PieceStore, builders: Mapping[str, Builder] | None
+) -> None:
+    """The ``count`` chunks of ``delivery`` built on ``client``'s workers, their pieces added to ``store`` in chunk
+    order (as one process adds them)."""
+    from cdiscmm.core.cluster import in_order
+
+    task = partial(build_on_worker, builders, store.folder)
+    with progress.step(f"ADaM of {count} subjects chunks on {len(client.scheduler_info()['workers'])} workers"):
+        for written in in_order(client, task, delivery, range(count), quiet=progress.is_quiet(), scatter=False):
+            for name, piece in written:
+                store.add(name, piece)
 
 
 def build_on_worker(

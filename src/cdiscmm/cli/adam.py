@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
-from contextlib import nullcontext
 from pathlib import Path
 
 from cdiscmm.cli.options import add_chunk_option, add_format_option, add_workers_option, require_chunks
@@ -67,10 +66,9 @@ def run_adam(
             written = write_outputs(whole, report_tables(whole), staging, formats)
         else:  # each chunk's datasets are spilled to a folder beside the staging folder, removed once written
             from cdiscmm.adam.partition import build_adam_chunked, endpoint_datasets
-            from cdiscmm.core.cluster import local_client  # imports Dask only for --workers
 
-            with PieceStore(staging.parent) as store, local_client(workers) if workers else nullcontext() as client:
-                spilled = build_adam_chunked(sdtm, chunk_subjects, store, client=client)
+            with PieceStore(staging.parent) as store:
+                spilled = build_adam_chunked(sdtm, chunk_subjects, store, workers=workers)
                 written = write_outputs(spilled, report_tables(endpoint_datasets(spilled)), staging, formats)
         with progress.step("writing the endpoint report"):
             written += run_report(staging, sdtm_folder, staging / "report")
@@ -86,6 +84,10 @@ def run(args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.format)
     require_chunks(args)
+    if args.workers is not None:
+        from cdiscmm.core.cluster import require_dask  # Dask's absence said before any work
+
+        require_dask()
     if args.sdtm is not None:
         if args.study and len(args.study) > 1:
             raise UsageError("--sdtm takes at most one --study", Location(field="--study"))

@@ -17,13 +17,14 @@ message (exit 2).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cdiscmm.core.cluster import in_order, local_client
+from cdiscmm.core.cluster import in_order, local_client, require_dask
 from cdiscmm.io.spill import ChunkPieces, Piece, PieceStore
 from cdiscmm.sdtm.build import ChunkOutput, ChunkRunner, Finisher, in_process
 from cdiscmm.sdtm.partition import Chunk
@@ -61,10 +62,25 @@ def dask_runner(client: Client, quiet: bool = False) -> ChunkRunner:
 
 @contextmanager
 def chunk_runner(workers: int | None, quiet: bool = False) -> Iterator[ChunkRunner]:
-    """The runner of a build: :func:`~cdiscmm.sdtm.build.in_process` without ``workers``; else a local Dask cluster
-    of ``workers`` processes (:func:`cdiscmm.core.cluster.local_client`), shut down at the end."""
+    """The runner of a build: :func:`~cdiscmm.sdtm.build.in_process` without ``workers``; else one mapping the
+    chunks of a build of more than one chunk on a local Dask cluster of ``workers`` processes
+    (:func:`cdiscmm.core.cluster.local_client`, started at the first such build, shut down at the end) and a build
+    of one chunk in this process (a cluster would only add its start; the files are the same either way)."""
     if workers is None:
         yield in_process
         return
-    with local_client(workers) as client:
-        yield dask_runner(client, quiet)
+    require_dask()
+    with ExitStack() as stack:
+        clients: list[Client] = []
+
+        def run(finisher: Finisher, chunks: Iterable[Chunk], domains: Sequence[str]) -> Iterator[ChunkOutput]:
+            rest = iter(chunks)
+            first = list(islice(rest, 2))
+            if len(first) < 2:
+                yield from in_process(finisher, first, domains)
+                return
+            if not clients:
+                clients.append(stack.enter_context(local_client(workers)))
+            yield from dask_runner(clients[0], quiet)(finisher, chain(first, rest), domains)
+
+        yield run
