@@ -11,6 +11,7 @@ from cdiscmm.adam.chunk_input import SubjectSlice
 from cdiscmm.cli import main
 from cdiscmm.core import cluster
 from tests.conftest import SMALL_STUDY
+from tests.core.test_cluster import no_cluster
 
 
 def test_chunked_adam_writes_the_same_files_as_the_whole_build(small_study_out: Path, tmp_path: Path) -> None:
@@ -42,9 +43,6 @@ def test_chunks_built_on_a_dask_cluster_write_the_files_of_the_whole_build(
 def test_adam_of_one_chunk_starts_no_cluster(
     small_study_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_cluster(workers: int) -> None:
-        raise AssertionError("a cluster was started for one chunk")
-
     monkeypatch.setattr(cluster, "local_client", no_cluster)
     sdtm = small_study_out / SMALL_STUDY / "sdtm"
     args = ["adam", "--sdtm", str(sdtm), "--out", str(tmp_path), "--chunk-subjects", "1000", "--workers", "2", "-q"]

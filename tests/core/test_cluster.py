@@ -29,6 +29,11 @@ class Done:
         """Nothing to free."""
 
 
+def no_cluster(workers: int) -> None:
+    """A stand-in for :func:`cdiscmm.core.cluster.local_client` where no cluster may start."""
+    raise AssertionError("a cluster was started")
+
+
 @dataclass
 class InlineClient:
     """The part of ``distributed.Client`` :func:`in_order` uses, with ``workers`` workers, each task run at once in

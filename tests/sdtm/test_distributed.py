@@ -21,7 +21,7 @@ from cdiscmm.sdtm.build import ChunkOutput
 from cdiscmm.sdtm.distributed import dask_runner
 from cdiscmm.sdtm.partition import Chunk
 from tests.conftest import SMALL_STUDY
-from tests.core.test_cluster import InlineClient
+from tests.core.test_cluster import InlineClient, no_cluster
 from tests.sdtm.conftest import assert_same_sdtm
 
 
@@ -47,9 +47,6 @@ def test_chunks_on_a_dask_cluster_write_the_files_of_one_process(
 def test_a_build_of_one_chunk_starts_no_cluster(
     small_study_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_cluster(workers: int) -> None:
-        raise AssertionError("a cluster was started for one chunk")
-
     monkeypatch.setattr(distributed, "local_client", no_cluster)
     raw = small_study_out / SMALL_STUDY / "raw"
     args = ["sdtm", "--study", SMALL_STUDY, "--raw", str(raw), "--out", str(tmp_path), "--chunk-subjects", "1000"]

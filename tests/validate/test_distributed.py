@@ -12,6 +12,7 @@ import pytest
 from cdiscmm.cli import main
 from cdiscmm.validate import distributed
 from tests.conftest import SMALL_STUDY
+from tests.core.test_cluster import no_cluster
 
 
 def _without_timings(folder: Path) -> tuple[dict, str]:
@@ -48,9 +49,6 @@ def test_workers_need_chunks(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_a_delivery_of_one_chunk_starts_no_cluster(
     small_study_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def no_cluster(workers: int) -> None:
-        raise AssertionError("a cluster was started")
-
     monkeypatch.setattr(distributed, "local_client", no_cluster)
     sdtm = small_study_out / SMALL_STUDY / "sdtm"
     args = ["validate", "--sdtm", str(sdtm), "--engine", "native", "--out", str(tmp_path), "-q"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
-from cdiscmm.bench.run import PIPELINE, RSS_LIMIT_MB, SEED, STUDY, WORKER_STAGES, CohortResult
+from cdiscmm.bench.run import CHUNKED_STAGES, PIPELINE, RSS_LIMIT_MB, SEED, STUDY, CohortResult
 
 #: Targets of issue #13: sdtm + adam within 2x the floor (CPU, 1,200), 100,000 end to end within 10 minutes and
 #: 8 GB, every stage scaling 10k -> 100k by at most 11x, validation of 1,200 in under 10 s (wall; CPU shown too: the
@@ -76,7 +76,7 @@ def _table(results: list[CohortResult]) -> pd.DataFrame:
                 {
                     "subjects": f"{result.subjects:,}",
                     "chunk": f"{result.chunk_subjects:,}" if result.chunk_subjects else "whole",
-                    "workers": str(result.workers) if timing.stage in WORKER_STAGES and result.workers else "",
+                    "workers": str(result.workers) if timing.stage in CHUNKED_STAGES and result.workers else "",
                     "stage": timing.stage + (" (stopped by the RSS watchdog)" if timing.stopped else status),
                     "wall s": f"{timing.wall_s:.1f}",
                     "CPU s": f"{cpu:.1f}",

@@ -28,7 +28,7 @@ _STAMP = ".bench-cohort"
 
 class BenchOptions(BaseModel):
     """How the stages run: ``chunk_subjects`` passed to sdtm, adam, validate and package (None: whole study),
-    ``workers`` to the stages that map their chunks on worker processes (:data:`WORKER_STAGES`; None: one process),
+    ``workers`` with it to the same stages, their chunks on that many worker processes (None: one process),
     the watchdog's limit."""
 
     chunk_subjects: int | None = None
@@ -92,9 +92,8 @@ def _floor(root: Path, subjects: int, logs: Path, rss_limit_mb: float) -> tuple[
     return timing, round(timing.cpu_s - json.loads(lines[-1])["setup_cpu_s"], 2)
 
 
-#: Stages that take ``--chunk-subjects``, and those of them that take ``--workers`` with it.
+#: Stages that take ``--chunk-subjects``, and ``--workers`` with it (their chunks on worker processes).
 CHUNKED_STAGES = ("sdtm", "adam", "validate", "package")
-WORKER_STAGES = ("sdtm", "adam", "validate", "package")
 
 
 def _stage_command(stage: str, root: Path, options: BenchOptions) -> list[str]:
@@ -103,7 +102,7 @@ def _stage_command(stage: str, root: Path, options: BenchOptions) -> list[str]:
         command += ["--region", select_studies([STUDY])[0].config.region.lower()]
     if stage in CHUNKED_STAGES and options.chunk_subjects is not None:
         command += ["--chunk-subjects", str(options.chunk_subjects)]
-        if stage in WORKER_STAGES and options.workers is not None:
+        if options.workers is not None:
             command += ["--workers", str(options.workers)]
     return command
 
